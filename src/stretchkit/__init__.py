@@ -1,0 +1,85 @@
+"""stretchkit: typed stretching routines for apps.
+
+Everything public is re-exported here; the modules behind it are private.
+``import stretchkit`` stays light: schema validation, Hypothesis, databases
+and the command line are imported only when used.
+"""
+
+from __future__ import annotations
+
+from stretchkit.io._issues import CatalogError, Issue, Severity
+from stretchkit.model import (
+    FORMAT_VERSION,
+    PHASE_KINDS,
+    Angle,
+    AngleSequence,
+    Breath,
+    Catalog,
+    Context,
+    Hold,
+    MaintenancePhase,
+    Media,
+    MediaKind,
+    NamedPosition,
+    Outcome,
+    Phase,
+    Position,
+    PositionSequence,
+    Program,
+    Reintroduction,
+    ReliefPhase,
+    Reps,
+    Routine,
+    RoutineStep,
+    Session,
+    Sides,
+    SkipReason,
+    StepResult,
+    Stretch,
+    Variation,
+    dose_seconds,
+)
+
+
+def __getattr__(name: str) -> object:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("stretchkit")
+    raise AttributeError(f"module 'stretchkit' has no attribute {name!r}")
+
+
+__all__ = [
+    "FORMAT_VERSION",
+    "PHASE_KINDS",
+    "Angle",
+    "AngleSequence",
+    "Breath",
+    "Catalog",
+    "CatalogError",
+    "Context",
+    "Hold",
+    "Issue",
+    "MaintenancePhase",
+    "Media",
+    "MediaKind",
+    "NamedPosition",
+    "Outcome",
+    "Phase",
+    "Position",
+    "PositionSequence",
+    "Program",
+    "Reintroduction",
+    "ReliefPhase",
+    "Reps",
+    "Routine",
+    "RoutineStep",
+    "Session",
+    "Severity",
+    "Sides",
+    "SkipReason",
+    "StepResult",
+    "Stretch",
+    "Variation",
+    "dose_seconds",
+]

@@ -1,0 +1,82 @@
+"""A session: one performed run of a routine, as the user lived it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from attrs import field, frozen
+from attrs.validators import and_, deep_iterable, ge, instance_of, le, max_len, optional
+
+from stretchkit.model._validators import aware, slug
+
+__all__ = ["Outcome", "Session", "SkipReason", "StepResult"]
+
+
+class Outcome(enum.Enum):
+    COMPLETED = "completed"
+    SKIPPED = "skipped"
+
+
+class SkipReason(enum.Enum):
+    """Why a step was skipped. Only ``discomfort`` and ``pain`` rest the stretch."""
+
+    DISCOMFORT = "discomfort"
+    PAIN = "pain"
+    NO_EQUIPMENT = "no_equipment"
+    NO_TIME = "no_time"
+    USER_CHOICE = "user_choice"
+
+    @property
+    def is_trouble(self) -> bool:
+        """The stretch itself hurt: rest it and bring it back later."""
+        return self in (SkipReason.DISCOMFORT, SkipReason.PAIN)
+
+
+@frozen(kw_only=True)
+class StepResult:
+    """What happened to one step: completed, or skipped with a reason."""
+
+    stretch: str = field(validator=slug)
+    outcome: Outcome = field(validator=instance_of(Outcome))
+    reason: SkipReason | None = field(default=None, validator=optional(instance_of(SkipReason)))
+
+    @reason.validator
+    def _check_reason(self, attribute: object, value: SkipReason | None) -> None:
+        if self.outcome is Outcome.SKIPPED and value is None:
+            raise ValueError(f"step {self.stretch!r} was skipped without a reason")
+        if self.outcome is Outcome.COMPLETED and value is not None:
+            raise ValueError(f"step {self.stretch!r} was completed but carries a skip reason")
+
+
+_pain = optional(and_(instance_of(int), ge(0), le(10)))
+
+
+@frozen(kw_only=True)
+class Session:
+    """One run of a routine, from ``started_at`` to ``ended_at`` (both timezone-aware)."""
+
+    id: str = field(validator=and_(instance_of(str), max_len(128)))
+    routine: str = field(validator=slug)
+    started_at: datetime = field(validator=aware)
+    ended_at: datetime = field(validator=aware)
+    steps: tuple[StepResult, ...] = field(
+        default=(),
+        converter=tuple,
+        validator=and_(max_len(200), deep_iterable(instance_of(StepResult))),
+    )
+    pain_before: int | None = field(default=None, validator=_pain)
+    pain_after: int | None = field(default=None, validator=_pain)
+
+    @ended_at.validator
+    def _check_order(self, attribute: object, value: datetime) -> None:
+        if value < self.started_at:
+            raise ValueError(
+                f"session {self.id!r} ends ({value.isoformat()}) before it starts "
+                f"({self.started_at.isoformat()})"
+            )
+
+    @property
+    def completed_any(self) -> bool:
+        """A session counts toward the day only if at least one step was done."""
+        return any(s.outcome is Outcome.COMPLETED for s in self.steps)

@@ -1,0 +1,79 @@
+"""Small attrs validators shared by the model classes.
+
+They guard objects built in Python; files are checked earlier, with located
+messages, by :mod:`stretchkit.io`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+__all__ = ["aware", "label", "slug", "slugs", "text", "texts", "unique_labels"]
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
+MAX_SLUG = 64
+MAX_TEXT = 2000
+
+
+def slug(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Ids, equipment and targets are lower-case words joined by hyphens."""
+    if not isinstance(value, str) or len(value) > MAX_SLUG or not _SLUG.match(value):
+        raise ValueError(
+            f"{attribute.name} must be a slug of lower-case letters, digits and single "
+            f"hyphens (at most {MAX_SLUG} characters), got {value!r}"
+        )
+
+
+def slugs(instance: object, attribute: attrs.Attribute[Any], value: Iterable[object]) -> None:
+    for item in value:
+        slug(instance, attribute, item)
+
+
+def _check_text(name: str, value: object, limit: int) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be non-empty text, got {value!r}")
+    if len(value) > limit:
+        raise ValueError(f"{name} must be at most {limit} characters, got {len(value)}")
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+        raise ValueError(f"{name} must not contain control characters, got {value!r}")
+
+
+def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Human text: non-empty, without control characters, of reasonable length."""
+    _check_text(attribute.name, value, MAX_TEXT)
+
+
+def label(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A short label such as "toe out 45°"."""
+    _check_text(attribute.name, value, 120)
+
+
+def texts(instance: object, attribute: attrs.Attribute[Any], value: Iterable[object]) -> None:
+    for item in value:
+        _check_text(attribute.name, item, MAX_TEXT)
+
+
+def unique_labels(instance: object, attribute: attrs.Attribute[Any], value: Iterable[Any]) -> None:
+    """Labels within one sequence must differ, or a coach could not tell them apart."""
+    seen: set[str] = set()
+    for item in value:
+        key = item.label.casefold()
+        if key in seen:
+            raise ValueError(f"{attribute.name} has the label {item.label!r} twice")
+        seen.add(key)
+
+
+def aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Naive datetimes are refused: a time without an offset is a guess."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{attribute.name} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{attribute.name} must be timezone-aware (carry an offset), got naive {value.isoformat()}"
+        )
