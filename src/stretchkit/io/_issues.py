@@ -24,7 +24,7 @@ class Severity(enum.Enum):
 
 @frozen(kw_only=True)
 class Issue:
-    """One problem: what (``code``, ``message``), where (``pointer``, ``line``, ``column``), how bad.
+    """One problem: what (``code``, ``message``), where (``pointer``, ``line``, ``column``).
 
     ``code`` is stable across releases, so tools may match on it. ``pointer`` is
     an RFC 6901 JSON pointer (``""`` is the whole document). ``line`` and

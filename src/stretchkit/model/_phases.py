@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import and_, ge, instance_of, le, max_len, min_len
+from attrs.validators import and_, max_len, min_len
 
-from stretchkit.model._validators import label, unique_labels
+from stretchkit.model._validators import label, unique_labels, whole
 
 __all__ = [
     "PHASE_KINDS",
@@ -30,8 +30,8 @@ __all__ = [
 MAX_SECONDS = 3600
 """No single hold, rep or breath lasts more than an hour."""
 
-_seconds = and_(instance_of(int), ge(1), le(MAX_SECONDS))
-_seconds_or_zero = and_(instance_of(int), ge(0), le(MAX_SECONDS))
+_seconds = whole(1, MAX_SECONDS)
+_seconds_or_zero = whole(0, MAX_SECONDS)
 
 
 @frozen(kw_only=True)
@@ -50,7 +50,7 @@ class Angle:
     """One angle of an angle sequence: "toe out 45°", held ``seconds``."""
 
     label: str = field(validator=label)
-    degrees: int = field(validator=and_(instance_of(int), ge(-360), le(360)))
+    degrees: int = field(validator=whole(-360, 360))
     seconds: int = field(validator=_seconds)
 
 
@@ -98,7 +98,7 @@ class Reps:
     A bridge is ``Reps(count=5, seconds_per_rep=3, hold_seconds=4)``: lift, hold 4 s, lower.
     """
 
-    count: int = field(validator=and_(instance_of(int), ge(1), le(1000)))
+    count: int = field(validator=whole(1, 1000))
     seconds_per_rep: int = field(validator=_seconds)
     hold_seconds: int = field(default=0, validator=_seconds_or_zero)
 
@@ -111,7 +111,7 @@ class Reps:
 class Breath:
     """Breathe out, hold the breath, release; ``rounds`` times."""
 
-    rounds: int = field(validator=and_(instance_of(int), ge(1), le(100)))
+    rounds: int = field(validator=whole(1, 100))
     exhale_seconds: int = field(validator=_seconds)
     hold_seconds: int = field(validator=_seconds)
     release_seconds: int = field(validator=_seconds)

@@ -9,20 +9,16 @@ how a stretch that caused discomfort is rested and brought back.
 from __future__ import annotations
 
 from attrs import field, frozen
-from attrs.validators import and_, deep_mapping, ge, instance_of, le, max_len, min_len, optional
+from attrs.validators import and_, deep_mapping, instance_of, max_len, min_len, optional
 
-from stretchkit.model._validators import slug, text, texts
+from stretchkit.model._validators import Validator, number, slug, text, texts, whole
 from stretchkit.model._vocabulary import Context
 
 __all__ = ["MaintenancePhase", "Program", "Reintroduction", "ReliefPhase"]
 
-_routines_by_context = and_(
+_routines_by_context: Validator = and_(
     min_len(1), deep_mapping(key_validator=instance_of(Context), value_validator=slug)
 )
-
-
-def _sessions(low: int) -> object:
-    return and_(instance_of(int), ge(low), le(48))
 
 
 @frozen(kw_only=True)
@@ -30,8 +26,8 @@ class ReliefPhase:
     """Routines to do while there is pain: at least ``min_sessions_per_day``, at most the max."""
 
     routines: dict[Context, str] = field(validator=_routines_by_context)
-    min_sessions_per_day: int = field(default=1, validator=_sessions(1))  # type: ignore[arg-type]
-    max_sessions_per_day: int = field(default=10, validator=_sessions(1))  # type: ignore[arg-type]
+    min_sessions_per_day: int = field(default=1, validator=whole(1, 48))
+    max_sessions_per_day: int = field(default=10, validator=whole(1, 48))
     in_order: bool = field(default=True, validator=instance_of(bool))
     """Stretches are done in the order the routine gives."""
 
@@ -49,8 +45,8 @@ class MaintenancePhase:
     """Routines that keep the user well once the pain is gone: daily warm-ups."""
 
     routines: dict[Context, str] = field(validator=_routines_by_context)
-    min_sessions_per_day: int = field(default=1, validator=_sessions(0))  # type: ignore[arg-type]
-    max_sessions_per_day: int = field(default=3, validator=_sessions(1))  # type: ignore[arg-type]
+    min_sessions_per_day: int = field(default=1, validator=whole(0, 48))
+    max_sessions_per_day: int = field(default=3, validator=whole(1, 48))
 
     @max_sessions_per_day.validator
     def _check_max(self, attribute: object, value: int) -> None:
@@ -70,12 +66,10 @@ class Reintroduction:
     tries the stretch is parked until the user brings it back.
     """
 
-    rest_hours: float = field(default=24.0, validator=and_(instance_of((int, float)), ge(0), le(8760)))
-    rest_backoff: float = field(default=2.0, validator=and_(instance_of((int, float)), ge(1), le(10)))
-    max_rest_hours: float = field(
-        default=168.0, validator=and_(instance_of((int, float)), ge(0), le(8760))
-    )
-    max_tries: int = field(default=4, validator=and_(instance_of(int), ge(1), le(100)))
+    rest_hours: float = field(default=24.0, validator=number(0, 8760))
+    rest_backoff: float = field(default=2.0, validator=number(1, 10))
+    max_rest_hours: float = field(default=168.0, validator=number(0, 8760))
+    max_tries: int = field(default=4, validator=whole(1, 100))
 
 
 @frozen(kw_only=True)
@@ -86,13 +80,17 @@ class Program:
     name: str = field(validator=text)
     relief: ReliefPhase = field(validator=instance_of(ReliefPhase))
     maintenance: MaintenancePhase = field(validator=instance_of(MaintenancePhase))
-    pain_free_hours: float = field(
-        default=24.0, validator=and_(instance_of((int, float)), ge(1), le(8760))
-    )
+    pain_free_hours: float = field(default=24.0, validator=number(1, 8760))
     reintroduction: Reintroduction = field(
         factory=Reintroduction, validator=instance_of(Reintroduction)
     )
     audience: str | None = field(default=None, validator=optional(text))
-    symptoms: tuple[str, ...] = field(default=(), converter=tuple, validator=and_(max_len(50), texts))
-    disclaimer: tuple[str, ...] = field(default=(), converter=tuple, validator=and_(max_len(50), texts))
-    red_flags: tuple[str, ...] = field(default=(), converter=tuple, validator=and_(max_len(50), texts))
+    symptoms: tuple[str, ...] = field(
+        default=(), converter=tuple, validator=and_(max_len(50), texts)
+    )
+    disclaimer: tuple[str, ...] = field(
+        default=(), converter=tuple, validator=and_(max_len(50), texts)
+    )
+    red_flags: tuple[str, ...] = field(
+        default=(), converter=tuple, validator=and_(max_len(50), texts)
+    )

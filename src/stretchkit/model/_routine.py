@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from attrs import field, frozen
-from attrs.validators import and_, deep_iterable, ge, instance_of, le, max_len, min_len, optional
+from attrs.validators import and_, deep_iterable, instance_of, max_len, min_len, optional
 
 from stretchkit.model._phases import Phase, check_dose
 from stretchkit.model._stretch import Stretch
-from stretchkit.model._validators import slug, text
+from stretchkit.model._validators import number, slug, text
 from stretchkit.model._vocabulary import Context
 
 __all__ = ["Routine", "RoutineStep"]
+
+
+def _optional_tuple(value: Iterable[Phase] | None) -> tuple[Phase, ...] | None:
+    return None if value is None else tuple(value)
 
 
 @frozen(kw_only=True)
@@ -20,9 +24,7 @@ class RoutineStep:
     """One step: a stretch by id, optionally in one of its variations or with its own dose."""
 
     stretch: str = field(validator=slug)
-    dose: tuple[Phase, ...] | None = field(
-        default=None, converter=lambda d: None if d is None else tuple(d)
-    )
+    dose: tuple[Phase, ...] | None = field(default=None, converter=_optional_tuple)
     variation: str | None = field(default=None, validator=optional(slug))
 
     @dose.validator
@@ -42,7 +44,7 @@ class Routine:
     id: str = field(validator=slug)
     name: str = field(validator=text)
     context: Context = field(validator=instance_of(Context))
-    minutes: float = field(validator=and_(instance_of((int, float)), ge(0.1), le(600)))
+    minutes: float = field(validator=number(0.1, 600))
     steps: tuple[RoutineStep, ...] = field(
         converter=tuple,
         validator=and_(min_len(1), max_len(200), deep_iterable(instance_of(RoutineStep))),

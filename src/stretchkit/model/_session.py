@@ -6,9 +6,9 @@ import enum
 from datetime import datetime
 
 from attrs import field, frozen
-from attrs.validators import and_, deep_iterable, ge, instance_of, le, max_len, optional
+from attrs.validators import and_, deep_iterable, instance_of, max_len, optional
 
-from stretchkit.model._validators import aware, slug
+from stretchkit.model._validators import aware, slug, whole
 
 __all__ = ["Outcome", "Session", "SkipReason", "StepResult"]
 
@@ -49,7 +49,7 @@ class StepResult:
             raise ValueError(f"step {self.stretch!r} was completed but carries a skip reason")
 
 
-_pain = optional(and_(instance_of(int), ge(0), le(10)))
+_pain = optional(whole(0, 10))
 
 
 @frozen(kw_only=True)

@@ -6,14 +6,28 @@ messages, by :mod:`stretchkit.io`.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 import attrs
 
-__all__ = ["aware", "label", "slug", "slugs", "text", "texts", "unique_labels"]
+__all__ = [
+    "Validator",
+    "aware",
+    "label",
+    "number",
+    "slug",
+    "slugs",
+    "text",
+    "texts",
+    "unique_labels",
+    "whole",
+]
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
@@ -75,5 +89,30 @@ def aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         raise TypeError(f"{attribute.name} must be a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(
-            f"{attribute.name} must be timezone-aware (carry an offset), got naive {value.isoformat()}"
+            f"{attribute.name} must be timezone-aware (carry an offset), "
+            f"got naive {value.isoformat()}"
         )
+
+
+def whole(low: int, high: int) -> Validator:
+    """A whole number in ``[low, high]``; ``bool`` is refused although Python calls it an int."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{attribute.name} must be a whole number, got {value!r}")
+        if not low <= value <= high:
+            raise ValueError(f"{attribute.name} must be between {low} and {high}, got {value}")
+
+    return check
+
+
+def number(low: float, high: float) -> Validator:
+    """A finite number in ``[low, high]`` (whole or not; never ``bool``, NaN or infinity)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"{attribute.name} must be a number, got {value!r}")
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"{attribute.name} must be between {low} and {high}, got {value}")
+
+    return check

@@ -57,7 +57,13 @@ class Context(enum.Enum):
 
 _CONTEXT_POSITIONS = {
     Context.LYING: frozenset(
-        {Position.SUPINE, Position.PRONE, Position.SIDE_LYING, Position.ALL_FOURS, Position.KNEELING}
+        {
+            Position.SUPINE,
+            Position.PRONE,
+            Position.SIDE_LYING,
+            Position.ALL_FOURS,
+            Position.KNEELING,
+        }
     ),
     Context.SITTING: frozenset({Position.SEATED}),
     Context.STANDING: frozenset({Position.STANDING}),
