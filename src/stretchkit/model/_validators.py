@@ -37,7 +37,7 @@ MAX_TEXT = 2000
 
 def slug(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Ids, equipment and targets are lower-case words joined by hyphens."""
-    if not isinstance(value, str) or len(value) > MAX_SLUG or not _SLUG.match(value):
+    if not isinstance(value, str) or len(value) > MAX_SLUG or not _SLUG.fullmatch(value):
         raise ValueError(
             f"{attribute.name} must be a slug of lower-case letters, digits and single "
             f"hyphens (at most {MAX_SLUG} characters), got {value!r}"
