@@ -1,0 +1,550 @@
+"""The measurements, one function per section of the report."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import tracemalloc
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+import orjson
+from pydantic import ValidationError
+
+from bench import adapters, data, peers
+from bench.report import Row
+from bench.subjects import sk
+
+if TYPE_CHECKING:
+    from bench.run import Bench
+
+__all__ = ["dump", "engine", "generate", "imports", "load", "memory", "replay", "validate"]
+
+PYD = "pydantic model_validate_json"
+SK_LOAD = "stretchkit load_catalog"
+_MS_CATALOG = msgspec.json.Decoder(peers.MsCatalog)
+
+
+def size_label(n: int) -> str:
+    return f"{n:,} stretches"
+
+
+def load(bench: Bench) -> None:
+    load_catalog = sk("load_catalog")
+    for n in bench.sizes:
+        b = bench.catalog_bytes[n]
+        size = size_label(n)
+        r = bench.repeats(n)
+        kb = f"{len(b) / 1024:,.0f} KiB"
+        bench.time(
+            "load",
+            "orjson.loads (floor)",
+            size,
+            lambda b=b: orjson.loads(b),
+            repeats=r,
+            base=PYD,
+            note=kb,
+        )
+        bench.time(
+            "load", "json.loads (floor)", size, lambda b=b: json.loads(b), repeats=r, base=PYD
+        )
+        bench.time(
+            "load",
+            "msgspec typed decode",
+            size,
+            lambda b=b: _MS_CATALOG.decode(b),
+            repeats=r,
+            base=PYD,
+        )
+        bench.time(
+            "load",
+            PYD,
+            size,
+            lambda b=b: peers.PyCatalog.model_validate_json(b),
+            repeats=r,
+            base=PYD,
+        )
+        bench.time(
+            "load",
+            SK_LOAD,
+            size,
+            None if load_catalog is None else (lambda b=b: load_catalog(b)),
+            repeats=r,
+            base=PYD,
+        )
+
+
+def dump(bench: Bench) -> None:
+    load_catalog = sk("load_catalog")
+    dump_catalog = sk("dump_catalog")
+    base = "pydantic model_dump_json"
+    for n in bench.sizes:
+        b = bench.catalog_bytes[n]
+        size = size_label(n)
+        r = bench.repeats(n)
+        doc = orjson.loads(b)
+        py = peers.PyCatalog.model_validate_json(b)
+        ms = _MS_CATALOG.decode(b)
+        bench.time(
+            "dump",
+            "orjson.dumps of the dict (floor)",
+            size,
+            lambda doc=doc: orjson.dumps(doc),
+            repeats=r,
+            base=base,
+        )
+        bench.time(
+            "dump",
+            "json.dumps of the dict (floor)",
+            size,
+            lambda doc=doc: json.dumps(doc),
+            repeats=r,
+            base=base,
+        )
+        bench.time(
+            "dump",
+            "msgspec.json.encode",
+            size,
+            lambda ms=ms: msgspec.json.encode(ms),
+            repeats=r,
+            base=base,
+        )
+        bench.time(
+            "dump",
+            base,
+            size,
+            lambda py=py: py.model_dump_json(by_alias=True, exclude_defaults=True),
+            repeats=r,
+            base=base,
+        )
+        fn = None
+        if load_catalog is not None and dump_catalog is not None:
+            try:
+                catalog = load_catalog(b)
+            except Exception as exc:
+                bench.notes.append(f"dump {size}: load_catalog failed: {exc!s:.200}")
+            else:
+                fn = lambda catalog=catalog: dump_catalog(catalog)  # noqa: E731
+        bench.time("dump", "stretchkit dump_catalog", size, fn, repeats=r, base=base)
+
+
+def validate(bench: Bench) -> None:
+    validate_catalog = sk("validate_catalog")
+    base = f"load::{SK_LOAD}"
+    for n in bench.sizes:
+        size = size_label(n)
+        r = bench.repeats(n)
+        good = bench.catalog_bytes[n]
+        bad = bench.invalid_bytes[n]
+        if validate_catalog is not None:
+            try:
+                issues = validate_catalog(good)
+                errors = [i for i in issues if i.is_error]
+                if errors:
+                    bench.notes.append(
+                        f"validate {size}: the valid file gave {len(errors)} error(s), first: "
+                        f"{errors[0].format()[:200]}"
+                    )
+                issues = validate_catalog(bad)
+                located = sum(1 for i in issues if i.is_error and i.line is not None)
+                note_bad = f"{sum(1 for i in issues if i.is_error)} errors, {located} with a line"
+            except Exception as exc:
+                note_bad = f"failed: {exc!s:.120}"
+        else:
+            note_bad = ""
+        bench.time(
+            "validate",
+            "stretchkit validate_catalog, valid file",
+            size,
+            None if validate_catalog is None else (lambda b=good: validate_catalog(b)),
+            repeats=r,
+            base=base,
+        )
+        bench.time(
+            "validate",
+            "stretchkit validate_catalog, invalid file",
+            size,
+            None if validate_catalog is None else (lambda b=bad: validate_catalog(b)),
+            repeats=r,
+            base=base,
+            note=note_bad,
+        )
+
+        def pyd_errors(b: bytes = bad) -> int:
+            try:
+                peers.PyCatalog.model_validate_json(b)
+            except ValidationError as exc:
+                return len(exc.errors())
+            return 0
+
+        bench.time(
+            "validate",
+            "pydantic, invalid file, all errors (paths, no lines)",
+            size,
+            pyd_errors,
+            repeats=r,
+            base=base,
+            note=f"{pyd_errors()} errors",
+        )
+
+
+def _history_bytes(bench: Bench, name: str) -> tuple[bytes, list[dict[str, Any]]]:
+    cache: dict[str, tuple[bytes, list[dict[str, Any]]]] = bench.__dict__.setdefault("_hist", {})
+    if name not in cache:
+        evs = data.events(data.HISTORY_DAYS[name], adapters.history_routines())
+        cache[name] = (orjson.dumps(evs), evs)
+    return cache[name]
+
+
+def replay(bench: Bench) -> None:
+    engine = adapters.engine()
+    base = "bare loop: json.loads + fromisoformat + fold (floor)"
+    for name in bench.histories:
+        raw, evs = _history_bytes(bench, name)
+        size = f"{name} ({len(evs):,} events)"
+        r = 3 if name == "year" else (10 if bench.quick else 30)
+        bench.time(
+            "replay", base, size, lambda raw=raw: peers.bare_replay(raw), repeats=r, base=base
+        )
+        bench.time(
+            "replay",
+            "msgspec decode + the same fold",
+            size,
+            lambda raw=raw: peers.msgspec_replay(raw),
+            repeats=r,
+            base=base,
+        )
+        fn = None
+        note = engine.why if engine.why else ""
+        if engine.ok:
+            try:
+                stored = engine.stored_bytes(evs)
+                engine.replay_bytes(stored)
+                fn = lambda stored=stored: engine.replay_bytes(stored)  # noqa: E731
+                note = f"{len(stored) / 1024:,.0f} KiB stored"
+            except Exception as exc:
+                note = f"failed: {exc!s:.160}"
+        bench.time(
+            "replay",
+            "stretchkit: stored JSON → events → Progress.replay",
+            size,
+            fn,
+            repeats=r,
+            base=base,
+            note=note,
+        )
+
+
+def engine(bench: Bench) -> None:
+    eng = adapters.engine()
+    if not eng.ok:
+        for label in ("apply one more event", "plan(now, context)"):
+            bench.add(Row("engine", label, "—", None, 0, None, eng.why))
+        return
+    histories = [h for h in ("day", "year") if h in bench.histories] or ["day"]
+    if "year" not in bench.histories:
+        histories.append("month")
+    base = "apply one more event"
+    for name in histories:
+        _raw, evs = _history_bytes(bench, name)
+        size = name
+        try:
+            progress = eng.progress(evs)
+            nxt = eng.next_event(evs)
+        except Exception as exc:
+            bench.add(Row("engine", base, size, None, 0, None, f"failed: {exc!s:.160}"))
+            continue
+        bench.time(
+            "engine",
+            base,
+            size,
+            lambda p=progress, e=nxt: p.apply(e),
+            repeats=2000,
+            base=f"{base}@@day",
+        )
+        now = eng.now_after(evs)
+        bench.time(
+            "engine",
+            "plan(now, context)",
+            size,
+            lambda p=progress, now=now: eng.plan(p, now),
+            repeats=200,
+        )
+
+
+def generate(bench: Bench) -> None:
+    gen = adapters.generator()
+    n = 20000 if 20000 in bench.sizes else max(bench.sizes)
+    size = size_label(n)
+    if not gen.ok:
+        bench.add(
+            Row("generate", "generate_routine, sitting, 10 minutes", size, None, 0, None, gen.why)
+        )
+        return
+    try:
+        catalog = gen.catalog(bench.catalog_bytes[n])
+        gen.run(catalog, 1)
+    except Exception as exc:
+        bench.add(
+            Row(
+                "generate",
+                "generate_routine, sitting, 10 minutes",
+                size,
+                None,
+                0,
+                None,
+                f"failed: {exc!s:.160}",
+            )
+        )
+        return
+    seeds = iter(range(10**6))
+    bench.time(
+        "generate",
+        "generate_routine, sitting, 10 minutes",
+        size,
+        lambda: gen.run(catalog, next(seeds)),
+        repeats=10 if bench.quick else 30,
+    )
+
+
+# --- import ---------------------------------------------------------------------------------
+
+_MODEL_ONLY = textwrap.dedent(
+    """
+    import sys, types, importlib.util
+    spec = importlib.util.find_spec("stretchkit")
+    pkg = types.ModuleType("stretchkit")
+    pkg.__path__ = list(spec.submodule_search_locations)
+    sys.modules["stretchkit"] = pkg
+    import attrs, cattrs
+    import stretchkit.model
+    """
+)
+IMPORTS = {
+    "nothing (python -c pass)": "pass",
+    "attrs + cattrs + stretchkit.model (baseline)": _MODEL_ONLY,
+    "import stretchkit": "import stretchkit",
+    "import pydantic": "import pydantic",
+    "import msgspec": "import msgspec",
+    "import jsonschema": "import jsonschema",
+}
+
+
+def _spawn(code: str) -> float:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import time; t=time.perf_counter()\n{code}\nprint(time.perf_counter()-t)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _spawn_wall(code: str) -> float:
+    import time
+
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    return time.perf_counter() - t
+
+
+def imports(bench: Bench) -> None:
+    """Whole-process wall time, minus a bare interpreter; runs interleaved to share the noise."""
+    runs = 5 if bench.quick else 21
+    times: dict[str, list[float]] = {k: [] for k in IMPORTS}
+    broken: dict[str, str] = {}
+    for _ in range(runs):
+        for label, code in IMPORTS.items():
+            if label in broken:
+                continue
+            try:
+                times[label].append(_spawn_wall(code))
+            except subprocess.CalledProcessError as exc:
+                broken[label] = (
+                    (exc.stderr or b"").decode(errors="replace").strip().splitlines()[-1:][0:1][0]
+                    if exc.stderr
+                    else "failed"
+                )
+    bare = statistics.median(times["nothing (python -c pass)"])
+    base = "attrs + cattrs + stretchkit.model (baseline)"
+    for label in IMPORTS:
+        if label in broken:
+            bench.add(
+                Row("import", label, "fresh process", None, 0, base, f"failed: {broken[label]}")
+            )
+            continue
+        med = statistics.median(times[label])
+        value = med if label.startswith("nothing") else max(med - bare, 0.0)
+        note = (
+            "the interpreter itself (subtracted from the others)"
+            if label.startswith("nothing")
+            else ""
+        )
+        bench.add(
+            Row(
+                "import",
+                label,
+                "fresh process",
+                value,
+                runs,
+                None if label.startswith("nothing") else base,
+                note,
+            )
+        )
+    modules = _heavy_modules()
+    if modules:
+        bench.notes.append(modules)
+
+
+def _heavy_modules() -> str:
+    code = (
+        "import sys; import stretchkit; "
+        "print(','.join(sorted(m for m in ('jsonschema','hypothesis','sqlite3','cattrs','pydantic',"
+        "'msgspec','orjson','jsonschema_rs','stretchkit.cli','referencing') if m in sys.modules)))"
+    )
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+    except subprocess.CalledProcessError:
+        return ""
+    found = out.stdout.strip()
+    return f"`import stretchkit` loads these of the watched modules: {found or 'none'}."
+
+
+# --- memory ---------------------------------------------------------------------------------
+
+_MEMORY_CHILD = textwrap.dedent(
+    """
+    import sys
+
+    def status(key):
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+        raise SystemExit(f"no {key}")
+
+    which, path, small = sys.argv[1], sys.argv[2], sys.argv[3]
+    raw = open(path, "rb").read()
+    warm = open(small, "rb").read()
+    if which == "stretchkit":
+        import stretchkit
+        fn = stretchkit.load_catalog
+    elif which == "pydantic":
+        from bench.peers import PyCatalog
+        fn = PyCatalog.model_validate_json
+    elif which == "msgspec":
+        import msgspec
+        from bench.peers import MsCatalog
+        fn = msgspec.json.Decoder(MsCatalog).decode
+    else:
+        import orjson
+        fn = orjson.loads
+    fn(warm)
+    before = status("VmRSS:")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # reset the peak (VmHWM) to the current resident set
+    kept = fn(raw)
+    print((status("VmHWM:") - before) / 1024)
+    """
+)
+
+
+def memory(bench: Bench) -> None:
+    n = 20000 if 20000 in bench.sizes else max(bench.sizes)
+    size = size_label(n)
+    base = "pydantic"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "catalog.json")
+        path.write_bytes(bench.catalog_bytes[n])
+        small = Path(tmp, "small.json")
+        small.write_bytes(bench.catalog_bytes[min(bench.sizes)])
+        for which in ("orjson (floor)", "msgspec", "pydantic", "stretchkit"):
+            key = which.split()[0]
+            if key == "stretchkit" and sk("load_catalog") is None:
+                bench.add(
+                    Row("memory", f"{which}: peak RSS growth", size, None, 0, base, "not available")
+                )
+                continue
+            try:
+                out = subprocess.run(
+                    [sys.executable, "-c", _MEMORY_CHILD, key, str(path), str(small)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=Path(__file__).resolve().parent.parent,
+                )
+                mb = float(out.stdout.strip().splitlines()[-1])
+                bench.add(
+                    Row(
+                        "memory",
+                        f"{key}: peak RSS growth",
+                        size,
+                        mb,
+                        1,
+                        "pydantic: peak RSS growth",
+                        unit="MB",
+                    )
+                )
+            except subprocess.CalledProcessError as exc:
+                bench.add(
+                    Row(
+                        "memory",
+                        f"{key}: peak RSS growth",
+                        size,
+                        None,
+                        0,
+                        None,
+                        f"failed: {exc.stderr[-160:]}",
+                    )
+                )
+    subjects: dict[str, Any] = {
+        "pydantic": peers.PyCatalog.model_validate_json,
+        "msgspec": _MS_CATALOG.decode,
+    }
+    load_catalog = sk("load_catalog")
+    if load_catalog is not None:
+        subjects["stretchkit"] = load_catalog
+    raw = bench.catalog_bytes[n]
+    for key, fn in subjects.items():
+        try:
+            tracemalloc.start()
+            kept = fn(raw)
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            del kept
+        except Exception as exc:
+            bench.add(
+                Row(
+                    "memory",
+                    f"{key}: tracemalloc peak",
+                    size,
+                    None,
+                    0,
+                    None,
+                    f"failed: {exc!s:.120}",
+                )
+            )
+            continue
+        finally:
+            tracemalloc.stop()
+        bench.add(
+            Row(
+                "memory",
+                f"{key}: tracemalloc peak",
+                size,
+                peak,
+                1,
+                "pydantic: tracemalloc peak",
+                unit="MB",
+            )
+        )
