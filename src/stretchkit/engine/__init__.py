@@ -1,0 +1,49 @@
+"""The progress engine: a pure function of (program, policy, events, now).
+
+No I/O and no clock reads: the app stores events and passes ``now``.
+"""
+
+from stretchkit.engine._errors import DuplicateEventError, EngineError, EventFormatError, TimeError
+from stretchkit.engine._events import (
+    EVENT_TYPES,
+    MAX_SESSION_HOURS,
+    Event,
+    PainReported,
+    SessionLogged,
+    StretchReenabled,
+)
+from stretchkit.engine._plan import (
+    LeftOut,
+    Plan,
+    PlannedStep,
+    ProgramPhase,
+    Reason,
+    ReasonCode,
+    StretchStatus,
+)
+from stretchkit.engine._policy import Policy
+from stretchkit.engine._progress import Progress
+from stretchkit.engine._time import check_local_time
+
+__all__ = [
+    "EVENT_TYPES",
+    "MAX_SESSION_HOURS",
+    "DuplicateEventError",
+    "EngineError",
+    "Event",
+    "EventFormatError",
+    "LeftOut",
+    "PainReported",
+    "Plan",
+    "PlannedStep",
+    "Policy",
+    "ProgramPhase",
+    "Progress",
+    "Reason",
+    "ReasonCode",
+    "SessionLogged",
+    "StretchReenabled",
+    "StretchStatus",
+    "TimeError",
+    "check_local_time",
+]

@@ -1,0 +1,32 @@
+"""Errors the engine raises: always a :class:`ValueError` subclass with a sentence that says why."""
+
+from __future__ import annotations
+
+__all__ = ["DuplicateEventError", "EngineError", "EventFormatError", "TimeError"]
+
+
+class EngineError(ValueError):
+    """Input the engine cannot use. The state it was given is unchanged."""
+
+
+class TimeError(EngineError):
+    """A naive timestamp, an impossible offset, or a missing or ambiguous local time."""
+
+
+class DuplicateEventError(EngineError):
+    """Two different events share one id: stored history is inconsistent."""
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__(
+            f"event id {event_id!r} is used by two events with different content; "
+            "ids must be unique (the same event twice is fine)"
+        )
+        self.event_id = event_id
+
+
+class EventFormatError(EngineError):
+    """A stored event (JSON-ready dict) is not valid; the message gives the path."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path

@@ -1,0 +1,115 @@
+"""Events: the facts an app stores. The engine's state is a fold of them.
+
+Rules
+- Every event has an ``id`` (unique across the user's history) and ``at``, an aware
+  timestamp checked by :func:`check_local_time` (no naive, impossible or ambiguous times).
+- Events are ordered by the instant of ``at``, then by ``id``; the offset ``at`` was
+  written with is kept, because it says which local day a session counts for.
+- A :class:`SessionLogged` happens when the session ends: its ``at`` is the session's
+  ``ended_at`` (it defaults to it and must be the same instant). Its pain levels
+  count as reports at the session's start (``pain_before``) and end (``pain_after``);
+  a step skipped for ``pain`` counts as a painful report at the end.
+- Sessions last at most :data:`MAX_SESSION_HOURS`, so a session's reports are never
+  older than that before its event.
+- The tag written to files (``type``) comes from :data:`EVENT_TYPES`, never from
+  class names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+from attrs.validators import and_, ge, instance_of, le, max_len, min_len
+
+from stretchkit.engine._errors import EngineError
+from stretchkit.engine._time import check_local_time
+from stretchkit.model import Session
+
+__all__ = [
+    "EVENT_TYPES",
+    "MAX_SESSION_HOURS",
+    "Event",
+    "PainReported",
+    "SessionLogged",
+    "StretchReenabled",
+]
+
+MAX_SESSION_HOURS = 24
+"""A session longer than a day is a logging mistake (a timer left running)."""
+
+_id = and_(instance_of(str), min_len(1), max_len(128))
+
+
+def _at(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_local_time(value, attribute.name)
+
+
+def _stretch_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    from stretchkit.model._validators import slug
+
+    slug(instance, attribute, value)
+
+
+@frozen(kw_only=True)
+class PainReported:
+    """The user said how much it hurts, 0 (nothing) to 10."""
+
+    id: str = field(validator=_id)
+    at: datetime = field(validator=_at)
+    level: int = field(validator=and_(instance_of(int), ge(0), le(10)))
+
+    @level.validator
+    def _no_bool(self, attribute: object, value: object) -> None:
+        if isinstance(value, bool):
+            raise TypeError("level must be an integer 0–10, got a bool")
+
+
+def _session_end(self: SessionLogged) -> datetime:
+    return self.session.ended_at
+
+
+@frozen(kw_only=True)
+class SessionLogged:
+    """A session was done (or started and abandoned); it counts if a step was completed."""
+
+    id: str = field(validator=_id)
+    session: Session = field(validator=instance_of(Session))
+    at: datetime = field(default=attrs.Factory(_session_end, takes_self=True), validator=_at)
+
+    def __attrs_post_init__(self) -> None:
+        s = self.session
+        check_local_time(s.started_at, "session.started_at")
+        check_local_time(s.ended_at, "session.ended_at")
+        if self.at != s.ended_at:
+            raise EngineError(
+                f"session event {self.id!r}: at ({self.at.isoformat()}) must be the session's "
+                f"end ({s.ended_at.isoformat()})"
+            )
+        if s.ended_at - s.started_at > timedelta(hours=MAX_SESSION_HOURS):
+            raise EngineError(
+                f"session event {self.id!r}: the session lasts more than {MAX_SESSION_HOURS} "
+                f"hours ({s.started_at.isoformat()} to {s.ended_at.isoformat()})"
+            )
+
+
+@frozen(kw_only=True)
+class StretchReenabled:
+    """The user brings back a parked stretch (or ends a rest early)."""
+
+    id: str = field(validator=_id)
+    at: datetime = field(validator=_at)
+    stretch_id: str = field(validator=_stretch_id)
+
+
+Event = PainReported | SessionLogged | StretchReenabled
+"""Anything that can happen; ``type`` tells them apart in files."""
+
+EVENT_TYPES: dict[type[Event], str] = {
+    PainReported: "pain_reported",
+    SessionLogged: "session_logged",
+    StretchReenabled: "stretch_reenabled",
+}
+"""The tag written to files for each event class. Never derived from class names."""

@@ -1,0 +1,205 @@
+"""The fold: one event in, a new state out. Pure, and cheap per event.
+
+Rules (every number from :class:`Policy`)
+- Pain. A report is *painful* if its level is above ``pain_free_level``. Pain-free
+  begins at the first pain-free report strictly after the last painful one (a
+  pain-free report at the same instant as a painful one does not start it). The
+  24-hour rule is met by a pain-free report at least ``pain_free_hours`` of elapsed
+  time after that start; no painful report can lie between, since any would have
+  moved the start. A painful report after the rule was met is a relapse: relief
+  again, and the clock starts again. Absence of reports is not evidence.
+- A session's ``pain_before`` is a report at its start, ``pain_after`` one at its
+  end, and a step skipped for ``pain`` a painful report at its end.
+- Sessions. A session counts for the local day it started on, read in its own
+  recorded offset, if at least one step was completed.
+- Stretches. In a session, a stretch with a step skipped for ``discomfort`` or
+  ``pain`` had a *troubled try*: its try count rises; below ``max_tries`` it rests
+  ``rest_for(tries)`` hours from the session's end, then returns (reintroduced);
+  at ``max_tries`` it is parked. A stretch completed without trouble becomes active
+  again with its count reset. Other skip reasons change nothing. A parked stretch
+  stays parked, whatever sessions say, until :class:`StretchReenabled`, which makes
+  it return (reintroduced) with its count reset.
+
+Events arrive in (instant, id) order. Session reports are older than their event by
+at most the session's length, so the fold keeps the pain-free reports of the last
+:data:`MAX_SESSION_HOURS` to place such a report exactly; older ones are summarised
+by the pain-free start and the time the rule was met.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from attrs import evolve, frozen
+
+from stretchkit.engine._events import MAX_SESSION_HOURS, Event, PainReported, SessionLogged
+from stretchkit.engine._policy import Policy
+from stretchkit.engine._time import day_of, instant
+from stretchkit.model import Outcome, SkipReason
+
+__all__ = ["State", "StretchState", "fold"]
+
+_HOUR = 3_600_000_000
+_WINDOW = MAX_SESSION_HOURS * _HOUR
+_DAYS_KEPT = 4
+_EMPTY: Mapping[str, StretchState] = MappingProxyType({})
+
+
+@frozen(kw_only=True)
+class StretchState:
+    """One stretch's troubles. Instants are microseconds since the epoch."""
+
+    tries: int = 0
+    """Troubled tries since the stretch was last done without trouble (or re-enabled)."""
+    rest_until: int | None = None
+    """Left out of plans before this instant."""
+    rest_hours: float = 0.0
+    returning: bool = False
+    """Rested or re-enabled and not yet done without trouble since: plans flag it."""
+    parked: bool = False
+
+
+_ACTIVE = StretchState()
+
+
+@frozen(kw_only=True)
+class State:
+    """What the events so far add up to. Never mutated; each event gives a new one."""
+
+    latest: int | None = None
+    """The instant of the latest event folded in."""
+    last_painful: int | None = None
+    pain_free_since: int | None = None
+    met_at: int | None = None
+    """The pain-free report that met the 24-hour rule: maintenance since then."""
+    relapsed_at: int | None = None
+    """The painful report that ended the last maintenance, if the current relief followed one."""
+    recent_pain_free: tuple[int, ...] = ()
+    """Pain-free reports after ``last_painful`` in the last window, sorted."""
+    days: tuple[tuple[int, int], ...] = ()
+    """(day ordinal, sessions counted) for the most recent days, sorted."""
+    stretches: Mapping[str, StretchState] = _EMPTY
+    sessions: int = 0
+    reports: int = 0
+
+
+def fold(state: State, event: Event, key: int, policy: Policy) -> State:
+    """The state after ``event`` (at instant ``key``); ``state`` is left as it was."""
+    if isinstance(event, PainReported):
+        new = _report(state, key, event.level > policy.pain_free_level, key, policy)
+        return evolve(new, latest=key, reports=state.reports + 1)
+    if isinstance(event, SessionLogged):
+        return _session(state, event, key, policy)
+    # StretchReenabled
+    stretches = dict(state.stretches)
+    stretches[event.stretch_id] = StretchState(returning=True)
+    return evolve(state, latest=key, stretches=MappingProxyType(stretches))
+
+
+def _report(state: State, t: int, painful: bool, now: int, policy: Policy) -> State:
+    """Place one report at instant ``t``; ``now`` is the current event's instant."""
+    last = state.last_painful
+    if last is not None and t <= last:
+        return state  # older than the last painful report: it changes nothing
+    window_start = now - _WINDOW
+    recent = state.recent_pain_free
+    cut = bisect_left(recent, window_start)
+    kept = recent[cut:]
+    need = policy.pain_free_hours * _HOUR
+    if painful:
+        relapsed = state.relapsed_at
+        if state.met_at is not None and state.met_at <= t:
+            relapsed = t  # maintenance had begun: this pain is a relapse
+        after = kept[bisect_left(kept, t + 1) :]
+        since = after[0] if after else None
+        return evolve(
+            state,
+            last_painful=t,
+            pain_free_since=since,
+            met_at=_first_at_or_after(after, since, need),
+            relapsed_at=relapsed,
+            recent_pain_free=after,
+        )
+    lst = list(kept)
+    insort(lst, t)
+    since = state.pain_free_since
+    met = state.met_at
+    if since is None or t < since:
+        since = t
+        met = _first_at_or_after(tuple(lst), since, need)
+    elif t >= since + need and (met is None or t < met):
+        met = t
+    return evolve(state, pain_free_since=since, met_at=met, recent_pain_free=tuple(lst))
+
+
+def _first_at_or_after(
+    sorted_reports: tuple[int, ...], since: int | None, need: float
+) -> int | None:
+    if since is None:
+        return None
+    i = bisect_left(sorted_reports, since + need)
+    return sorted_reports[i] if i < len(sorted_reports) else None
+
+
+def _session(state: State, event: SessionLogged, key: int, policy: Policy) -> State:
+    s = event.session
+    start = instant(s.started_at)
+    new = state
+    if s.pain_before is not None:
+        new = _report(new, start, s.pain_before > policy.pain_free_level, key, policy)
+    troubled: set[str] = set()
+    done: set[str] = set()
+    hurt = False
+    for step in s.steps:
+        if step.outcome is Outcome.COMPLETED:
+            done.add(step.stretch)
+        elif step.reason is not None and step.reason.is_trouble:
+            troubled.add(step.stretch)
+            hurt = hurt or step.reason is SkipReason.PAIN
+    if hurt:
+        new = _report(new, key, True, key, policy)
+    if s.pain_after is not None:
+        new = _report(new, key, s.pain_after > policy.pain_free_level, key, policy)
+    days = new.days
+    if done:
+        days = _count_day(days, day_of(s.started_at, policy.day_starts_hour))
+    stretches = new.stretches
+    if troubled or done:
+        changed = dict(stretches)
+        for sid in troubled:
+            changed[sid] = _troubled(changed.get(sid, _ACTIVE), key, policy)
+        for sid in done - troubled:
+            old = changed.get(sid, _ACTIVE)
+            if not old.parked and old != _ACTIVE:
+                changed[sid] = _ACTIVE
+        stretches = MappingProxyType(changed)
+    return evolve(new, latest=key, days=days, stretches=stretches, sessions=state.sessions + 1)
+
+
+def _troubled(old: StretchState, at: int, policy: Policy) -> StretchState:
+    if old.parked:
+        return old
+    tries = old.tries + 1
+    if tries >= policy.max_tries:
+        return StretchState(tries=tries, parked=True)
+    hours = policy.rest_for(tries)
+    return StretchState(
+        tries=tries, rest_until=at + round(hours * _HOUR), rest_hours=hours, returning=True
+    )
+
+
+def _count_day(days: tuple[tuple[int, int], ...], day: int) -> tuple[tuple[int, int], ...]:
+    counts = dict(days)
+    counts[day] = counts.get(day, 0) + 1
+    newest = max(counts)
+    return tuple(sorted((d, n) for d, n in counts.items() if d > newest - _DAYS_KEPT))
+
+
+def sessions_on(state: State, day: int) -> int:
+    """Sessions counted for local day ``day`` (only recent days are kept; older ones are 0)."""
+    for d, n in state.days:
+        if d == day:
+            return n
+    return 0

@@ -1,0 +1,262 @@
+"""Progress: the immutable state of one user on one program, as a fold of events.
+
+Rules
+- Events are kept sorted by (instant of ``at``, ``id``); the state is the fold of
+  them in that order, so any arrival order and any duplicates give the same state.
+- The same id twice with equal content is ignored; with different content it is a
+  :class:`DuplicateEventError` naming the id, and the state is unchanged.
+- Events stamped after ``now`` are kept but not used by ``plan(now, ...)``.
+
+Cost. Histories are long (a year of heavy use is ~50,000 events), so ``apply`` must
+not copy them. A :class:`Progress` is a view of the first ``n`` entries of a log it
+shares with its ancestors; applying an event later than all others appends to that
+log in place when this view is its tip, so one more in-order ``apply`` costs the same
+at any history length. Applying to an older :class:`Progress` (a branch), or an
+event older than the latest, copies the log and refolds from the checkpoint before
+the insertion point. Checkpoints (the state every :data:`CHECKPOINT_EVERY` events)
+also make a plan for a ``now`` before the latest event cheap. No view ever sees a
+change: entries past its ``n`` are invisible to it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from stretchkit.engine._errors import DuplicateEventError, EngineError
+from stretchkit.engine._events import EVENT_TYPES, Event
+from stretchkit.engine._fold import State, fold
+from stretchkit.engine._policy import Policy
+from stretchkit.engine._time import check_local_time, instant
+from stretchkit.model import Catalog, Context, Program, Routine
+
+if TYPE_CHECKING:
+    from stretchkit.engine._plan import Plan
+
+__all__ = ["CHECKPOINT_EVERY", "Progress"]
+
+CHECKPOINT_EVERY = 64
+
+
+class _Log:
+    """The shared, append-only store behind a family of :class:`Progress` views."""
+
+    __slots__ = ("checkpoints", "events", "index", "keys")
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, str]] = []
+        self.events: list[Event] = []
+        self.index: dict[str, int] = {}
+        self.checkpoints: list[State] = [State()]
+
+
+class Progress:
+    """One user's progress on one program. Immutable: :meth:`apply` returns a new one."""
+
+    __slots__ = ("_log", "_n", "_state", "policy", "program", "routines")
+
+    program: Program
+    policy: Policy
+    routines: Mapping[str, Routine]
+
+    def __init__(
+        self,
+        program: Program,
+        policy: Policy,
+        routines: Mapping[str, Routine],
+        log: _Log,
+        n: int,
+        state: State,
+    ) -> None:
+        self.program = program
+        self.policy = policy
+        self.routines = routines
+        self._log = log
+        self._n = n
+        self._state = state
+
+    # -- construction -----------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls, program: Program, policy: Policy | None = None, *, catalog: Catalog | None = None
+    ) -> Progress:
+        """A user starting ``program``, with no history.
+
+        ``catalog`` gives the routines plans are made of; without it, pass one to
+        :meth:`plan`. ``policy`` defaults to :meth:`Policy.from_program`.
+        """
+        if not isinstance(program, Program):
+            raise EngineError(f"program must be a Program, got {type(program).__name__}")
+        if policy is None:
+            policy = Policy.from_program(program)
+        if not isinstance(policy, Policy):
+            raise EngineError(f"policy must be a Policy, got {type(policy).__name__}")
+        routines: Mapping[str, Routine] = (
+            MappingProxyType({}) if catalog is None else catalog.routine_by_id
+        )
+        return cls(program, policy, routines, _Log(), 0, State())
+
+    @classmethod
+    def replay(
+        cls,
+        program: Program,
+        events: Iterable[Event],
+        policy: Policy | None = None,
+        *,
+        catalog: Catalog | None = None,
+    ) -> Progress:
+        """The progress ``events`` add up to, whatever their order, duplicates ignored."""
+        return cls.start(program, policy, catalog=catalog).extend(events)
+
+    def extend(self, events: Iterable[Event]) -> Progress:
+        """All ``events`` applied at once: one sort and one fold, not one refold per event."""
+        log, n = self._log, self._n
+        fresh: dict[str, Event] = {}
+        for event in events:
+            _check_event(event)
+            at = log.index.get(event.id)
+            known = at is not None and at < n
+            old = log.events[at] if known else fresh.setdefault(event.id, event)  # type: ignore[index]
+            if old != event:
+                raise DuplicateEventError(event.id)
+        if not fresh:
+            return self
+        keyed = sorted((((instant(e.at), e.id), e) for e in fresh.values()), key=_first)
+        if n and keyed[0][0] < log.keys[n - 1]:
+            pos = bisect_left(log.keys, keyed[0][0], 0, n)
+            everything = sorted(
+                [*zip(log.keys[:n], log.events[:n], strict=True), *keyed], key=_first
+            )
+            return self._rebuilt(everything, pos)
+        return self._appended(keyed)
+
+    # -- events -----------------------------------------------------------------------
+
+    def apply(self, event: Event) -> Progress:
+        """The progress after one more event; this one is unchanged."""
+        _check_event(event)
+        log, n = self._log, self._n
+        at = log.index.get(event.id)
+        if at is not None and at < n and log.keys[at][1] == event.id:
+            if log.events[at] != event:
+                raise DuplicateEventError(event.id)
+            return self
+        key = (instant(event.at), event.id)
+        if n == 0 or key > log.keys[n - 1]:
+            return self._appended([(key, event)])
+        pos = bisect_left(log.keys, key, 0, n)
+        everything = [*zip(log.keys[:pos], log.events[:pos], strict=True), (key, event)]
+        everything.extend(zip(log.keys[pos:n], log.events[pos:n], strict=True))
+        return self._rebuilt(everything, pos)
+
+    def _appended(self, keyed: list[tuple[tuple[int, str], Event]]) -> Progress:
+        log, n = self._log, self._n
+        if len(log.events) != n:  # another view already grew this log: branch off
+            log = _copy(log, n)
+        state = self._state
+        policy = self.policy
+        for key, event in keyed:
+            state = fold(state, event, key[0], policy)
+            log.keys.append(key)
+            log.events.append(event)
+            log.index[key[1]] = len(log.events) - 1
+            if len(log.events) % CHECKPOINT_EVERY == 0:
+                log.checkpoints.append(state)
+        return Progress(self.program, policy, self.routines, log, len(log.events), state)
+
+    def _rebuilt(self, everything: list[tuple[tuple[int, str], Event]], pos: int) -> Progress:
+        """A new log of ``everything`` (sorted), refolded from the checkpoint before ``pos``."""
+        old = self._log
+        log = _Log()
+        first = pos // CHECKPOINT_EVERY
+        log.checkpoints = old.checkpoints[: first + 1]
+        state = log.checkpoints[-1]
+        policy = self.policy
+        for i, (key, event) in enumerate(everything):
+            log.keys.append(key)
+            log.events.append(event)
+            log.index[key[1]] = i
+            if i >= first * CHECKPOINT_EVERY:
+                state = fold(state, event, key[0], policy)
+                if (i + 1) % CHECKPOINT_EVERY == 0:
+                    log.checkpoints.append(state)
+        return Progress(self.program, policy, self.routines, log, len(log.events), state)
+
+    # -- queries ----------------------------------------------------------------------
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The events, in the order they are folded."""
+        return tuple(self._log.events[: self._n])
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def state(self) -> State:
+        """The fold of every event (including any after a plan's ``now``)."""
+        return self._state
+
+    def state_at(self, now: datetime) -> tuple[State, int]:
+        """The fold of the events stamped at or before ``now``, and how many were left out."""
+        check_local_time(now, "now")
+        return self._state_until(instant(now))
+
+    def _state_until(self, now_us: int) -> tuple[State, int]:
+        log, n = self._log, self._n
+        if n == 0 or log.keys[n - 1][0] <= now_us:
+            return self._state, 0
+        k = bisect_left(log.keys, (now_us + 1,), 0, n)
+        c = k // CHECKPOINT_EVERY
+        state = log.checkpoints[c]
+        policy = self.policy
+        for i in range(c * CHECKPOINT_EVERY, k):
+            state = fold(state, log.events[i], log.keys[i][0], policy)
+        return state, n - k
+
+    def plan(
+        self, now: datetime, context: Context | str, *, catalog: Catalog | None = None
+    ) -> Plan:
+        """What to do at ``now`` in ``context``; see :mod:`stretchkit.engine._plan`."""
+        from stretchkit.engine._plan import make_plan
+
+        check_local_time(now, "now")
+        routines = self.routines if catalog is None else catalog.routine_by_id
+        state, ignored = self._state_until(instant(now))
+        return make_plan(
+            program=self.program,
+            policy=self.policy,
+            routines=routines,
+            state=state,
+            ignored=ignored,
+            now=now,
+            context=context,
+        )
+
+    def __repr__(self) -> str:
+        return f"<Progress {self.program.id!r}: {self._n} events>"
+
+
+def _first(item: tuple[tuple[int, str], Event]) -> tuple[int, str]:
+    return item[0]
+
+
+def _copy(old: _Log, n: int) -> _Log:
+    log = _Log()
+    log.keys = old.keys[:n]
+    log.events = old.events[:n]
+    log.index = {k[1]: i for i, k in enumerate(log.keys)}
+    log.checkpoints = old.checkpoints[: n // CHECKPOINT_EVERY + 1]
+    return log
+
+
+def _check_event(event: object) -> None:
+    if type(event) not in EVENT_TYPES:
+        raise EngineError(
+            f"an event must be one of {', '.join(t.__name__ for t in EVENT_TYPES)}, "
+            f"got {type(event).__name__}"
+        )

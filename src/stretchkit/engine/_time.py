@@ -1,0 +1,91 @@
+"""Time rules: every instant is explicit, every local time is unambiguous.
+
+Rules
+- A timestamp must be timezone-aware; a naive one is a guess and is refused.
+- Offsets must be whole minutes between -12:00 and +14:00 (the range real zones use).
+- A datetime carrying an IANA zone (:class:`zoneinfo.ZoneInfo`) must name a wall time
+  that exists exactly once in that zone: times skipped by a spring-forward change do
+  not exist, times repeated by a fall-back change are ambiguous. Both are refused,
+  never guessed. Fixed offsets (``+01:00``) are always unambiguous.
+- Elapsed time is real time: instants are integer microseconds since the Unix epoch,
+  so a 23-hour DST day is 23 hours long.
+- A *day* is a local calendar date, starting at ``day_starts_hour`` on the wall clock.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from stretchkit.engine._errors import TimeError
+
+__all__ = [
+    "check_local_time",
+    "day_of",
+    "day_start",
+    "from_instant",
+    "instant",
+]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_MIN_OFFSET = timedelta(hours=-12)
+_MAX_OFFSET = timedelta(hours=14)
+
+
+def check_local_time(value: object, name: str = "time") -> datetime:
+    """Return ``value`` if it is a usable timestamp, else raise :class:`TimeError` saying why."""
+    if not isinstance(value, datetime):
+        raise TimeError(f"{name} must be a datetime, got {type(value).__name__}")
+    offset = value.utcoffset()
+    if offset is None:
+        raise TimeError(
+            f"{name} {value.isoformat()} is naive; give it an offset or a zone "
+            "(for example datetime(..., tzinfo=ZoneInfo('Europe/Berlin')))"
+        )
+    if offset % timedelta(minutes=1) or not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+        raise TimeError(
+            f"{name} {value.isoformat()} has an impossible offset; offsets are whole "
+            "minutes between -12:00 and +14:00"
+        )
+    tz = value.tzinfo
+    if isinstance(tz, ZoneInfo):
+        back = value.astimezone(UTC).astimezone(tz)
+        if back.replace(tzinfo=None) != value.replace(tzinfo=None):
+            raise TimeError(
+                f"{name} {value.replace(tzinfo=None).isoformat()} does not exist in {tz.key} "
+                "(the clocks skipped it); give the offset explicitly"
+            )
+        if value.replace(fold=1 - value.fold).utcoffset() != offset:
+            raise TimeError(
+                f"{name} {value.replace(tzinfo=None).isoformat()} is ambiguous in {tz.key} "
+                "(the clocks showed it twice); give the offset explicitly"
+            )
+    return value
+
+
+def instant(value: datetime) -> int:
+    """Microseconds since the epoch: exact, comparable across zones, real elapsed time."""
+    return (value - _EPOCH) // _US
+
+
+def from_instant(us: int, tz: tzinfo | None) -> datetime:
+    """The instant ``us`` shown on the wall clock of ``tz``."""
+    return (_EPOCH + timedelta(microseconds=us)).astimezone(tz or UTC)
+
+
+def day_of(value: datetime, day_starts_hour: int) -> int:
+    """The ordinal of the local day ``value`` falls on, read in its own offset or zone."""
+    wall = value.replace(tzinfo=None) - timedelta(hours=day_starts_hour)
+    return wall.toordinal()
+
+
+def day_start(day: int, day_starts_hour: int, tz: tzinfo | None) -> datetime:
+    """The first instant of local day ``day`` in ``tz``.
+
+    If the wall time the day starts at was skipped by a DST change, the day starts
+    when the clocks jump (fold=0 maps a skipped time past the gap); if it repeats,
+    the day starts at its first occurrence.
+    """
+    wall = datetime.combine(date.fromordinal(day), time(day_starts_hour), tzinfo=tz)
+    return wall.astimezone(UTC).astimezone(tz)
