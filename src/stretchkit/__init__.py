@@ -8,6 +8,8 @@ and the command line are imported only when used.
 from __future__ import annotations
 
 from stretchkit.io._issues import CatalogError, Issue, Severity
+from stretchkit.io._load import catalog_schema, dump_catalog, load_catalog, validate_catalog
+from stretchkit.io._source import Limits
 from stretchkit.model import (
     FORMAT_VERSION,
     PHASE_KINDS,
@@ -60,6 +62,7 @@ __all__ = [
     "Context",
     "Hold",
     "Issue",
+    "Limits",
     "MaintenancePhase",
     "Media",
     "MediaKind",
@@ -81,5 +84,9 @@ __all__ = [
     "StepResult",
     "Stretch",
     "Variation",
+    "catalog_schema",
     "dose_seconds",
+    "dump_catalog",
+    "load_catalog",
+    "validate_catalog",
 ]

@@ -579,6 +579,8 @@ def _syntax_issue(exc: json.JSONDecodeError, source: SourceText) -> Issue:
         message = "the document is empty; a catalog is a JSON object {…}"
     else:
         message = _SYNTAX_HINTS.get(exc.msg, exc.msg)
+        if exc.msg == "Expecting value" and text[exc.pos : exc.pos + 1] in ("]", "}"):
+            message = f"expected a value before {text[exc.pos]!r} (a trailing comma?)"
         if exc.pos >= len(text.rstrip()) and exc.msg != "Extra data":
             message += "; the document ends too early (is it truncated?)"
     return _issue("json-syntax", "", message, source.position(exc.pos))
