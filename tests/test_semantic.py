@@ -333,7 +333,12 @@ def _paths(node: Any, prefix: tuple[str | int, ...] = ()) -> Any:
 
 # --- generated catalogs ----------------------------------------------------------------------
 
-slugs = st.from_regex(r"\A[a-z]{1,6}(-[a-z0-9]{1,4})?\Z")
+slugs = st.builds(
+    lambda head, tail: f"{head}-{tail}" if tail else head,
+    st.text("abcdefgh", min_size=1, max_size=6),
+    st.text("xyz01", max_size=3),
+)
+"""Ids such as ``bad-x0``: at most six letters, then maybe a hyphen and a short tail."""
 seconds = st.integers(1, 40)
 CONTEXT_POSITION = {
     Context.LYING: Position.SUPINE,
@@ -448,15 +453,11 @@ def _document(catalog: Catalog) -> dict[str, Any]:
 
 
 @given(catalogs())
-def test_generated_valid_catalogs_have_no_errors(catalog: Catalog) -> None:
+def test_generated_valid_catalogs_have_no_errors_from_model_or_document(catalog: Catalog) -> None:
     issues = semantic_issues(catalog)
     assert [i for i in issues if i.is_error] == []
     assert "minutes-mismatch" not in {i.code for i in issues}
-
-
-@given(catalogs())
-def test_model_and_raw_checks_agree(catalog: Catalog) -> None:
-    assert semantic_issues(catalog) == semantic_issues_raw(_document(catalog))
+    assert semantic_issues_raw(_document(catalog)) == issues
 
 
 def _references(doc: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
