@@ -3,6 +3,7 @@
 No I/O and no clock reads: the app stores events and passes ``now``.
 """
 
+from stretchkit.engine._codec import event_from_dict, event_to_dict, events_from_dicts
 from stretchkit.engine._errors import DuplicateEventError, EngineError, EventFormatError, TimeError
 from stretchkit.engine._events import (
     EVENT_TYPES,
@@ -23,11 +24,14 @@ from stretchkit.engine._plan import (
 )
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
+from stretchkit.engine._runner import Cue, CueKind, RunnerStep, Segment, SessionRunner
 from stretchkit.engine._time import check_local_time
 
 __all__ = [
     "EVENT_TYPES",
     "MAX_SESSION_HOURS",
+    "Cue",
+    "CueKind",
     "DuplicateEventError",
     "EngineError",
     "Event",
@@ -41,9 +45,15 @@ __all__ = [
     "Progress",
     "Reason",
     "ReasonCode",
+    "RunnerStep",
+    "Segment",
     "SessionLogged",
+    "SessionRunner",
     "StretchReenabled",
     "StretchStatus",
     "TimeError",
     "check_local_time",
+    "event_from_dict",
+    "event_to_dict",
+    "events_from_dicts",
 ]

@@ -17,8 +17,9 @@ Rules
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
 import attrs
 from attrs import field, frozen
@@ -66,6 +67,22 @@ class PainReported:
         if isinstance(value, bool):
             raise TypeError("level must be an integer 0–10, got a bool")
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready dict, tagged with ``type`` (see :mod:`._codec`)."""
+        from stretchkit.engine._codec import event_to_dict
+
+        return event_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The event ``data`` describes; it must be of this class."""
+        from stretchkit.engine._codec import event_from_dict
+
+        event = event_from_dict(data)
+        if not isinstance(event, cls):
+            raise EngineError(f"expected a {EVENT_TYPES[cls]} event, got {data.get('type')!r}")
+        return event
+
 
 def _session_end(self: SessionLogged) -> datetime:
     return self.session.ended_at
@@ -94,6 +111,22 @@ class SessionLogged:
                 f"hours ({s.started_at.isoformat()} to {s.ended_at.isoformat()})"
             )
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready dict, tagged with ``type`` (see :mod:`._codec`)."""
+        from stretchkit.engine._codec import event_to_dict
+
+        return event_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The event ``data`` describes; it must be of this class."""
+        from stretchkit.engine._codec import event_from_dict
+
+        event = event_from_dict(data)
+        if not isinstance(event, cls):
+            raise EngineError(f"expected a {EVENT_TYPES[cls]} event, got {data.get('type')!r}")
+        return event
+
 
 @frozen(kw_only=True)
 class StretchReenabled:
@@ -102,6 +135,22 @@ class StretchReenabled:
     id: str = field(validator=_id)
     at: datetime = field(validator=_at)
     stretch_id: str = field(validator=_stretch_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready dict, tagged with ``type`` (see :mod:`._codec`)."""
+        from stretchkit.engine._codec import event_to_dict
+
+        return event_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The event ``data`` describes; it must be of this class."""
+        from stretchkit.engine._codec import event_from_dict
+
+        event = event_from_dict(data)
+        if not isinstance(event, cls):
+            raise EngineError(f"expected a {EVENT_TYPES[cls]} event, got {data.get('type')!r}")
+        return event
 
 
 Event = PainReported | SessionLogged | StretchReenabled

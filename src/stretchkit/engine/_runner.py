@@ -1,0 +1,491 @@
+"""The session runner: the state machine an app drives through one session.
+
+Rules
+- A runner walks the planned steps in order. Inside a step it walks *segments*:
+  for each side (left then right for ``Sides.EACH``, once otherwise), each phase of
+  the step's dose (the routine step's own dose, else the stretch's), split into its
+  parts: a hold; each angle of an angle sequence; each position of a position
+  sequence; each repetition (then its hold at the top); each breath round's
+  exhale, hold and release.
+- ``advance()`` moves to the next segment; past the last one it completes the step.
+  ``complete()`` completes the current step at once, ``skip(reason)`` skips it.
+  Every call returns a new runner: a runner is a value, never mutated.
+- ``finish(at)`` ends the session and returns its :class:`SessionLogged`; steps not
+  reached are not recorded (they were neither done nor skipped).
+- The runner never reads the clock: the app passes ``started_at`` and ``at``.
+- ``to_dict()`` / ``from_dict(data, catalog)`` resume a session after a restart; the
+  doses come back from the catalog, so the stored form stays small.
+- ``cues()`` is the timeline of prompts (offset in seconds from the start, kind,
+  text) if every segment is done in turn without pause; the last cue, ``done``,
+  falls at the sum of the steps' durations.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from stretchkit.engine._codec import _step_to_dict, session_from_dict
+from stretchkit.engine._errors import EngineError, EventFormatError
+from stretchkit.engine._events import SessionLogged
+from stretchkit.engine._plan import Plan
+from stretchkit.engine._time import check_local_time
+from stretchkit.model import (
+    AngleSequence,
+    Breath,
+    Catalog,
+    Hold,
+    Outcome,
+    Phase,
+    PositionSequence,
+    Reps,
+    Routine,
+    Session,
+    Sides,
+    SkipReason,
+    StepResult,
+    Stretch,
+)
+
+__all__ = ["Cue", "CueKind", "RunnerStep", "Segment", "SessionRunner"]
+
+RUNNER_FORMAT = 1
+
+
+class CueKind(enum.StrEnum):
+    """What a cue announces. Values are stable: apps map them to sounds or pictures."""
+
+    STEP = "step"
+    SIDE = "side"
+    HOLD = "hold"
+    ANGLE = "angle"
+    POSITION = "position"
+    REP = "rep"
+    REP_HOLD = "rep_hold"
+    EXHALE = "exhale"
+    BREATH_HOLD = "breath_hold"
+    RELEASE = "release"
+    DONE = "done"
+
+
+@frozen(kw_only=True)
+class Segment:
+    """One timed part of a step: what to do, on which side, for how many seconds."""
+
+    kind: CueKind
+    text: str
+    seconds: int
+    phase_index: int
+    side: str | None = None
+    """``"left"``/``"right"`` for stretches done on each side, else ``None``."""
+    label: str | None = None
+    """The angle's or position's label."""
+    degrees: int | None = None
+
+
+@frozen(kw_only=True)
+class Cue:
+    """A prompt at ``offset_seconds`` from the session's start."""
+
+    offset_seconds: int
+    kind: CueKind
+    text: str
+    step: int | None = None
+    """The position of the step in the runner's steps (``None`` for the final cue)."""
+
+
+@frozen(kw_only=True)
+class RunnerStep:
+    """A step to run: ``index`` is its position in the routine's steps."""
+
+    stretch_id: str
+    index: int
+    reintroduced: bool = False
+
+
+def _phase_segments(phase: Phase, i: int, side: str | None) -> list[Segment]:
+    if isinstance(phase, Hold):
+        return [
+            Segment(
+                kind=CueKind.HOLD,
+                text=f"Hold, {phase.seconds} seconds",
+                seconds=phase.seconds,
+                phase_index=i,
+                side=side,
+            )
+        ]
+    if isinstance(phase, AngleSequence):
+        return [
+            Segment(
+                kind=CueKind.ANGLE,
+                text=f"{a.label}, {a.seconds} seconds",
+                seconds=a.seconds,
+                phase_index=i,
+                side=side,
+                label=a.label,
+                degrees=a.degrees,
+            )
+            for a in phase.angles
+        ]
+    if isinstance(phase, PositionSequence):
+        return [
+            Segment(
+                kind=CueKind.POSITION,
+                text=f"{p.label}, {p.seconds} seconds",
+                seconds=p.seconds,
+                phase_index=i,
+                side=side,
+                label=p.label,
+            )
+            for p in phase.positions
+        ]
+    out: list[Segment] = []
+    if isinstance(phase, Reps):
+        for r in range(1, phase.count + 1):
+            out.append(
+                Segment(
+                    kind=CueKind.REP,
+                    text=f"Rep {r} of {phase.count}",
+                    seconds=phase.seconds_per_rep,
+                    phase_index=i,
+                    side=side,
+                )
+            )
+            if phase.hold_seconds:
+                out.append(
+                    Segment(
+                        kind=CueKind.REP_HOLD,
+                        text=f"Hold, {phase.hold_seconds} seconds",
+                        seconds=phase.hold_seconds,
+                        phase_index=i,
+                        side=side,
+                    )
+                )
+        return out
+    assert isinstance(phase, Breath)
+    for r in range(1, phase.rounds + 1):
+        out.append(
+            Segment(
+                kind=CueKind.EXHALE,
+                text=f"Breath {r} of {phase.rounds}: breathe out",
+                seconds=phase.exhale_seconds,
+                phase_index=i,
+                side=side,
+            )
+        )
+        out.append(
+            Segment(
+                kind=CueKind.BREATH_HOLD,
+                text="Hold the breath",
+                seconds=phase.hold_seconds,
+                phase_index=i,
+                side=side,
+            )
+        )
+        out.append(
+            Segment(
+                kind=CueKind.RELEASE,
+                text="Release",
+                seconds=phase.release_seconds,
+                phase_index=i,
+                side=side,
+            )
+        )
+    return out
+
+
+def segments_of(stretch: Stretch, dose: tuple[Phase, ...] | None = None) -> tuple[Segment, ...]:
+    """The timed parts of one stretch, sides included, in the order they are done."""
+    sides: tuple[str | None, ...] = ("left", "right") if stretch.sides is Sides.EACH else (None,)
+    out: list[Segment] = []
+    for side in sides:
+        for i, phase in enumerate(stretch.dose if dose is None else dose):
+            out.extend(_phase_segments(phase, i, side))
+    return tuple(out)
+
+
+def _resolve(
+    catalog: Catalog, routine: Routine, steps: tuple[RunnerStep, ...]
+) -> tuple[tuple[tuple[Segment, ...], ...], tuple[str, ...]]:
+    stretches = catalog.stretch_by_id
+    segs, names = [], []
+    for step in steps:
+        if not 0 <= step.index < len(routine.steps):
+            raise EngineError(f"routine {routine.id!r} has no step {step.index}")
+        rs = routine.steps[step.index]
+        if rs.stretch != step.stretch_id:
+            raise EngineError(
+                f"step {step.index} of routine {routine.id!r} is {rs.stretch!r}, "
+                f"not {step.stretch_id!r}"
+            )
+        stretch = stretches.get(rs.stretch)
+        if stretch is None:
+            raise EngineError(f"stretch {rs.stretch!r} is not in the catalog")
+        segs.append(segments_of(stretch, rs.dose))
+        names.append(stretch.name)
+    return tuple(segs), tuple(names)
+
+
+@frozen(kw_only=True)
+class SessionRunner:
+    """Where the user is in a session. Build it with :meth:`start`."""
+
+    session_id: str
+    routine_id: str
+    started_at: datetime
+    steps: tuple[RunnerStep, ...]
+    results: tuple[StepResult, ...] = ()
+    """One per step done or skipped so far; the current step is ``steps[len(results)]``."""
+    segment: int = 0
+    """The current segment of the current step."""
+    pain_before: int | None = None
+    _segments: tuple[tuple[Segment, ...], ...] = field(eq=False, repr=False, alias="segments")
+    _names: tuple[str, ...] = field(eq=False, repr=False, alias="names")
+
+    @classmethod
+    def start(
+        cls,
+        what: Plan | Routine | str,
+        catalog: Catalog,
+        *,
+        session_id: str,
+        started_at: datetime,
+        pain_before: int | None = None,
+    ) -> SessionRunner:
+        """A runner at the first step of a plan (its steps), or of a whole routine."""
+        check_local_time(started_at, "started_at")
+        if not isinstance(session_id, str) or not 0 < len(session_id) <= 128:
+            raise EngineError("session_id must be a non-empty string of at most 128 characters")
+        if pain_before is not None and (type(pain_before) is not int or not 0 <= pain_before <= 10):
+            raise EngineError(f"pain_before must be an integer from 0 to 10, got {pain_before!r}")
+        if isinstance(what, Plan):
+            routine = _routine(catalog, what.routine_id)
+            steps = tuple(
+                RunnerStep(stretch_id=s.stretch_id, index=s.index, reintroduced=s.reintroduced)
+                for s in what.steps
+            )
+        else:
+            routine = what if isinstance(what, Routine) else _routine(catalog, what)
+            steps = tuple(
+                RunnerStep(stretch_id=s.stretch, index=i) for i, s in enumerate(routine.steps)
+            )
+        segments, names = _resolve(catalog, routine, steps)
+        return cls(
+            session_id=session_id,
+            routine_id=routine.id,
+            started_at=started_at,
+            steps=steps,
+            pain_before=pain_before,
+            segments=segments,
+            names=names,
+        )
+
+    # -- where we are -------------------------------------------------------------------
+
+    @property
+    def finished_steps(self) -> bool:
+        """Every step was done or skipped."""
+        return len(self.results) >= len(self.steps)
+
+    @property
+    def step_index(self) -> int | None:
+        return None if self.finished_steps else len(self.results)
+
+    @property
+    def current_step(self) -> RunnerStep | None:
+        i = self.step_index
+        return None if i is None else self.steps[i]
+
+    @property
+    def current_name(self) -> str | None:
+        i = self.step_index
+        return None if i is None else self._names[i]
+
+    @property
+    def current(self) -> Segment | None:
+        """The segment to do now (side, phase, angle or position, seconds)."""
+        i = self.step_index
+        return None if i is None else self._segments[i][self.segment]
+
+    def segments(self, step: int) -> tuple[Segment, ...]:
+        return self._segments[step]
+
+    # -- transitions ---------------------------------------------------------------------
+
+    def _need_step(self, action: str) -> RunnerStep:
+        step = self.current_step
+        if step is None:
+            raise EngineError(f"cannot {action}: every step of the session is already done")
+        return step
+
+    def advance(self) -> SessionRunner:
+        """The next segment; past the last one of the step, the step is completed."""
+        self._need_step("advance")
+        i = len(self.results)
+        if self.segment + 1 < len(self._segments[i]):
+            return attrs.evolve(self, segment=self.segment + 1)
+        return self.complete()
+
+    def complete(self) -> SessionRunner:
+        step = self._need_step("complete a step")
+        done = StepResult(stretch=step.stretch_id, outcome=Outcome.COMPLETED)
+        return attrs.evolve(self, results=(*self.results, done), segment=0)
+
+    def skip(self, reason: SkipReason | str) -> SessionRunner:
+        """Skip the current step; ``discomfort`` and ``pain`` rest its stretch."""
+        step = self._need_step("skip a step")
+        try:
+            reason = SkipReason(reason)
+        except ValueError:
+            raise EngineError(
+                f"reason must be one of {', '.join(r.value for r in SkipReason)}, got {reason!r}"
+            ) from None
+        skipped = StepResult(stretch=step.stretch_id, outcome=Outcome.SKIPPED, reason=reason)
+        return attrs.evolve(self, results=(*self.results, skipped), segment=0)
+
+    def finish(
+        self, at: datetime, *, pain_after: int | None = None, event_id: str | None = None
+    ) -> SessionLogged:
+        """The event to store: the session as lived, ending at ``at``."""
+        check_local_time(at, "at")
+        if at < self.started_at:
+            raise EngineError(
+                f"the session cannot end ({at.isoformat()}) before it started "
+                f"({self.started_at.isoformat()})"
+            )
+        if pain_after is not None and (type(pain_after) is not int or not 0 <= pain_after <= 10):
+            raise EngineError(f"pain_after must be an integer from 0 to 10, got {pain_after!r}")
+        session = Session(
+            id=self.session_id,
+            routine=self.routine_id,
+            started_at=self.started_at,
+            ended_at=at,
+            steps=self.results,  # type: ignore[arg-type]  # attrs plugin: converter=tuple
+            pain_before=self.pain_before,
+            pain_after=pain_after,
+        )
+        return SessionLogged(id=event_id or self.session_id, at=at, session=session)
+
+    # -- cues --------------------------------------------------------------------------
+
+    def cues(self) -> tuple[Cue, ...]:
+        """Every prompt of the session, at its offset from the start."""
+        out: list[Cue] = []
+        t = 0
+        for n, (step, segs) in enumerate(zip(self.steps, self._segments, strict=True)):
+            ease = ": ease in, stop if it hurts" if step.reintroduced else ""
+            out.append(
+                Cue(offset_seconds=t, kind=CueKind.STEP, text=f"{self._names[n]}{ease}", step=n)
+            )
+            side: str | None = None
+            for seg in segs:
+                if seg.side is not None and seg.side != side:
+                    side = seg.side
+                    out.append(
+                        Cue(
+                            offset_seconds=t,
+                            kind=CueKind.SIDE,
+                            text=f"{side.capitalize()} side",
+                            step=n,
+                        )
+                    )
+                out.append(Cue(offset_seconds=t, kind=seg.kind, text=seg.text, step=n))
+                t += seg.seconds
+        out.append(Cue(offset_seconds=t, kind=CueKind.DONE, text="Done. Well done."))
+        return tuple(out)
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(s.seconds for segs in self._segments for s in segs)
+
+    # -- resume ------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict to store while the session runs."""
+        out: dict[str, Any] = {
+            "format": RUNNER_FORMAT,
+            "session_id": self.session_id,
+            "routine_id": self.routine_id,
+            "started_at": self.started_at.isoformat(),
+            "steps": [
+                {"stretch_id": s.stretch_id, "index": s.index, "reintroduced": s.reintroduced}
+                for s in self.steps
+            ],
+            "results": [_step_to_dict(r) for r in self.results],
+            "segment": self.segment,
+        }
+        if self.pain_before is not None:
+            out["pain_before"] = self.pain_before
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], catalog: Catalog) -> SessionRunner:
+        """The runner ``to_dict`` stored; the catalog gives the doses back."""
+        if not isinstance(data, Mapping):
+            raise EventFormatError("", "a runner must be an object")
+        if data.get("format") != RUNNER_FORMAT:
+            raise EventFormatError(
+                "/format", f"must be {RUNNER_FORMAT}, got {data.get('format')!r}"
+            )
+        try:
+            raw_steps = data["steps"]
+            steps = tuple(
+                RunnerStep(
+                    stretch_id=str(s["stretch_id"]),
+                    index=int(s["index"]),
+                    reintroduced=bool(s.get("reintroduced", False)),
+                )
+                for s in raw_steps
+            )
+            # The session reader checks the times and the step results.
+            probe = session_from_dict(
+                {
+                    "id": data["session_id"],
+                    "routine": data["routine_id"],
+                    "started_at": data["started_at"],
+                    "ended_at": data["started_at"],
+                    "steps": data.get("results", []),
+                    "pain_before": data.get("pain_before"),
+                }
+            )
+            segment = data.get("segment", 0)
+        except EventFormatError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise EventFormatError("", f"not a stored runner: {e}") from None
+        runner = cls.start(
+            _routine(catalog, probe.routine),
+            catalog,
+            session_id=probe.id,
+            started_at=probe.started_at,
+            pain_before=probe.pain_before,
+        )
+        segments, names = _resolve(catalog, _routine(catalog, probe.routine), steps)
+        if len(probe.steps) > len(steps) or any(
+            r.stretch != s.stretch_id for r, s in zip(probe.steps, steps, strict=False)
+        ):
+            raise EventFormatError("/results", "the results do not match the steps")
+        i = len(probe.steps)
+        limit = len(segments[i]) if i < len(steps) else 1
+        if type(segment) is not int or not 0 <= segment < limit:
+            raise EventFormatError("/segment", f"must be an integer from 0 to {limit - 1}")
+        return attrs.evolve(
+            runner,
+            steps=steps,
+            results=probe.steps,
+            segment=segment,
+            segments=segments,
+            names=names,
+        )
+
+
+def _routine(catalog: Catalog, routine_id: str) -> Routine:
+    found = catalog.routine_by_id.get(routine_id)
+    if found is None:
+        raise EngineError(f"routine {routine_id!r} is not in the catalog")
+    return found
