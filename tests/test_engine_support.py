@@ -168,3 +168,19 @@ def session(
 
 def reenable(at: datetime, stretch_id: str, id: str | None = None) -> StretchReenabled:
     return StretchReenabled(id=id or new_id("reenable"), at=at, stretch_id=stretch_id)
+
+
+def later(dt: datetime, hours: float) -> datetime:
+    """``hours`` of elapsed time after ``dt``, on the wall clock of ``dt``'s zone.
+
+    (``dt + timedelta`` on a zoned datetime moves the wall clock, not real time.)
+    """
+    from datetime import UTC
+
+    return (dt.astimezone(UTC) + timedelta(hours=hours)).astimezone(dt.tzinfo)
+
+
+def elapsed(a: datetime, b: datetime) -> timedelta:
+    from datetime import UTC
+
+    return b.astimezone(UTC) - a.astimezone(UTC)

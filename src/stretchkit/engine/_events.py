@@ -18,7 +18,7 @@ Rules
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Self
 
 import attrs
@@ -26,7 +26,7 @@ from attrs import field, frozen
 from attrs.validators import and_, ge, instance_of, le, max_len, min_len
 
 from stretchkit.engine._errors import EngineError
-from stretchkit.engine._time import check_local_time
+from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import Session
 
 __all__ = [
@@ -100,12 +100,12 @@ class SessionLogged:
         s = self.session
         check_local_time(s.started_at, "session.started_at")
         check_local_time(s.ended_at, "session.ended_at")
-        if self.at != s.ended_at:
+        if instant(self.at) != instant(s.ended_at):
             raise EngineError(
                 f"session event {self.id!r}: at ({self.at.isoformat()}) must be the session's "
                 f"end ({s.ended_at.isoformat()})"
             )
-        if s.ended_at - s.started_at > timedelta(hours=MAX_SESSION_HOURS):
+        if instant(s.ended_at) - instant(s.started_at) > MAX_SESSION_HOURS * 3_600_000_000:
             raise EngineError(
                 f"session event {self.id!r}: the session lasts more than {MAX_SESSION_HOURS} "
                 f"hours ({s.started_at.isoformat()} to {s.ended_at.isoformat()})"

@@ -208,7 +208,7 @@ def make_plan(
             )
         else:
             maintenance_at = from_instant(instant(since) + round(need * 3_600_000_000), tz)
-            if maintenance_at <= now:
+            if instant(maintenance_at) <= now_us:
                 reasons.append(
                     Reason(
                         code=ReasonCode.RELIEF_CONFIRM,

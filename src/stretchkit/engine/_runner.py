@@ -34,7 +34,7 @@ from stretchkit.engine._codec import _step_to_dict, session_from_dict
 from stretchkit.engine._errors import EngineError, EventFormatError
 from stretchkit.engine._events import SessionLogged
 from stretchkit.engine._plan import Plan
-from stretchkit.engine._time import check_local_time
+from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import (
     AngleSequence,
     Breath,
@@ -353,7 +353,7 @@ class SessionRunner:
     ) -> SessionLogged:
         """The event to store: the session as lived, ending at ``at``."""
         check_local_time(at, "at")
-        if at < self.started_at:
+        if instant(at) < instant(self.started_at):
             raise EngineError(
                 f"the session cannot end ({at.isoformat()}) before it started "
                 f"({self.started_at.isoformat()})"
