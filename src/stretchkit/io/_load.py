@@ -118,6 +118,14 @@ def _read(
 
 _SLUG_HINT: Final = "lower-case letters and digits, words joined by single hyphens"
 _KIND_NAMES: Final = ", ".join(PHASE_KINDS.values())
+_SIZES: Final = {
+    "minItems": ("item(s)", True),
+    "maxItems": ("item(s)", False),
+    "minLength": ("character(s)", True),
+    "maxLength": ("character(s)", False),
+    "minProperties": ("entries", True),
+    "maxProperties": ("entries", False),
+}
 _TYPE_NAMES: Final = {
     "object": "an object {…}",
     "array": "an array […]",
@@ -220,6 +228,14 @@ def _schema_issues(error: ValidationError) -> Iterator[tuple[Issue, bool]]:
         )
         yield (
             _issue(code, pointer, f"{_describe(instance)} is not one of {allowed}{hint}"),
+            False,
+        )
+        return
+    if keyword in _SIZES and isinstance(value, int) and hasattr(instance, "__len__"):
+        noun, least = _SIZES[keyword]
+        bound = "at least" if least else "at most"
+        yield (
+            _issue(code, pointer, f"needs {bound} {value} {noun}, has {len(instance)}"),
             False,
         )
         return

@@ -15,6 +15,7 @@ columns come from the nearest location the original text still has.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -49,7 +50,8 @@ def document_version(document: Mapping[str, Any]) -> int:
         raise _error(
             "unsupported-version",
             "/format_version",
-            f"format_version must be a whole number such as {FORMAT_VERSION}, got {version!r}",
+            f"format_version must be a whole number such as {FORMAT_VERSION}, "
+            f"got {json.dumps(version, default=repr)}",
         )
     return version
 

@@ -471,10 +471,12 @@ class Parsed:
     value: object
     source: SourceText | None
     issues: tuple[Issue, ...]
+    parsed: bool = True
+    """Whether the text was JSON at all (``value`` is ``None`` otherwise, and for ``null``)."""
 
     @property
     def fatal(self) -> bool:
-        return self.value is None or any(i.code in FATAL_CODES for i in self.issues)
+        return not self.parsed or any(i.code in FATAL_CODES for i in self.issues)
 
 
 def _issue(
@@ -665,6 +667,7 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Parsed:
     if size > limits.max_bytes:
         return Parsed(
             value=None,
+            parsed=False,
             source=None,
             issues=(
                 _issue(
@@ -678,7 +681,7 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Parsed:
     if isinstance(data, bytes):
         text, issues = _decode(data, limits)
         if text is None:
-            return Parsed(value=None, source=None, issues=tuple(issues))
+            return Parsed(value=None, parsed=False, source=None, issues=tuple(issues))
     else:
         text = data
         if text.startswith("\ufeff"):
@@ -698,14 +701,14 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Parsed:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         issues.append(_syntax_issue(exc, source))
-        return Parsed(value=None, source=source, issues=tuple(issues))
+        return Parsed(value=None, parsed=False, source=source, issues=tuple(issues))
     except RecursionError:
         issues.extend(_scan_failure(source, "too-deep"))
-        return Parsed(value=None, source=source, issues=tuple(issues))
+        return Parsed(value=None, parsed=False, source=source, issues=tuple(issues))
     except ValueError:
         # Python refuses to convert integers of more than sys.get_int_max_str_digits() digits.
         issues.extend(_scan_failure(source, "number-too-large"))
-        return Parsed(value=None, source=source, issues=tuple(issues))
+        return Parsed(value=None, parsed=False, source=source, issues=tuple(issues))
 
     within, members = _quick_check(value, limits)
     check_text = bool(_CONTROL_ESCAPE.search(text) or _SURROGATE_ESCAPE.search(text)) or (
