@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stretchkit.generate import Constraints, GenerationResult, generate_routine, substitute
+from stretchkit.io import validate_catalog
 from stretchkit.io._converter import structure_catalog, unstructure_catalog
-from stretchkit.io._semantic import semantic_issues
 from stretchkit.model import Catalog, Context, Hold, Position, Reps, Sides, Stretch
 
 EQUIPMENT = ("wall", "chair", "band")
@@ -132,8 +132,8 @@ def _check_order(catalog: Catalog, result: GenerationResult) -> None:
 def _check_valid(catalog: Catalog, result: GenerationResult) -> None:
     assert result.routine is not None
     used = Catalog(stretches=result.stretches, routines=(result.routine,))
-    issues = semantic_issues(used)
-    assert not issues, issues
+    issues = validate_catalog(unstructure_catalog(used))  # schema, then semantic checks
+    assert not issues, [i.format() for i in issues]
     assert structure_catalog(unstructure_catalog(used)) == used
     assert abs(result.routine.minutes * 60 - result.seconds) <= 3 or result.routine.minutes == 0.1
 

@@ -164,7 +164,7 @@ _WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
 }  # fmt: skip
-_NUM = r"(\d{1,4}|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
+_NUM = r"(\d{1,6}|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 _RANGE = rf"{_NUM}(?:\s*(?:-|–|—|to|or)\s*{_NUM})?"
 _DURATION = re.compile(rf"\b{_RANGE}\s*(seconds?|secs?|minutes?|mins?)\b", re.IGNORECASE)
 _REPS = re.compile(rf"\b{_RANGE}\s*(?:repetitions?|reps?|times)\b", re.IGNORECASE)
@@ -552,6 +552,8 @@ def _dose(prose: str, notes: _Entry) -> tuple[Phase, ...]:
         if match.group(3).lower().startswith("m"):
             low, high = low * 60, None if high is None else high * 60
         seconds = min(max(low, 1), MAX_SECONDS)
+        if seconds != low:
+            notes.guess("dose-clamped", f"{match.group(0)!r} read as {seconds} s")
         if high is not None and high != low:
             notes.guess("dose-range", f"{match.group(0)!r}: the lower bound, {seconds} s, is used")
         if (reps or vague) and seconds <= 5 and short_hold is None:
@@ -562,6 +564,8 @@ def _dose(prose: str, notes: _Entry) -> tuple[Phase, ...]:
         if reps:
             low, high = _range(reps)
             count = min(max(low, 1), 1000)
+            if count != low:
+                notes.guess("dose-clamped", f"{reps.group(0)!r} read as {count} repetitions")
             if high is not None and high != low:
                 notes.guess("dose-range", f"{reps.group(0)!r}: the lower bound, {count}, is used")
             at = reps.start()
@@ -604,7 +608,7 @@ def _equipment(value: object, prose: str, notes: _Entry) -> tuple[str, ...]:
     for item in values:
         if item is None:
             continue
-        text = _text(item, 100)
+        text = _text(item, 100) if isinstance(item, str) else None
         if text is None:
             notes.problem("equipment-wrong-type", f"equipment {_kind(item)} ignored")
             continue
@@ -657,7 +661,7 @@ def _targets(entry: dict[str, Any], notes: _Entry) -> tuple[str, ...]:
             continue
         items: Iterable[object] = value if isinstance(value, list | tuple) else [value]
         for item in items:
-            text = _text(item, 100)
+            text = _text(item, 100) if isinstance(item, str) else None
             if text is None:
                 notes.problem("muscle-wrong-type", f"{key}: {_kind(item)} ignored")
                 continue
