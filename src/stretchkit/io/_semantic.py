@@ -362,9 +362,17 @@ def _check_minutes(
         yield _issue(
             "minutes-mismatch",
             pointer(*base, "minutes"),
-            f"the routine promises {minutes:g} minute(s) but its steps take "
-            f"{derived // 60} min {derived % 60} s; change minutes or the doses",
+            f"the routine promises {minutes:g} min but its steps take {_clock(derived)}; "
+            "change minutes or the doses",
         )
+
+
+def _clock(seconds: int) -> str:
+    """``2 min 5 s``, ``3 min``, ``45 s``: how an author reads a duration."""
+    whole, rest = divmod(seconds, 60)
+    if not whole:
+        return f"{rest} s"
+    return f"{whole} min {rest} s" if rest else f"{whole} min"
 
 
 def _check_programs(document: object, routines: dict[str, dict[str, Any]]) -> Iterator[Issue]:
