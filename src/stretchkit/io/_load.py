@@ -299,13 +299,14 @@ class _Report:
             located.sort(key=lambda i: (i.line or 0, i.column or 0))
         cap = self.limits.max_issues
         if len(located) > cap:
-            dropped = len(located) - cap
-            located = located[:cap]
-            located.append(
-                _issue(
-                    "too-many-issues", "", f"{dropped} more issues are not shown", Severity.WARNING
-                )
+            first = located[cap]
+            note = _issue(
+                "too-many-issues",
+                "",
+                f"{len(located) - cap} more issues are not shown (the next is here)",
+                Severity.WARNING,
             )
+            located = [*located[:cap], attrs.evolve(note, line=first.line, column=first.column)]
         if self.file is not None:
             located = [attrs.evolve(i, file=self.file) for i in located]
         return located

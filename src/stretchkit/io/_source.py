@@ -544,8 +544,8 @@ def _decode(data: bytes, limits: Limits) -> tuple[str | None, list[Issue]]:
             _issue(
                 "too-many-issues",
                 "",
-                f"{len(runs) - 20} more places are not UTF-8",
-                None,
+                f"{len(runs) - 20} more places are not UTF-8 (the first shown here)",
+                where.position(runs[20].start()),
                 Severity.WARNING,
             )
         )
@@ -730,8 +730,10 @@ def _capped(issues: list[Issue], limits: Limits) -> Iterator[Issue]:
         yield _issue(
             "too-many-issues",
             "",
-            f"{len(issues) - limits.max_issues} more issues are not shown",
-            None,
+            f"{len(issues) - limits.max_issues} more issues are not shown (the next is here)",
+            (issues[limits.max_issues].line or 1, issues[limits.max_issues].column or 1)
+            if issues[limits.max_issues].line is not None
+            else None,
             Severity.WARNING,
         )
 

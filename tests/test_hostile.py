@@ -1,0 +1,131 @@
+"""Hostile input: every file gives located errors, never an exception, a hang or a crash.
+
+The corpus in ``tests/corpus/hostile/`` names each file ``<expected code>--<what>.json``.
+Generated variants (truncations, flipped and inserted bytes) of valid catalogs
+must never raise either, and whatever validates must also load.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import stretchkit as sk
+from conftest import CORPUS
+from stretchkit.cli import main
+
+HOSTILE = sorted((CORPUS / "hostile").glob("*.json"))
+VALID = [
+    (CORPUS / "should-pass" / name).read_bytes()
+    for name in ("minimal.json", "every-feature.json", "unicode-text.json")
+]
+LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?:error|warning)\[[a-z0-9-]+\] /")
+
+
+def test_the_corpus_has_at_least_thirty_files() -> None:
+    assert len(HOSTILE) >= 30
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=[p.name for p in HOSTILE])
+def test_each_hostile_file_gives_located_errors(path: Path) -> None:
+    issues = sk.validate_catalog(path)
+    errors = [i for i in issues if i.is_error]
+    assert errors, "a hostile file must not validate"
+    assert path.name.split("--")[0] in [i.code for i in errors]
+    for issue in errors:
+        assert isinstance(issue.line, int)
+        assert isinstance(issue.column, int)
+        assert issue.line >= 1
+        assert issue.column >= 1
+        assert issue.pointer == "" or issue.pointer.startswith("/")
+        assert issue.file == str(path)
+        assert issue.message
+    with pytest.raises(sk.CatalogError):
+        sk.load_catalog(path)
+    # The same bytes from memory give the same issues, only without a file name.
+    same = sk.validate_catalog(path.read_bytes())
+    assert [(i.code, i.pointer, i.line, i.column) for i in same] == [
+        (i.code, i.pointer, i.line, i.column) for i in issues
+    ]
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=[p.name for p in HOSTILE])
+def test_each_hostile_file_fails_on_the_command_line(
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines
+    for line in lines:
+        assert LINE.match(line), line
+
+
+def test_a_huge_array_is_refused_by_the_item_limit() -> None:
+    data = b'{"format_version": 1, "stretches": [' + b"0," * 200_000 + b"0]}"
+    [issue] = sk.validate_catalog(data)
+    assert (issue.code, issue.pointer, issue.line) == ("too-many-items", "/stretches", 1)
+
+
+def test_a_huge_document_is_refused_before_parsing() -> None:
+    data = b"[" + b" " * 2_000 + b"]"
+    [issue] = sk.validate_catalog(data, limits=sk.Limits(max_bytes=1_000))
+    assert issue.code == "too-large"
+
+
+def test_many_problems_are_capped_with_a_note() -> None:
+    data = b'{"format_version": 1, "stretches": [' + b",".join([b"1"] * 3_000) + b"]}"
+    issues = sk.validate_catalog(data)
+    assert len(issues) == 1_001
+    assert issues[-1].code == "too-many-issues"
+    assert not issues[-1].is_error
+
+
+def _consistent(data: bytes) -> None:
+    """Never raises; and what validates without errors also loads."""
+    issues = sk.validate_catalog(data)
+    for issue in issues:
+        assert issue.pointer == "" or issue.pointer.startswith("/")
+    if not any(i.is_error for i in issues):
+        assert isinstance(sk.load_catalog(data), sk.Catalog)
+    else:
+        with pytest.raises(sk.CatalogError):
+            sk.load_catalog(data)
+
+
+@given(st.sampled_from(VALID), st.data())
+def test_truncated_catalogs_never_raise(valid: bytes, data: st.DataObject) -> None:
+    _consistent(valid[: data.draw(st.integers(0, len(valid)))])
+
+
+@given(st.sampled_from(VALID), st.data())
+def test_catalogs_with_flipped_bytes_never_raise(valid: bytes, data: st.DataObject) -> None:
+    damaged = bytearray(valid)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(damaged) - 1))
+        damaged[at] = data.draw(st.integers(0, 255))
+    _consistent(bytes(damaged))
+
+
+_TOKENS = st.sampled_from(
+    [b"{", b"}", b"[", b"]", b",", b":", b'"', b"\\", b"NaN", b"1e999", b"-", b"\x00", b"\xff",
+     b"\\ud800", b"\\u0000", b'"kind": "x"', b"null", b"[" * 70, b"\xef\xbb\xbf", b"9" * 120]
+)  # fmt: skip
+
+
+@given(st.sampled_from(VALID), st.data())
+def test_catalogs_with_inserted_tokens_never_raise(valid: bytes, data: st.DataObject) -> None:
+    damaged = valid
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(damaged)))
+        damaged = damaged[:at] + data.draw(_TOKENS) + damaged[at:]
+    _consistent(damaged)
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_raise(data: bytes) -> None:
+    _consistent(data)
