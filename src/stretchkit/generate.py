@@ -196,6 +196,13 @@ class GenerationResult:
     def covered_targets(self) -> frozenset[str]:
         return frozenset(t for s in self.stretches for t in s.targets)
 
+    def as_catalog(self) -> Catalog:
+        """A catalog of the routine and exactly the stretches it uses: valid on its own."""
+        from stretchkit.model._catalog import Catalog
+
+        routines = () if self.routine is None else (self.routine,)
+        return Catalog(stretches=self.stretches, routines=routines)  # type: ignore[arg-type]
+
 
 def generate_routine(catalog: Catalog, constraints: Constraints) -> GenerationResult:
     """Build a routine from ``catalog`` that meets every hard constraint of ``constraints``.

@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("stretchkit.cli._validate", "check catalog files and report every problem"),
     "schema": ("stretchkit.cli._schema", "print the catalog JSON Schema"),
     "show": ("stretchkit.cli._show", "render a routine with its derived timings"),
+    "generate": ("stretchkit.cli._generate", "make a routine to measure from a catalog"),
+    "import": ("stretchkit.cli._import", "turn another exercise format into a catalog"),
 }
 
 
