@@ -31,6 +31,8 @@ from stretchkit.engine import (
     event_from_dict,
     event_to_dict,
 )
+from stretchkit.generate import Constraints, GenerationResult, Unmet, generate_routine, substitute
+from stretchkit.importers import ImportReport, ImportResult, import_free_exercise_db
 from stretchkit.io._issues import CatalogError, Issue, Severity
 from stretchkit.io._load import catalog_schema, dump_catalog, load_catalog, validate_catalog
 from stretchkit.io._source import Limits
@@ -83,6 +85,7 @@ __all__ = [
     "Breath",
     "Catalog",
     "CatalogError",
+    "Constraints",
     "Context",
     "Cue",
     "CueKind",
@@ -90,7 +93,10 @@ __all__ = [
     "EngineError",
     "Event",
     "EventFormatError",
+    "GenerationResult",
     "Hold",
+    "ImportReport",
+    "ImportResult",
     "Issue",
     "LeftOut",
     "Limits",
@@ -127,12 +133,16 @@ __all__ = [
     "StretchReenabled",
     "StretchStatus",
     "TimeError",
+    "Unmet",
     "Variation",
     "catalog_schema",
     "dose_seconds",
     "dump_catalog",
     "event_from_dict",
     "event_to_dict",
+    "generate_routine",
+    "import_free_exercise_db",
     "load_catalog",
+    "substitute",
     "validate_catalog",
 ]
