@@ -184,3 +184,112 @@ def elapsed(a: datetime, b: datetime) -> timedelta:
     from datetime import UTC
 
     return b.astimezone(UTC) - a.astimezone(UTC)
+
+
+# -- an oracle: the rules of issue 3 computed from scratch, slowly and plainly ----------------
+
+from stretchkit.engine import Event, Plan, Policy  # noqa: E402
+from stretchkit.engine._time import day_of, instant  # noqa: E402
+
+HOUR_US = 3_600_000_000
+
+
+class Oracle:
+    """What a plan at ``now`` must say, recomputed from all events with no cleverness."""
+
+    def __init__(self, events: list[Event], now: datetime, policy: Policy) -> None:
+        now_us = instant(now)
+        seen = [e for e in {e.id: e for e in events}.values() if instant(e.at) <= now_us]
+        seen.sort(key=lambda e: (instant(e.at), e.id))
+        reports: list[tuple[int, bool]] = []
+        level = policy.pain_free_level
+        for e in seen:
+            if isinstance(e, PainReported):
+                reports.append((instant(e.at), e.level > level))
+            elif isinstance(e, SessionLogged):
+                s = e.session
+                if s.pain_before is not None:
+                    reports.append((instant(s.started_at), s.pain_before > level))
+                if any(r.reason is SkipReason.PAIN for r in s.steps):
+                    reports.append((instant(s.ended_at), True))
+                if s.pain_after is not None:
+                    reports.append((instant(s.ended_at), s.pain_after > level))
+        painful = [t for t, p in reports if p]
+        last = max(painful) if painful else None
+        free = sorted(t for t, p in reports if not p and (last is None or t > last))
+        self.pain_free_since = free[0] if free else None
+        need = policy.pain_free_hours * HOUR_US
+        self.met = bool(free) and any(t - free[0] >= need for t in free)
+        today = day_of(now, policy.day_starts_hour)
+        self.sessions_today = sum(
+            1
+            for e in seen
+            if isinstance(e, SessionLogged)
+            and e.session.completed_any
+            and day_of(e.session.started_at, policy.day_starts_hour) == today
+        )
+        # stretches: (tries, rest_until, parked, returning)
+        st: dict[str, tuple[int, int | None, bool, bool]] = {}
+        for e in seen:
+            if isinstance(e, StretchReenabled):
+                st[e.stretch_id] = (0, None, False, True)
+            elif isinstance(e, SessionLogged):
+                bad = {
+                    r.stretch
+                    for r in e.session.steps
+                    if r.reason is not None and r.reason.is_trouble
+                }
+                good = {r.stretch for r in e.session.steps if r.outcome is Outcome.COMPLETED} - bad
+                for sid in bad:
+                    tries, _, parked, _ = st.get(sid, (0, None, False, False))
+                    if parked:
+                        continue
+                    tries += 1
+                    if tries >= policy.max_tries:
+                        st[sid] = (tries, None, True, False)
+                    else:
+                        hours = min(
+                            policy.rest_hours * policy.rest_backoff ** (tries - 1),
+                            policy.max_rest_hours,
+                        )
+                        st[sid] = (tries, instant(e.at) + round(hours * HOUR_US), False, True)
+                for sid in good:
+                    if not st.get(sid, (0, None, False, False))[2]:
+                        st[sid] = (0, None, False, False)
+        self.parked = {sid for sid, v in st.items() if v[2]}
+        self.resting = {sid for sid, v in st.items() if v[1] is not None and v[1] > now_us} - (
+            self.parked
+        )
+        self.returning = {sid for sid, v in st.items() if v[3]} - self.parked - self.resting
+
+    def check(self, plan: Plan, policy: Policy) -> None:
+        """Every invariant of issue 3 that a single plan must satisfy."""
+        assert (plan.phase.value == "maintenance") == self.met
+        since = plan.pain_free_since
+        assert (None if since is None else instant(since)) == self.pain_free_since
+        assert plan.sessions_today == self.sessions_today
+        for step in plan.steps:
+            assert step.stretch_id not in self.resting, step
+            assert step.stretch_id not in self.parked, step
+            assert step.reintroduced == (step.stretch_id in self.returning), step
+        for lo in plan.left_out:
+            expected = self.parked if lo.state.value == "parked" else self.resting
+            assert lo.stretch_id in expected, lo
+            if lo.until is not None:
+                assert instant(lo.until) > instant(plan.now)
+        if plan.allowed:
+            assert plan.sessions_today < plan.max_sessions_per_day
+            assert plan.next_allowed_at is None
+        else:
+            assert plan.sessions_today >= plan.max_sessions_per_day
+            assert plan.next_allowed_at is not None
+            assert instant(plan.next_allowed_at) > instant(plan.now)
+        assert plan.due == (plan.sessions_today < plan.min_sessions_per_day)
+        if not plan.steps:
+            assert any(r.code.value == "routine-all-left-out" for r in plan.reasons)
+        limits = (
+            (policy.maintenance_min_sessions_per_day, policy.maintenance_max_sessions_per_day)
+            if self.met
+            else (policy.min_sessions_per_day, policy.max_sessions_per_day)
+        )
+        assert (plan.min_sessions_per_day, plan.max_sessions_per_day) == limits
