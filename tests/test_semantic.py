@@ -14,6 +14,7 @@ from stretchkit.io._converter import unstructure_catalog
 from stretchkit.io._issues import Issue, Severity
 from stretchkit.io._semantic import (
     SEMANTIC_CODES,
+    SUGGESTION_BUDGET,
     pointer,
     raw_routine_seconds,
     semantic_issues,
@@ -515,3 +516,16 @@ def test_semantic_issues_on_a_model_catalog_uses_tuple_indices() -> None:
 def test_catalogs_from_the_public_strategies_have_no_issues(catalog: Catalog) -> None:
     assert semantic_issues(catalog) == []
     assert semantic_issues_raw(unstructure_catalog(catalog)) == []
+
+
+def test_did_you_mean_has_a_budget_so_bad_documents_stay_linear() -> None:
+    doc = small()
+    doc["stretches"] = [
+        {"id": f"stretch-{i}", "dose": [{"kind": "hold", "seconds": 1}]} for i in range(1000)
+    ]
+    doc["routines"][0]["steps"] = [{"stretch": f"stretch-{i}x"} for i in range(40)]
+    doc["programs"] = []
+    issues = semantic_issues_raw(doc)
+    assert [i.code for i in issues] == ["unknown-stretch"] * 40
+    suggested = sum("did you mean" in i.message for i in issues)
+    assert suggested == SUGGESTION_BUDGET // 1000

@@ -67,6 +67,7 @@ __all__ = [
     "MINUTES_TOLERANCE_FRACTION",
     "MINUTES_TOLERANCE_SECONDS",
     "SEMANTIC_CODES",
+    "SUGGESTION_BUDGET",
     "raw_routine_seconds",
     "semantic_issues",
     "semantic_issues_raw",
@@ -136,9 +137,27 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+SUGGESTION_BUDGET: Final = 5_000
+"""How many id comparisons "did you mean" may spend on one document.
+
+Each suggestion compares the unknown id with every known one; a huge catalog
+full of dangling references must not make validation quadratic, so once the
+budget is spent the remaining messages simply go without a suggestion.
+"""
+
+
+class _Suggester:
+    """Offers the nearest known id for a misspelled one, within a per-document budget."""
+
+    def __init__(self) -> None:
+        self.budget = SUGGESTION_BUDGET
+
+    def __call__(self, name: str, known: list[str]) -> str:
+        if len(known) > self.budget:
+            return ""
+        self.budget -= len(known)
+        close = difflib.get_close_matches(name, known, n=1)
+        return f"; did you mean {close[0]!r}?" if close else ""
 
 
 # --- durations on the raw document --------------------------------------------------------
@@ -299,7 +318,9 @@ def _check_stretches(document: object) -> Iterator[Issue]:
                 seen[ident] = v_index
 
 
-def _check_routines(document: object, stretches: dict[str, dict[str, Any]]) -> Iterator[Issue]:
+def _check_routines(
+    document: object, stretches: dict[str, dict[str, Any]], suggest: _Suggester
+) -> Iterator[Issue]:
     known = sorted(stretches)
     for r_index, routine in _objects(document, "routines"):
         base: tuple[str | int, ...] = ("routines", r_index)
@@ -328,7 +349,7 @@ def _check_routines(document: object, stretches: dict[str, dict[str, Any]]) -> I
                     "unknown-stretch",
                     pointer(*step_base, "stretch"),
                     f"there is no stretch with the id {stretch_id!r} in this catalog"
-                    + _suggest(stretch_id, known),
+                    + suggest(stretch_id, known),
                 )
                 continue
             if variation_id is not None:
@@ -375,7 +396,9 @@ def _clock(seconds: int) -> str:
     return f"{whole} min {rest} s" if rest else f"{whole} min"
 
 
-def _check_programs(document: object, routines: dict[str, dict[str, Any]]) -> Iterator[Issue]:
+def _check_programs(
+    document: object, routines: dict[str, dict[str, Any]], suggest: _Suggester
+) -> Iterator[Issue]:
     known = sorted(routines)
     for p_index, program in _objects(document, "programs"):
         for phase_key in ("relief", "maintenance"):
@@ -406,7 +429,7 @@ def _check_programs(document: object, routines: dict[str, dict[str, Any]]) -> It
                         "unknown-routine",
                         here,
                         f"there is no routine with the id {routine_id!r} in this catalog"
-                        + _suggest(routine_id, known),
+                        + suggest(routine_id, known),
                     )
                     continue
                 actual = routine.get("context")
@@ -447,11 +470,12 @@ def semantic_issues_raw(document: Any) -> list[Issue]:
     """
     stretches = _first_by_id(document, "stretches")
     routines = _first_by_id(document, "routines")
+    suggest = _Suggester()
     issues = [
         *_check_ids(document),
         *_check_stretches(document),
-        *_check_routines(document, stretches),
-        *_check_programs(document, routines),
+        *_check_routines(document, stretches, suggest),
+        *_check_programs(document, routines, suggest),
     ]
     issues.sort(key=lambda i: _pointer_key(i.pointer))
     return issues
