@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
     issues, catalog = check_catalog(Path(args.file))
     for issue in issues:
-        emit(sys.stderr, issue.format())
+        emit(sys.stderr, issue.format(), one_line=True)
     if catalog is None:
         return EXIT_USAGE if any(i.code == "unreadable" for i in issues) else EXIT_INVALID
     try:

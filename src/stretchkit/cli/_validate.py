@@ -29,7 +29,7 @@ __all__ = ["add_arguments", "emit", "run"]
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -40,16 +40,16 @@ def _escape(match: re.Match[str]) -> str:
     )
 
 
-def emit(stream: TextIO, text: str) -> None:
+def emit(stream: TextIO, text: str, *, one_line: bool = False) -> None:
     """Write text a terminal and a line-oriented reader can take whatever the file held.
 
-    Control characters from keys and values are escaped (a newline in a key
-    must not start a fake issue line); characters the stream cannot encode
-    (a lone surrogate, or anything on an ASCII terminal) become escapes.
+    Control characters from keys and values are escaped, line breaks too
+    with ``one_line`` (a newline in a key must not start a fake issue line);
+    characters the stream cannot encode (a lone surrogate, or anything on an
+    ASCII terminal) become escapes.
     """
-    lines = [
-        _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", line) for line in text.split("\n")
-    ]
+    parts = [text] if one_line else text.split("\n")
+    lines = [_UNPRINTABLE.sub(_escape, part) for part in parts]
     encoding = getattr(stream, "encoding", None) or "utf-8"
     safe = "\n".join(lines).encode(encoding, "backslashreplace").decode(encoding, "replace")
     stream.write(safe + "\n")
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for _, issues in results:
             for issue in issues:
-                emit(sys.stdout, issue.format())
+                emit(sys.stdout, issue.format(), one_line=True)
     errors = sum(i.is_error for _, issues in results for i in issues)
     warnings = sum(not i.is_error for _, issues in results for i in issues)
     emit(
