@@ -245,13 +245,19 @@ def generate_routine(catalog: Catalog, constraints: Constraints) -> GenerationRe
     total = budget - room + sum(s.duration for s in chosen)
 
     covered = {t for s in (*forced, *chosen) for t in s.targets}
+    coverable = {t for s in eligible for t in s.targets}
     for target in wanted:
         if target not in covered:
+            why = (
+                "the stretches that work it did not fit alongside the others"
+                if target in coverable
+                else "no allowed stretch that fits the budget works it"
+            )
             unmet.append(
                 Unmet(
                     code="target-uncovered",
                     subject=target,
-                    message=f"no allowed stretch that fits the budget works the {target}",
+                    message=f"the routine does not work the {target}: {why}",
                 )
             )
     if total * 10 < 9 * budget:
@@ -259,8 +265,8 @@ def generate_routine(catalog: Catalog, constraints: Constraints) -> GenerationRe
             Unmet(
                 code="budget-underfilled",
                 message=(
-                    f"the allowed stretches fill {total} s of the {budget} s asked for "
-                    f"(less than {FILL_RATIO:.0%})"
+                    f"the routine takes {total} s of the {budget} s asked for: no combination "
+                    f"of the allowed stretches reaches {FILL_RATIO:.0%} without going over"
                 ),
             )
         )
@@ -493,12 +499,17 @@ def _pick(ordered: Sequence[Stretch], room: int, low: int, steps: int) -> list[S
 
 
 def _window(reachable: int, room: int, low: int) -> int:
-    """Bits ``low..room``, or the single fullest reachable total when none of those is reachable."""
+    """Bits ``low..room``; when none is reachable, the same 90 % band under the fullest total.
+
+    A band rather than the single fullest total leaves the rank order room to
+    cover wanted targets when the budget cannot be filled anyway.
+    """
     window = ((1 << (room + 1)) - 1) ^ ((1 << low) - 1)
     if reachable & window:
         return window
     best = reachable.bit_length() - 1
-    return 1 << best
+    floor = -(-9 * best // 10)
+    return ((1 << (best + 1)) - 1) ^ ((1 << floor) - 1)
 
 
 def _order(stretches: Iterable[Stretch]) -> list[Stretch]:
