@@ -18,6 +18,7 @@ Hand-written rather than cattrs: structuring 55,000 events through cattrs costs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,10 @@ __all__ = [
     "session_to_dict",
 ]
 
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z"
+)
+_NO_OFFSET = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?\Z")
 _TAGS = {tag: cls for cls, tag in EVENT_TYPES.items()}
 _OUTCOMES = {o.value: o for o in Outcome}
 _REASONS = {r.value: r for r in SkipReason}
@@ -94,6 +99,12 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 def _time(value: object, path: str) -> datetime:
     if not isinstance(value, str):
         raise EventFormatError(path, f"must be an RFC 3339 date-time string, got {_kind(value)}")
+    if not _RFC3339.match(value):
+        if _NO_OFFSET.match(value):
+            raise EventFormatError(path, f"{value!r} has no offset; add one, e.g. +01:00 or Z")
+        raise EventFormatError(
+            path, f"{value!r} is not an RFC 3339 date-time such as 2026-03-02T09:00:00+01:00"
+        )
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
