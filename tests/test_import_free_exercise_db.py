@@ -331,3 +331,33 @@ def test_file_input_and_whole_file_problems(tmp_path: Path) -> None:
 )
 def test_slugify(raw: str, slug: str) -> None:
     assert slugify(raw) == slug
+
+
+UNSEEN = DATA / "free-exercise-db-unseen" / "exercises.json"
+
+
+def test_real_entries_the_rules_were_not_written_against(imported: ImportResult) -> None:
+    """Eleven more real entries, added after the rules: they import and generate the same way."""
+    result = import_free_exercise_db(UNSEEN)
+    assert not result.report.skipped
+    assert not result.report.problems
+    _assert_valid(result.catalog)
+    got = {
+        s.id: (s.position, s.sides, s.dose, s.equipment)
+        for s in result.catalog.stretches
+        if s.id in {"adductor-groin", "cat-stretch", "kneeling-hip-flexor", "runners-stretch"}
+    }
+    assert got == {
+        "adductor-groin": (Position.SUPINE, Sides.NONE, (Hold(seconds=10),), ("partner",)),
+        "cat-stretch": (Position.ALL_FOURS, Sides.NONE, (Hold(seconds=15),), ()),
+        "kneeling-hip-flexor": (Position.KNEELING, Sides.EACH, (Hold(seconds=15),), ()),
+        "runners-stretch": (Position.STANDING, Sides.EACH, (Hold(seconds=30),), ()),
+    }
+    # "One circle equals 1 repetition" defines a repetition; it is not a count of one.
+    assert result.catalog.stretch("ankle-circles").dose == (Reps(count=10, seconds_per_rep=3),)
+    both = Catalog(stretches=imported.catalog.stretches + result.catalog.stretches)
+    for context in Context:
+        generated = generate_routine(both, Constraints(minutes=4, context=context, seed=5))
+        assert generated.routine is not None
+        assert 216 <= generated.seconds <= 240
+        _assert_valid(generated.as_catalog())

@@ -166,8 +166,11 @@ _WORDS = {
 }  # fmt: skip
 _NUM = r"(\d{1,6}|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 _RANGE = rf"{_NUM}(?:\s*(?:-|–|—|to|or)\s*{_NUM})?"
-_DURATION = re.compile(rf"\b{_RANGE}\s*(seconds?|secs?|minutes?|mins?)\b", re.IGNORECASE)
-_REPS = re.compile(rf"\b{_RANGE}\s*(?:repetitions?|reps?|times)\b", re.IGNORECASE)
+_MORE = r"(?:\s*(?:or|and) (?:more|longer|over)|\s*\+)?"
+_DURATION = re.compile(rf"\b{_RANGE}{_MORE}\s*(seconds?|secs?|minutes?|mins?)\b", re.IGNORECASE)
+_REPS = re.compile(rf"\b{_RANGE}{_MORE}\s*(?:repetitions?|reps?|times)\b", re.IGNORECASE)
+_DEFINITION = re.compile(r"\b(?:equals?|is|counts? as|makes?)\s*$", re.IGNORECASE)
+"""Words before "1 repetition" that define a repetition rather than prescribe a count."""
 _VAGUE_REPS = re.compile(
     r"\b(?:(?:a|the) (?:number|recommended (?:amount|number)) of (?:repetitions|reps|times)"
     r"|several times|repeat (?:the|this) (?:movement|motion)|continue alternating)\b",
@@ -212,6 +215,7 @@ MAX_TEXT = 2000
 def slugify(value: str) -> str:
     """``90_90_Hamstring`` → ``90-90-hamstring``; accents folded, at most 64 characters."""
     folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    folded = folded.replace("'", "")  # "Runner's Stretch" -> runners-stretch
     slug = _SLUG_JUNK.sub("-", folded.lower()).strip("-")
     if len(slug) > 64:
         slug = slug[:64].rstrip("-")
@@ -544,7 +548,9 @@ def _range(match: re.Match[str]) -> tuple[int, int | None]:
 def _dose(prose: str, notes: _Entry) -> tuple[Phase, ...]:
     """Holds and repetitions from the prose, in the order the text gives them."""
     found: list[tuple[int, Phase]] = []
-    reps = _REPS.search(prose)
+    reps = next(
+        (m for m in _REPS.finditer(prose) if not _DEFINITION.search(prose[: m.start()])), None
+    )
     vague = _VAGUE_REPS.search(prose)
     short_hold: int | None = None
     for match in _DURATION.finditer(prose):
