@@ -121,7 +121,7 @@ class Constraints:
     )
     positions: frozenset[Position] | None = field(default=None, converter=_positions)
     equipment: frozenset[str] | None = field(default=None, converter=_equipment)
-    targets: dict[str, float] = field(factory=dict, converter=_targets)
+    targets: dict[str, float] = field(factory=dict, converter=_targets, hash=False)
     avoid: frozenset[str] = field(default=frozenset(), converter=_ids)
     include: tuple[str, ...] = field(default=(), converter=_include)
     max_steps: int | None = field(default=None, validator=optional(whole(1, MAX_STEPS)))
@@ -233,11 +233,12 @@ def generate_routine(catalog: Catalog, constraints: Constraints) -> GenerationRe
     room = budget - sum(s.duration for s in forced)
     steps_left = step_cap - len(forced)
 
-    eligible = _eligible(by_id.values(), constraints, forced_ids, room)
-    rank = {s.id: rng.random() for s in eligible}
     wanted = constraints.targets
-    if len(eligible) > POOL_SIZE:
-        eligible = _pool(eligible, wanted, rank, rng)
+    allowed = _allowed(by_id.values(), constraints, forced_ids)
+    if len(allowed) > POOL_SIZE:
+        allowed = _pool(allowed, wanted, room, rng)
+    eligible = [s for s in allowed if 0 < s.duration <= room]
+    rank = {s.id: rng.random() for s in eligible}
     ordered = _ranked(eligible, forced, wanted, rank)
 
     low = max(0, -(-9 * budget // 10) - (budget - room))
@@ -340,58 +341,67 @@ def _forced(
     return forced
 
 
-def _eligible(
-    stretches: Iterable[Stretch], constraints: Constraints, forced_ids: set[str], room: int
+def _allowed(
+    stretches: Iterable[Stretch], constraints: Constraints, forced_ids: set[str]
 ) -> list[Stretch]:
-    """The stretches no hard constraint rules out and that fit in ``room`` seconds.
+    """The stretches no hard constraint rules out (the budget is checked later).
 
     The same test as :meth:`Constraints.refusal`, written flat: on 20,000
-    stretches this loop is most of the generator's time.
+    stretches this loop is a large part of the generator's time.
     """
-    allowed = constraints.allowed_positions
+    allowed_positions = constraints.allowed_positions
     avoid = constraints.avoid
     have = constraints.equipment
-    eligible: list[Stretch] = []
+    allowed: list[Stretch] = []
     for s in stretches:
-        if s.id in forced_ids or s.id in avoid or s.position not in allowed:
+        if s.id in forced_ids or s.id in avoid or s.position not in allowed_positions:
             continue
         if have is not None and s.equipment and not have.issuperset(s.equipment):
             continue
-        if 0 < s.duration <= room:
-            eligible.append(s)
-    return eligible
+        allowed.append(s)
+    return allowed
+
+
+SPREAD_SAMPLE = 2000
+"""How many other stretches a large catalog's duration spread is drawn from."""
 
 
 def _pool(
-    eligible: list[Stretch],
-    wanted: Mapping[str, float],
-    rank: Mapping[str, float],
-    rng: random.Random,
+    allowed: list[Stretch], wanted: Mapping[str, float], room: int, rng: random.Random
 ) -> list[Stretch]:
-    """Cut a large candidate list: the best by static score, plus a spread of durations.
+    """Cut a large candidate list: the best for the wanted targets, plus a spread of durations.
 
+    Durations are derived (a sum over dose phases), so they are computed only
+    for the stretches looked at: the target-ranked best and a seeded sample.
     The spread keeps short and odd durations available, which is what lets
     the subset-sum hit the budget window.
     """
-
-    scores = {
-        s.id: (sum(wanted.get(t, 0.0) for t in s.targets), len(set(s.targets)), rank[s.id])
-        for s in eligible
-    }
-    score = scores.__getitem__
-    best = heapq.nlargest(POOL_SIZE // 2, eligible, key=lambda s: score(s.id))
+    half = POOL_SIZE // 2
+    if wanted:
+        keyed = [
+            (sum(wanted.get(t, 0.0) for t in s.targets), i)
+            for i, s in enumerate(allowed)
+            if not wanted.keys().isdisjoint(s.targets)
+        ]
+        top = heapq.nlargest(4 * half, keyed)
+        # Equal scores: a seeded shuffle decides, so seeds vary the routine.
+        rng.shuffle(top)
+        top.sort(key=lambda item: -item[0])
+        best = [allowed[i] for _, i in top if 0 < allowed[i].duration <= room][:half]
+    else:
+        best = []
     chosen = {s.id for s in best}
+    rest = [s for s in allowed if s.id not in chosen]
+    sample = rng.sample(rest, min(len(rest), SPREAD_SAMPLE))
     by_duration: dict[int, list[Stretch]] = {}
-    for s in eligible:
-        if s.id not in chosen:
-            by_duration.setdefault(s.duration, []).append(s)
-    spread: list[Stretch] = []
-    per_duration = max(1, (POOL_SIZE // 2) // max(1, len(by_duration)))
-    for duration in sorted(by_duration):
-        group = by_duration[duration]
-        spread.extend(heapq.nlargest(per_duration, group, key=lambda s: score(s.id)))
-    if len(spread) > POOL_SIZE // 2:
-        spread = rng.sample(spread, POOL_SIZE // 2)
+    for s in sample:
+        d = s.duration
+        if 0 < d <= room:
+            by_duration.setdefault(d, []).append(s)
+    per_duration = max(1, (POOL_SIZE - len(best)) // max(1, len(by_duration)))
+    spread = [s for d in sorted(by_duration) for s in by_duration[d][:per_duration]]
+    if len(spread) > POOL_SIZE - len(best):
+        spread = rng.sample(spread, POOL_SIZE - len(best))
     return best + spread
 
 
