@@ -183,6 +183,10 @@ def test_a_registered_migration_upgrades_an_old_document_without_changing_it() -
     assert MIGRATIONS == {}  # version 1 is the only one so far
 
 
+def test_an_integral_float_version_is_that_version() -> None:
+    assert migrate({"format_version": 1.0}) == {"format_version": 1.0}
+
+
 def test_migrations_chain_one_version_at_a_time() -> None:
     steps = {
         1: lambda d: {**d, "format_version": 2, "one": True},
@@ -202,7 +206,8 @@ def test_migrations_chain_one_version_at_a_time() -> None:
         ({"format_version": 2}, "unsupported-version"),
         ({"format_version": 0}, "unsupported-version"),
         ({"format_version": -1}, "unsupported-version"),
-        ({"format_version": 1.0}, "unsupported-version"),
+        ({"format_version": 1.5}, "unsupported-version"),
+        ({"format_version": 2.0}, "unsupported-version"),
         ({"format_version": True}, "unsupported-version"),
         ({"format_version": None}, "unsupported-version"),
     ],
@@ -253,3 +258,55 @@ def test_should_fail_documents_are_refused_for_their_reason(path: Path) -> None:
 def test_dumping_a_should_pass_document_keeps_it_loadable(path: Path) -> None:
     catalog = sk.load_catalog(path)
     assert sk.load_catalog(sk.dump_catalog(catalog)) == catalog
+
+
+# --- the quick path agrees with the schema ------------------------------------------------------
+
+_EDGES = st.sampled_from(
+    [0, -1, 1, 1.0, 30.0, 0.5, 1e9, 10**20, "", " ", "x" * 2001, "x" * 121, "x" * 65, "a-b",
+     "A", True, False, None, [], {}, ["x"], [1], {"a": 1}, "supine", "each", "hold", 3600,
+     3601, 48, 49, 100, 101, 1000, 1001, 8760, 8761, -360, 361, 0.1, 0.09, 600, 601, "\u00a0",
+     "https://x", ["a"] * 25, ["a"] * 51, ["a-b", "a-b"], "-a", "a--b", "a-"]
+)  # fmt: skip
+_BASES = [
+    json.loads(p.read_text(encoding="utf-8-sig"))
+    for p in SHOULD_PASS
+    if p.name in ("every-feature.json", "minimal.json", "upper-back-relief.json")
+]
+
+
+def _paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _paths(child, (*prefix, index))
+    return found
+
+
+@given(st.sampled_from(_BASES), st.data())
+def test_what_the_quick_path_accepts_the_schema_accepts(
+    base: dict[str, Any], data: st.DataObject
+) -> None:
+    """Loading skips the schema when the strict converter succeeds; that must never let more in."""
+    from stretchkit.io._load import _quick
+    from stretchkit.io._schema import catalog_validator
+
+    document = json.loads(json.dumps(base))
+    for _ in range(data.draw(st.integers(1, 2))):
+        path = data.draw(st.sampled_from(_paths(document)))
+        parent: Any = document
+        for part in path[:-1]:
+            parent = parent[part]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            parent[data.draw(st.sampled_from(["extra", "kind", "$schema", "id"]))] = data.draw(
+                _EDGES
+            )
+        else:
+            parent[path[-1]] = data.draw(_EDGES)
+    catalog, _ = _quick(document)
+    if catalog is not None:
+        assert catalog_validator().is_valid(document)
+        assert [i for i in sk.validate_catalog(document) if i.is_error] == []

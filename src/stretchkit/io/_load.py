@@ -13,6 +13,10 @@ words):
 5. semantics (:mod:`stretchkit.io._semantic`): ids, references, durations;
 6. structure (:mod:`stretchkit.io._converter`): the typed :class:`Catalog`.
 
+A document without parse errors first tries the quick path (:func:`_quick`):
+structure and semantics only. Only when that fails do stages 4 to 6 run, to
+say exactly what is wrong.
+
 Warnings (a byte-order mark, minutes that do not match) never stop the
 pipeline. Lines and columns are filled in from the source map at the end, so
 a valid document never pays for building one.
@@ -320,6 +324,31 @@ class _Report:
         return attrs.evolve(issue, line=where[0], column=where[1])
 
 
+def _quick(document: dict[str, Any]) -> tuple[Catalog | None, list[Issue]]:
+    """The success path: the strict converter and the semantic checks, without the schema.
+
+    The converter refuses everything the schema refuses (a differential test
+    in ``tests/test_load.py`` holds the two together), so a document it
+    accepts, with no semantic error, needs no schema run: the Python schema
+    validator is by far the slowest stage and is only needed to *explain* a
+    bad document. Anything short of success returns ``None`` and the full
+    pipeline reports it.
+    """
+    from stretchkit.io._converter import STRUCTURE_ERRORS, structure_catalog
+    from stretchkit.io._semantic import semantic_issues_raw
+
+    if not isinstance(document.get("$schema", ""), str):
+        return None, []
+    try:
+        catalog = structure_catalog(document)
+    except STRUCTURE_ERRORS:
+        return None, []
+    semantic = semantic_issues_raw(document)
+    if any(issue.is_error for issue in semantic):
+        return None, []
+    return catalog, semantic
+
+
 def check_catalog(
     source: CatalogSource, *, limits: Limits | None = None
 ) -> tuple[list[Issue], Catalog | None]:
@@ -363,6 +392,12 @@ def check_catalog(
     except CatalogError as exc:
         report.add(exc.issues)
         return report.finish(), None
+
+    if not report.has_errors:
+        catalog, semantic = _quick(document)
+        if catalog is not None:
+            report.add(semantic)
+            return report.finish(), catalog
 
     # Problems already reported (a control character, NaN) need no schema echo.
     flagged = [issue.pointer for issue, _ in report.issues if issue.is_error]

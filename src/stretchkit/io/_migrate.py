@@ -46,6 +46,8 @@ def document_version(document: Mapping[str, Any]) -> int:
             f'a catalog must say which file format it uses: add "format_version": {FORMAT_VERSION}',
         )
     version = document["format_version"]
+    if type(version) is float and version.is_integer():
+        version = int(version)  # 1.0 is the integer 1, as in JSON Schema and the converter
     if type(version) is not int:
         raise _error(
             "unsupported-version",
