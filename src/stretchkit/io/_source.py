@@ -599,32 +599,38 @@ def _quick_check(value: object, limits: Limits) -> tuple[bool, int]:
     max_depth, max_items = limits.max_depth, limits.max_items
     max_len, bound = limits.max_string_length, 10**limits.max_integer_digits
     members = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node, depth = pop()
-        if depth > max_depth or len(node) > max_items:
+    level: list[Any] = [value]  # breadth first, one level at a time: no tuples to allocate
+    depth = 0
+    while level:
+        depth += 1
+        if depth > max_depth:
             return False, members
-        if type(node) is dict:
-            members += len(node)
-            for key in node:
-                if len(key) > max_len:
-                    return False, members
-            children = node.values()
-        else:
-            children = node
-        for child in children:
-            t = type(child)
-            if t is str:
-                if len(child) > max_len:
-                    return False, members
-            elif t is dict or t is list:
-                push((child, depth + 1))
-            elif t is int:
-                if not -bound < child < bound:
-                    return False, members
-            elif t is float and child - child != 0.0:  # inf and nan
+        deeper: list[Any] = []
+        push = deeper.append
+        for node in level:
+            if len(node) > max_items:
                 return False, members
+            if type(node) is dict:
+                members += len(node)
+                for key in node:
+                    if len(key) > max_len:
+                        return False, members
+                children = node.values()
+            else:
+                children = node
+            for child in children:
+                t = type(child)
+                if t is str:
+                    if len(child) > max_len:
+                        return False, members
+                elif t is dict or t is list:
+                    push(child)
+                elif t is int:
+                    if not -bound < child < bound:
+                        return False, members
+                elif t is float and child - child != 0.0:  # inf and nan
+                    return False, members
+        level = deeper
     return True, members
 
 
