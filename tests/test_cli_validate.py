@@ -125,6 +125,9 @@ def test_keys_with_control_characters_cannot_forge_output_lines(
     assert len(lines) == len(sk.validate_catalog(path))
     assert all(line.startswith(f"{path}:") for line in lines)
     assert "\\x0a" in out
+    code, out, _ = _run(["validate", "--format", "json", str(path)], capsys)
+    pointers = [i["pointer"] for i in json.loads(out)["files"][0]["issues"]]
+    assert pointers == [i.pointer for i in sk.validate_catalog(path)]
 
 
 # --- schema ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -206,10 +207,11 @@ def test_python_values_are_checked_without_recursion() -> None:
     loop: list[object] = []
     loop.append(loop)
     assert [code for code, _, _ in check_value(loop, Limits())] == ["too-deep"]
-    odd = {"a": (1, 2), 3: "x", "s": {1, 2}}
+    odd = {"a": (1, 2), 3: "x", "s": {1, 2}, "m": MappingProxyType({})}
     problems = check_value(odd, Limits(), json_types_only=True)
     assert [(code, pointer) for code, pointer, _ in problems] == [
         ("wrong-type", "/a"),
         ("wrong-type", "/3"),
         ("wrong-type", "/s"),
+        ("wrong-type", "/m"),
     ]

@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
                 for name, issues in results
             ],
         }
-        emit(sys.stdout, json.dumps(document, indent=2, ensure_ascii=False))
+        # ASCII escapes: valid JSON whatever the terminal's encoding or the file's surrogates.
+        emit(sys.stdout, json.dumps(document, indent=2, ensure_ascii=True))
     else:
         for _, issues in results:
             for issue in issues:

@@ -26,7 +26,7 @@ import json
 import json.decoder
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, TypeAlias, cast
 
 from attrs import define, field, frozen
@@ -449,8 +449,6 @@ def check_value(
             t = type(child)
             if t is dict or t is list:
                 children.append((child, child_link, depth + 1))
-            elif json_types_only and isinstance(child, Mapping):
-                children.append((dict(child), child_link, depth + 1))
             else:
                 scalar(child, child_link)
         stack.extend(reversed(children))
