@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from stretchkit.engine._errors import EngineError, EventFormatError
+from stretchkit.engine._errors import EngineError, EventFormatError, TimeError
 from stretchkit.engine._events import (
     EVENT_TYPES,
     Event,
@@ -31,7 +31,10 @@ from stretchkit.engine._events import (
     SessionLogged,
     StretchReenabled,
 )
+from stretchkit.engine._time import check_local_time
 from stretchkit.model import Outcome, Session, SkipReason, StepResult
+
+_T = TypeVar("_T")
 
 __all__ = [
     "event_from_dict",
@@ -45,6 +48,7 @@ _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z"
 )
 _NO_OFFSET = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?\Z")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _TAGS = {tag: cls for cls, tag in EVENT_TYPES.items()}
 _OUTCOMES = {o.value: o for o in Outcome}
 _REASONS = {r.value: r for r in SkipReason}
@@ -109,9 +113,39 @@ def _time(value: object, path: str) -> datetime:
         dt = datetime.fromisoformat(value)
     except ValueError:
         raise EventFormatError(path, f"{value!r} is not an RFC 3339 date-time") from None
-    if dt.tzinfo is None:
-        raise EventFormatError(path, f"{value!r} has no offset; add one, e.g. +01:00 or Z")
+    offset = dt.utcoffset()
+    if offset not in _GOOD_OFFSETS:
+        try:
+            check_local_time(dt, "time")
+        except TimeError as e:
+            raise EventFormatError(path, str(e)) from None
+        _GOOD_OFFSETS.add(offset)  # type: ignore[arg-type]
+    if len(value) == 25 and _RFC3339.match(value):
+        _GOOD_SUFFIXES.add(value[19:])  # "+01:00": the fast path may trust this offset now
     return dt
+
+
+_GOOD_OFFSETS: set[timedelta] = set()
+_GOOD_SUFFIXES: set[str] = set()
+"""Offsets already checked: parsed times carry fixed offsets, so the offset is all to check."""
+
+
+def _built(cls: type[_T], **values: object) -> _T:
+    """An event from values this module has already checked as its validators would.
+
+    Skipping the attrs validators halves the cost of reading a long history.
+    """
+    obj = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _event_id(data: Mapping[str, Any], path: str) -> str:
+    value = _str(data, "id", path)
+    if not 0 < len(value) <= 128:
+        raise EventFormatError(f"{path}/id", "must be 1 to 128 characters long")
+    return value
 
 
 def _kind(value: object) -> str:
@@ -157,7 +191,8 @@ def session_from_dict(data: object, path: str = "") -> Session:
             raise EventFormatError(p, f"must be an object, got {_kind(raw)}")
         if not raw.keys() <= _STEP_KEYS:
             _extra(raw, _STEP_KEYS, p)
-        outcome = _OUTCOMES.get(raw.get("outcome"))  # type: ignore[arg-type]
+        outcome_raw = raw.get("outcome")
+        outcome = _OUTCOMES.get(outcome_raw) if isinstance(outcome_raw, str) else None
         if outcome is None:
             raise EventFormatError(
                 f"{p}/outcome", f"must be 'completed' or 'skipped', got {raw.get('outcome')!r}"
@@ -165,18 +200,22 @@ def session_from_dict(data: object, path: str = "") -> Session:
         reason_raw = raw.get("reason")
         reason = None
         if reason_raw is not None:
-            reason = _REASONS.get(reason_raw)
+            reason = _REASONS.get(reason_raw) if isinstance(reason_raw, str) else None
             if reason is None:
                 raise EventFormatError(
                     f"{p}/reason",
                     f"must be one of {', '.join(_REASONS)}, got {reason_raw!r}",
                 )
-        try:
-            steps.append(
-                StepResult(stretch=_str(raw, "stretch", p), outcome=outcome, reason=reason)
+        stretch = _str(raw, "stretch", p)
+        if len(stretch) > 64 or not _SLUG.match(stretch):
+            raise EventFormatError(
+                f"{p}/stretch", f"must be a slug such as wall-angel, got {stretch!r}"
             )
-        except (TypeError, ValueError) as e:
-            raise EventFormatError(p, str(e)) from None
+        if (outcome is Outcome.SKIPPED) != (reason is not None):
+            raise EventFormatError(
+                p, "a skipped step needs a reason, and a completed one must not have one"
+            )
+        steps.append(_built(StepResult, stretch=stretch, outcome=outcome, reason=reason))
     before = data.get("pain_before")
     after = data.get("pain_after")
     try:
@@ -197,16 +236,52 @@ def session_from_dict(data: object, path: str = "") -> Session:
 
 def event_from_dict(data: object, path: str = "") -> Event:
     """The event ``data`` describes; :class:`EventFormatError` naming the path if it is bad."""
+    # Fast path for the commonest event, taken only when every check passes; anything
+    # else goes through the full reader below, which says what is wrong.
+    if type(data) is dict and len(data) == 4 and data.get("type") == "pain_reported":
+        eid, at, level = data.get("id"), data.get("at"), data.get("level")
+        if (
+            type(eid) is str
+            and 0 < len(eid) <= 128
+            and type(level) is int
+            and 0 <= level <= 10
+            and type(at) is str
+            and len(at) == 25
+            and at[19:] in _GOOD_SUFFIXES
+            and at[10] == "T"
+        ):
+            try:
+                dt = _parse(at)
+            except ValueError:
+                pass
+            else:
+                obj: PainReported = _object_new(PainReported)
+                _set_id(obj, eid)
+                _set_at(obj, dt)
+                _set_level(obj, level)
+                return obj
+    return _read_event(data, path)
+
+
+_object_new = object.__new__
+# The slots' own descriptors: setting through them skips the frozen class's __setattr__.
+_set_id = PainReported.__dict__["id"].__set__
+_set_at = PainReported.__dict__["at"].__set__
+_set_level = PainReported.__dict__["level"].__set__
+_parse = datetime.fromisoformat
+
+
+def _read_event(data: object, path: str) -> Event:
     if not isinstance(data, dict):
         raise EventFormatError(path, f"an event must be an object, got {_kind(data)}")
     tag = data.get("type")
-    cls = _TAGS.get(tag)  # type: ignore[arg-type]
+    cls = _TAGS.get(tag) if isinstance(tag, str) else None
     if cls is None:
         raise EventFormatError(f"{path}/type", f"must be one of {', '.join(_TAGS)}, got {tag!r}")
     allowed = _KEYS[tag]  # type: ignore[index]
     if not data.keys() <= allowed:
         _extra(data, allowed, path)
-    event_id = _str(data, "id", path)
+    event_id = _event_id(data, path)
     if "at" not in data:
         raise EventFormatError(path, "'at' is required")
     at = _time(data["at"], f"{path}/at")
@@ -214,13 +289,19 @@ def event_from_dict(data: object, path: str = "") -> Event:
         if cls is PainReported:
             if "level" not in data:
                 raise EventFormatError(path, "'level' is required")
-            return PainReported(id=event_id, at=at, level=_level(data["level"], f"{path}/level"))
+            level = _level(data["level"], f"{path}/level")
+            return _built(PainReported, id=event_id, at=at, level=level)
         if cls is SessionLogged:
             if "session" not in data:
                 raise EventFormatError(path, "'session' is required")
             s = session_from_dict(data["session"], f"{path}/session")
             return SessionLogged(id=event_id, at=at, session=s)
-        return StretchReenabled(id=event_id, at=at, stretch_id=_str(data, "stretch_id", path))
+        stretch_id = _str(data, "stretch_id", path)
+        if len(stretch_id) > 64 or not _SLUG.match(stretch_id):
+            raise EventFormatError(
+                f"{path}/stretch_id", f"must be a slug such as wall-angel, got {stretch_id!r}"
+            )
+        return _built(StretchReenabled, id=event_id, at=at, stretch_id=stretch_id)
     except EventFormatError:
         raise
     except (TypeError, ValueError) as e:

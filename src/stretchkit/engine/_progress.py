@@ -23,6 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from operator import itemgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -121,7 +122,7 @@ class Progress:
             at = log.index.get(event.id)
             known = at is not None and at < n
             old = log.events[at] if known else fresh.setdefault(event.id, event)  # type: ignore[index]
-            if old != event:
+            if old is not event and old != event:
                 raise DuplicateEventError(event.id)
         if not fresh:
             return self
@@ -159,14 +160,17 @@ class Progress:
             log = _copy(log, n)
         state = self._state
         policy = self.policy
+        keys, events, index, checkpoints = log.keys, log.events, log.index, log.checkpoints
+        i = len(events)
         for key, event in keyed:
             state = fold(state, event, key[0], policy)
-            log.keys.append(key)
-            log.events.append(event)
-            log.index[key[1]] = len(log.events) - 1
-            if len(log.events) % CHECKPOINT_EVERY == 0:
-                log.checkpoints.append(state)
-        return Progress(self.program, policy, self.routines, log, len(log.events), state)
+            keys.append(key)
+            events.append(event)
+            index[key[1]] = i
+            i += 1
+            if not i % CHECKPOINT_EVERY:
+                checkpoints.append(state)
+        return Progress(self.program, policy, self.routines, log, i, state)
 
     def _rebuilt(self, everything: list[tuple[tuple[int, str], Event]], pos: int) -> Progress:
         """A new log of ``everything`` (sorted), refolded from the checkpoint before ``pos``."""
@@ -241,8 +245,8 @@ class Progress:
         return f"<Progress {self.program.id!r}: {self._n} events>"
 
 
-def _first(item: tuple[tuple[int, str], Event]) -> tuple[int, str]:
-    return item[0]
+_first = itemgetter(0)
+"""Sort (key, event) pairs by key only: keys are unique once duplicates are gone."""
 
 
 def _copy(old: _Log, n: int) -> _Log:
