@@ -149,6 +149,10 @@ def _hours(h: float) -> str:
     return f"{h:g} hour" + ("" if h == 1 else "s")
 
 
+def _sessions(n: int) -> str:
+    return f"{n} session" + ("" if n == 1 else "s")
+
+
 def make_plan(
     *,
     program: Program,
@@ -329,14 +333,14 @@ def make_plan(
         reasons.append(
             Reason(
                 code=ReasonCode.DAY_MINIMUM_DUE,
-                message=f"{done} of at least {low} sessions done today: one is due.",
+                message=f"{done} of at least {_sessions(low)} done today: one is due.",
             )
         )
     elif allowed:
         reasons.append(
             Reason(
                 code=ReasonCode.DAY_MINIMUM_MET,
-                message=f"{done} sessions today: the minimum of {low} is met; up to {high} "
+                message=f"{_sessions(done)} today: the minimum of {low} is met; up to {high} "
                 "are fine.",
             )
         )
@@ -344,7 +348,7 @@ def make_plan(
         reasons.append(
             Reason(
                 code=ReasonCode.DAY_LIMIT_REACHED,
-                message=f"{done} sessions today reach the maximum of {high}: the next one "
+                message=f"{_sessions(done)} today reach the maximum of {high}: the next one "
                 f"from {_when(next_allowed)} on.",  # type: ignore[arg-type]
             )
         )
