@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("stretchkit.cli._show", "render a routine with its derived timings"),
     "generate": ("stretchkit.cli._generate", "make a routine to measure from a catalog"),
     "import": ("stretchkit.cli._import", "turn another exercise format into a catalog"),
+    "demo": ("stretchkit.cli._demo", "play a scripted week of the example program"),
 }
 
 
