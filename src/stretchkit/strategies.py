@@ -1,0 +1,490 @@
+"""Hypothesis strategies for every stretchkit model type (the ``testing`` extra).
+
+Apps that embed stretchkit can property-test their own code with these:
+``@given(catalogs())`` gives whole catalogs that load, dump to schema-valid
+JSON and pass every semantic check without a warning (unique ids, references
+that resolve, routine minutes that match the derived duration, relief and
+maintenance routines listed under their own context).
+
+``st.builds`` would ignore the attrs bounds, so every field has an explicit
+strategy. Sizes are kept small so that tests stay fast; the building blocks
+take bounds where a caller may want more. (Model objects are built from keyword
+dicts because the ``converter=tuple`` fields type their ``__init__`` parameters
+too loosely for mypy to check such calls.) Strategies without model arguments
+are cached: building and validating strategy objects would otherwise dominate.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from hypothesis import strategies as st
+
+from stretchkit.model import (
+    Angle,
+    AngleSequence,
+    Breath,
+    Catalog,
+    Context,
+    Hold,
+    MaintenancePhase,
+    Media,
+    MediaKind,
+    NamedPosition,
+    Outcome,
+    Phase,
+    Position,
+    PositionSequence,
+    Program,
+    Reintroduction,
+    ReliefPhase,
+    Reps,
+    Routine,
+    RoutineStep,
+    Session,
+    Sides,
+    SkipReason,
+    StepResult,
+    Stretch,
+    Variation,
+)
+
+__all__ = [
+    "angle_sequences",
+    "aware_datetimes",
+    "breaths",
+    "catalogs",
+    "doses",
+    "holds",
+    "labels",
+    "maintenance_phases",
+    "media",
+    "phases",
+    "position_sequences",
+    "programs",
+    "reintroductions",
+    "relief_phases",
+    "reps",
+    "routine_steps",
+    "routines",
+    "seconds",
+    "sessions",
+    "slugs",
+    "step_results",
+    "stretches",
+    "texts",
+    "variations",
+]
+
+MAX_SECONDS = 3600
+_SLUG_ALPHABET = string.ascii_lowercase + string.digits
+_TEXT_CHARS = st.characters(exclude_categories=("Cc", "Cs"))
+"""Any character but controls (U+0000-U+001F, U+007F-U+009F) and lone surrogates."""
+
+
+@functools.cache
+def slugs(*, max_words: int = 4) -> st.SearchStrategy[str]:
+    """Ids, equipment and targets: ``heel-press``, ``a1-b2``."""
+    word = st.text(_SLUG_ALPHABET, min_size=1, max_size=8)
+    return st.lists(word, min_size=1, max_size=max_words).map("-".join)
+
+
+@functools.cache
+def texts(*, max_size: int = 40) -> st.SearchStrategy[str]:
+    """Human text: at least one visible character, no control characters."""
+    return st.text(_TEXT_CHARS, min_size=1, max_size=max_size).filter(str.strip)
+
+
+@functools.cache
+def labels(*, max_size: int = 20) -> st.SearchStrategy[str]:
+    """Short labels for angles and positions (the model allows up to 120 characters)."""
+    return texts(max_size=min(max_size, 120))
+
+
+@functools.cache
+def seconds(*, max_value: int = MAX_SECONDS) -> st.SearchStrategy[int]:
+    return st.integers(1, min(max_value, MAX_SECONDS))
+
+
+@functools.cache
+def holds(*, max_seconds: int = MAX_SECONDS) -> st.SearchStrategy[Hold]:
+    return st.builds(Hold, seconds=seconds(max_value=max_seconds))
+
+
+def _angle_sequence(angles: list[Angle]) -> AngleSequence:
+    fields: dict[str, Any] = {"angles": angles}
+    return AngleSequence(**fields)
+
+
+def _position_sequence(positions: list[NamedPosition]) -> PositionSequence:
+    fields: dict[str, Any] = {"positions": positions}
+    return PositionSequence(**fields)
+
+
+@functools.cache
+def angle_sequences(
+    *, max_seconds: int = MAX_SECONDS, max_angles: int = 4
+) -> st.SearchStrategy[AngleSequence]:
+    """2 to ``max_angles`` angles with labels that differ even ignoring case."""
+    angle = st.builds(
+        Angle,
+        label=labels(),
+        degrees=st.integers(-360, 360),
+        seconds=seconds(max_value=max_seconds),
+    )
+    return st.lists(
+        angle, min_size=2, max_size=min(max_angles, 24), unique_by=lambda a: a.label.casefold()
+    ).map(_angle_sequence)
+
+
+@functools.cache
+def position_sequences(
+    *, max_seconds: int = MAX_SECONDS, max_positions: int = 4
+) -> st.SearchStrategy[PositionSequence]:
+    position = st.builds(NamedPosition, label=labels(), seconds=seconds(max_value=max_seconds))
+    return st.lists(
+        position,
+        min_size=2,
+        max_size=min(max_positions, 24),
+        unique_by=lambda p: p.label.casefold(),
+    ).map(_position_sequence)
+
+
+@functools.cache
+def reps(*, max_count: int = 1000, max_seconds: int = MAX_SECONDS) -> st.SearchStrategy[Reps]:
+    return st.builds(
+        Reps,
+        count=st.integers(1, min(max_count, 1000)),
+        seconds_per_rep=seconds(max_value=max_seconds),
+        hold_seconds=st.integers(0, min(max_seconds, MAX_SECONDS)),
+    )
+
+
+@functools.cache
+def breaths(*, max_rounds: int = 100, max_seconds: int = MAX_SECONDS) -> st.SearchStrategy[Breath]:
+    return st.builds(
+        Breath,
+        rounds=st.integers(1, min(max_rounds, 100)),
+        exhale_seconds=seconds(max_value=max_seconds),
+        hold_seconds=seconds(max_value=max_seconds),
+        release_seconds=seconds(max_value=max_seconds),
+    )
+
+
+@functools.cache
+def phases(*, small: bool = False) -> st.SearchStrategy[Phase]:
+    """Any phase kind. ``small`` keeps each phase under about ten minutes."""
+    if small:
+        return st.one_of(
+            holds(max_seconds=120),
+            angle_sequences(max_seconds=60),
+            position_sequences(max_seconds=60),
+            reps(max_count=10, max_seconds=10),
+            breaths(max_rounds=5, max_seconds=10),
+        )
+    return st.one_of(holds(), angle_sequences(), position_sequences(), reps(), breaths())
+
+
+@functools.cache
+def doses(*, small: bool = False, max_phases: int = 3) -> st.SearchStrategy[tuple[Phase, ...]]:
+    return st.lists(phases(small=small), min_size=1, max_size=min(max_phases, 24)).map(tuple)
+
+
+@functools.cache
+def _unique_slugs(max_size: int) -> st.SearchStrategy[list[str]]:
+    return st.lists(slugs(max_words=2), max_size=max_size, unique=True)
+
+
+@functools.cache
+def media() -> st.SearchStrategy[Media]:
+    return st.builds(Media, kind=st.sampled_from(MediaKind), url=texts(), alt=texts())
+
+
+@functools.cache
+def variations(*, id: str | None = None) -> st.SearchStrategy[Variation]:
+    return st.builds(
+        Variation,
+        id=slugs() if id is None else st.just(id),
+        name=texts(),
+        instructions=st.lists(texts(), max_size=3),
+        equipment=_unique_slugs(2),
+    )
+
+
+@st.composite
+def _stretch(draw: st.DrawFn, stretch_id: str | None, small: bool) -> Stretch:
+    variation_ids = draw(st.lists(slugs(max_words=2), max_size=2, unique=True))
+    fields: dict[str, Any] = {
+        "id": draw(slugs()) if stretch_id is None else stretch_id,
+        "name": draw(texts()),
+        "instructions": draw(st.lists(texts(), min_size=1, max_size=3)),
+        "position": draw(st.sampled_from(Position)),
+        "dose": draw(doses(small=small)),
+        "sides": draw(st.sampled_from(Sides)),
+        "equipment": draw(_unique_slugs(2)),
+        "targets": draw(_unique_slugs(3)),
+        "variations": [draw(variations(id=v)) for v in variation_ids],
+        "media": draw(st.lists(media(), max_size=2)),
+        "cautions": draw(st.lists(texts(), max_size=2)),
+    }
+    return Stretch(**fields)
+
+
+@functools.cache
+def stretches(*, id: str | None = None, small: bool = False) -> st.SearchStrategy[Stretch]:
+    """A stretch; ``small`` keeps its dose short enough for routines under ten hours."""
+    return _stretch(id, small)
+
+
+@st.composite
+def _steps(draw: st.DrawFn, pool: tuple[Stretch, ...], max_steps: int) -> list[RoutineStep]:
+    steps: list[RoutineStep] = []
+    for stretch in draw(st.lists(st.sampled_from(pool), min_size=1, max_size=max_steps)):
+        variation: str | None = None
+        wants_variation: bool = draw(st.booleans())
+        if stretch.variations and wants_variation:
+            variation = draw(st.sampled_from(stretch.variations)).id
+        dose = draw(st.none() | doses(small=True, max_phases=2))
+        if steps and (steps[-1].stretch, steps[-1].variation) == (stretch.id, variation):
+            continue  # the same stretch twice in a row draws a warning
+        steps.append(RoutineStep(stretch=stretch.id, dose=dose, variation=variation))
+    return steps
+
+
+def routine_steps(pool: tuple[Stretch, ...] | list[Stretch]) -> st.SearchStrategy[RoutineStep]:
+    """One step naming a stretch of ``pool`` (and maybe one of its variations)."""
+    return _steps(tuple(pool), 1).map(lambda steps: steps[0])
+
+
+@st.composite
+def _routine(
+    draw: st.DrawFn,
+    pool: tuple[Stretch, ...],
+    routine_id: str | None,
+    context: Context | None,
+    max_steps: int,
+) -> Routine:
+    steps = draw(_steps(pool, max_steps))
+    by_id = {s.id: s for s in pool}
+    derived = sum(by_id[s.stretch].duration_with(s.dose) for s in steps)
+    fields: dict[str, Any] = {
+        "id": draw(slugs()) if routine_id is None else routine_id,
+        "name": draw(texts()),
+        "context": draw(st.sampled_from(Context)) if context is None else context,
+        "minutes": max(0.1, round(derived / 60, 1)),
+        "steps": steps,
+        "description": draw(st.none() | texts()),
+    }
+    return Routine(**fields)
+
+
+def routines(
+    pool: tuple[Stretch, ...] | list[Stretch],
+    *,
+    id: str | None = None,
+    context: Context | None = None,
+    max_steps: int = 5,
+) -> st.SearchStrategy[Routine]:
+    """A routine of stretches from ``pool`` whose ``minutes`` match its derived duration.
+
+    Use stretches drawn with ``small=True`` so that the duration stays within 600 minutes.
+    """
+    return _routine(tuple(pool), id, context, max_steps)
+
+
+@st.composite
+def _sessions_per_day(draw: st.DrawFn, low_min: int, high_default: int) -> tuple[int, int]:
+    if draw(st.booleans()):
+        return 1, high_default  # the defaults, which the canonical dump leaves out
+    low = draw(st.integers(low_min, 48))
+    high = draw(st.integers(max(low, 1), 48))
+    return low, high
+
+
+def _routines_by_context(pool: tuple[Routine, ...]) -> st.SearchStrategy[dict[Context, str]]:
+    by_context: dict[Context, list[str]] = {}
+    for r in pool:
+        by_context.setdefault(r.context, []).append(r.id)
+    entries = [st.tuples(st.just(c), st.sampled_from(ids)) for c, ids in by_context.items()]
+    return st.lists(
+        st.one_of(entries), min_size=1, max_size=len(entries), unique_by=lambda e: e[0]
+    ).map(dict)
+
+
+@st.composite
+def _relief(draw: st.DrawFn, pool: tuple[Routine, ...]) -> ReliefPhase:
+    low, high = draw(_sessions_per_day(1, 10))
+    return ReliefPhase(
+        routines=draw(_routines_by_context(pool)),
+        min_sessions_per_day=low,
+        max_sessions_per_day=high,
+        in_order=draw(st.booleans()),
+    )
+
+
+@st.composite
+def _maintenance(draw: st.DrawFn, pool: tuple[Routine, ...]) -> MaintenancePhase:
+    low, high = draw(_sessions_per_day(0, 3))
+    return MaintenancePhase(
+        routines=draw(_routines_by_context(pool)),
+        min_sessions_per_day=low,
+        max_sessions_per_day=high,
+    )
+
+
+def relief_phases(pool: tuple[Routine, ...] | list[Routine]) -> st.SearchStrategy[ReliefPhase]:
+    """A relief phase listing routines of ``pool`` under their own context."""
+    return _relief(tuple(pool))
+
+
+def maintenance_phases(
+    pool: tuple[Routine, ...] | list[Routine],
+) -> st.SearchStrategy[MaintenancePhase]:
+    return _maintenance(tuple(pool))
+
+
+@st.composite
+def _reintroduction(draw: st.DrawFn) -> Reintroduction:
+    hours = st.floats(0, 8760, allow_nan=False, allow_infinity=False)
+    rest, cap = sorted((draw(hours), draw(hours)))
+    return Reintroduction(
+        rest_hours=rest,
+        rest_backoff=draw(st.floats(1, 10, allow_nan=False, allow_infinity=False)),
+        max_rest_hours=cap,
+        max_tries=draw(st.integers(1, 100)),
+    )
+
+
+@functools.cache
+def reintroductions() -> st.SearchStrategy[Reintroduction]:
+    """A reintroduction policy whose cap is not below the first rest."""
+    return st.one_of(st.just(Reintroduction()), _reintroduction())
+
+
+@st.composite
+def _program(draw: st.DrawFn, pool: tuple[Routine, ...], program_id: str | None) -> Program:
+    few_texts = st.lists(texts(), max_size=2)
+    fields: dict[str, Any] = {
+        "id": draw(slugs()) if program_id is None else program_id,
+        "name": draw(texts()),
+        "relief": draw(_relief(pool)),
+        "maintenance": draw(_maintenance(pool)),
+        "pain_free_hours": draw(
+            st.just(24.0) | st.floats(1, 8760, allow_nan=False, allow_infinity=False)
+        ),
+        "reintroduction": draw(reintroductions()),
+        "audience": draw(st.none() | texts()),
+        "symptoms": draw(few_texts),
+        "disclaimer": draw(few_texts),
+        "red_flags": draw(few_texts),
+    }
+    return Program(**fields)
+
+
+def programs(
+    pool: tuple[Routine, ...] | list[Routine],
+    *,
+    id: str | None = None,
+) -> st.SearchStrategy[Program]:
+    """A program whose phases list routines of ``pool`` (not empty) under their own context."""
+    if not pool:
+        raise ValueError("programs() needs at least one routine to refer to")
+    return _program(tuple(pool), id)
+
+
+@st.composite
+def _catalog(draw: st.DrawFn, max_stretches: int, max_routines: int, max_programs: int) -> Catalog:
+    n_stretches = draw(st.integers(0, max_stretches))
+    n_routines = draw(st.integers(0, max_routines)) if n_stretches else 0
+    n_programs = draw(st.integers(0, max_programs)) if n_routines else 0
+    total = n_stretches + n_routines + n_programs
+    ids = draw(st.lists(slugs(), min_size=total, max_size=total, unique=True))
+    stretch_ids = ids[:n_stretches]
+    routine_ids = ids[n_stretches : n_stretches + n_routines]
+    program_ids = ids[n_stretches + n_routines :]
+    stretch_pool = tuple(draw(stretches(id=i, small=True)) for i in stretch_ids)
+    routine_pool = tuple(draw(routines(stretch_pool, id=i)) for i in routine_ids)
+    program_pool = tuple(draw(programs(routine_pool, id=i)) for i in program_ids)
+    fields: dict[str, Any] = {
+        "stretches": stretch_pool,
+        "routines": routine_pool,
+        "programs": program_pool,
+    }
+    return Catalog(**fields)
+
+
+def catalogs(
+    *, max_stretches: int = 5, max_routines: int = 3, max_programs: int = 2
+) -> st.SearchStrategy[Catalog]:
+    """Whole catalogs that load and pass every semantic check without an issue."""
+    return _catalog(max_stretches, max_routines, max_programs)
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+def _unambiguous(dt: datetime) -> bool:
+    # Inside a DST fold the wall time names two instants and Python compares such
+    # times across zones as unequal; skip them so round trips compare equal.
+    return dt.utcoffset() == dt.replace(fold=1 - dt.fold).utcoffset()
+
+
+@functools.cache
+def aware_datetimes(
+    *, timezones: st.SearchStrategy[tzinfo] | None = None
+) -> st.SearchStrategy[datetime]:
+    """Timezone-aware datetimes from 2000 to 2099 in random IANA zones (or ``timezones``).
+
+    Never imaginary (in a DST gap) or ambiguous (in a DST fold).
+    """
+    return st.datetimes(
+        min_value=datetime(2000, 1, 1),
+        max_value=datetime(2099, 12, 31),
+        timezones=st.timezones() if timezones is None else timezones,
+        allow_imaginary=False,
+    ).filter(_unambiguous)
+
+
+@st.composite
+def _step_result(draw: st.DrawFn, stretch: str | None) -> StepResult:
+    outcome = draw(st.sampled_from(Outcome))
+    return StepResult(
+        stretch=draw(slugs()) if stretch is None else stretch,
+        outcome=outcome,
+        reason=draw(st.sampled_from(SkipReason)) if outcome is Outcome.SKIPPED else None,
+    )
+
+
+@functools.cache
+def step_results(*, stretch: str | None = None) -> st.SearchStrategy[StepResult]:
+    """A completed step, or a skipped one with its reason."""
+    return _step_result(stretch)
+
+
+@st.composite
+def _session(draw: st.DrawFn, routine: str | None) -> Session:
+    started = draw(aware_datetimes())
+    zone = started.tzinfo
+    length = timedelta(seconds=draw(st.integers(0, 4 * 3600)))
+    ended = (started.astimezone(UTC) + length).astimezone(zone)
+    if not _unambiguous(ended) or ended.replace(tzinfo=None) < started.replace(tzinfo=None):
+        ended = started
+    pain = st.none() | st.integers(0, 10)
+    fields: dict[str, Any] = {
+        "id": draw(st.uuids().map(str) | st.text(st.characters(codec="utf-8"), max_size=40)),
+        "routine": draw(slugs()) if routine is None else routine,
+        "started_at": started,
+        "ended_at": ended,
+        "steps": draw(st.lists(step_results(), max_size=6)),
+        "pain_before": draw(pain),
+        "pain_after": draw(pain),
+    }
+    return Session(**fields)
+
+
+def sessions(*, routine: str | None = None) -> st.SearchStrategy[Session]:
+    """One session with aware start and end times in the same random IANA zone."""
+    return _session(routine)
