@@ -450,6 +450,23 @@ def test_context_fallback_and_unknown_context() -> None:
 
     with pytest.raises(EngineError, match="context must be one of"):
         start().plan(t, "upside-down")
-    with pytest.raises(EngineError, match="catalog"):
-        Progress.start(PROGRAM).plan(t, "lying")
+    # without the catalog the plan still decides, says why it has no steps
+    p = Progress.start(PROGRAM).apply(
+        session(t, minutes=0, done=(), skipped={"bridge": SkipReason.PAIN})
+    )
+    blind = p.plan(t + H, "lying")
+    assert blind.steps == ()
+    assert ReasonCode.ROUTINE_UNKNOWN in codes(blind)
+    assert [lo.stretch_id for lo in blind.left_out] == ["bridge"]
+    assert blind.phase is ProgramPhase.RELIEF
     assert Progress.start(PROGRAM).plan(t, "lying", catalog=CATALOG).routine_id == "relief-lying"
+
+
+def test_a_session_sits_in_history_at_its_end_whatever_its_stamp() -> None:
+    t = datetime(2026, 2, 2, 8, 0, tzinfo=BERLIN)
+    ended = session(t, minutes=30, pain_after=0)
+    stamped_at_start = attrs.evolve(ended, at=t)
+    for event in (ended, stamped_at_start):
+        p = start().extend([pain(t + timedelta(minutes=10), 3), event])
+        assert p.plan(t + H, "lying").pain_free_since == t + timedelta(minutes=30)
+        assert p.plan(t + timedelta(minutes=20), "lying").sessions_today == 0

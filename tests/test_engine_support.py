@@ -199,8 +199,12 @@ class Oracle:
 
     def __init__(self, events: list[Event], now: datetime, policy: Policy) -> None:
         now_us = instant(now)
-        seen = [e for e in {e.id: e for e in events}.values() if instant(e.at) <= now_us]
-        seen.sort(key=lambda e: (instant(e.at), e.id))
+
+        def when(e: Event) -> int:  # a session sits in history at its end
+            return instant(e.session.ended_at if isinstance(e, SessionLogged) else e.at)
+
+        seen = [e for e in {e.id: e for e in events}.values() if when(e) <= now_us]
+        seen.sort(key=lambda e: (when(e), e.id))
         reports: list[tuple[int, bool]] = []
         level = policy.pain_free_level
         for e in seen:
@@ -252,7 +256,7 @@ class Oracle:
                             policy.rest_hours * policy.rest_backoff ** (tries - 1),
                             policy.max_rest_hours,
                         )
-                        st[sid] = (tries, instant(e.at) + round(hours * HOUR_US), False, True)
+                        st[sid] = (tries, when(e) + round(hours * HOUR_US), False, True)
                 for sid in good:
                     if not st.get(sid, (0, None, False, False))[2]:
                         st[sid] = (0, None, False, False)

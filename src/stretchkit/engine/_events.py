@@ -5,8 +5,9 @@ Rules
   timestamp checked by :func:`check_local_time` (no naive, impossible or ambiguous times).
 - Events are ordered by the instant of ``at``, then by ``id``; the offset ``at`` was
   written with is kept, because it says which local day a session counts for.
-- A :class:`SessionLogged` happens when the session ends: its ``at`` is the session's
-  ``ended_at`` (it defaults to it and must be the same instant). Its pain levels
+- A :class:`SessionLogged` takes its place in history at the session's end: its
+  instant is ``session.ended_at`` (``at`` defaults to it; an app may stamp the time it
+  logged the session instead, which changes nothing in the fold). Its pain levels
   count as reports at the session's start (``pain_before``) and end (``pain_after``);
   a step skipped for ``pain`` counts as a painful report at the end.
 - Sessions last at most :data:`MAX_SESSION_HOURS`, so a session's reports are never
@@ -36,6 +37,7 @@ __all__ = [
     "PainReported",
     "SessionLogged",
     "StretchReenabled",
+    "event_instant",
 ]
 
 MAX_SESSION_HOURS = 24
@@ -100,11 +102,6 @@ class SessionLogged:
         s = self.session
         check_local_time(s.started_at, "session.started_at")
         check_local_time(s.ended_at, "session.ended_at")
-        if instant(self.at) != instant(s.ended_at):
-            raise EngineError(
-                f"session event {self.id!r}: at ({self.at.isoformat()}) must be the session's "
-                f"end ({s.ended_at.isoformat()})"
-            )
         if instant(s.ended_at) - instant(s.started_at) > MAX_SESSION_HOURS * 3_600_000_000:
             raise EngineError(
                 f"session event {self.id!r}: the session lasts more than {MAX_SESSION_HOURS} "
@@ -155,6 +152,14 @@ class StretchReenabled:
 
 Event = PainReported | SessionLogged | StretchReenabled
 """Anything that can happen; ``type`` tells them apart in files."""
+
+
+def event_instant(event: Event) -> int:
+    """Where the event sits in history: a session at its end, anything else at ``at``."""
+    if type(event) is SessionLogged:
+        return instant(event.session.ended_at)
+    return instant(event.at)
+
 
 EVENT_TYPES: dict[type[Event], str] = {
     PainReported: "pain_reported",

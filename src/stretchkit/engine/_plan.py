@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from attrs import field, frozen
 
 from stretchkit.engine._errors import EngineError
-from stretchkit.engine._fold import State, sessions_on
+from stretchkit.engine._fold import State, StretchState, sessions_on
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import day_of, day_start, from_instant, instant
 from stretchkit.model import Context, Program, Routine
@@ -72,6 +72,8 @@ class ReasonCode(enum.StrEnum):
     ROUTINE_FOR_CONTEXT = "routine-for-context"
     ROUTINE_CONTEXT_FALLBACK = "routine-context-fallback"
     ROUTINE_ALL_LEFT_OUT = "routine-all-left-out"
+    ROUTINE_UNKNOWN = "routine-unknown"
+    """The plan was made without the catalog: no steps, only the decisions."""
     STRETCH_RESTING = "stretch-resting"
     STRETCH_PARKED = "stretch-parked"
     STRETCH_REINTRODUCED = "stretch-reintroduced"
@@ -89,6 +91,9 @@ class Reason:
     message: str
     stretch_id: str | None = None
     """The stretch the decision is about, if any."""
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @frozen(kw_only=True)
@@ -151,6 +156,33 @@ def _hours(h: float) -> str:
 
 def _sessions(n: int) -> str:
     return f"{n} session" + ("" if n == 1 else "s")
+
+
+def _left_out(sid: str, st: StretchState, policy: Policy, tz: tzinfo | None) -> LeftOut:
+    if st.parked:
+        return LeftOut(
+            stretch_id=sid,
+            state=StretchStatus.PARKED,
+            until=None,
+            reason=Reason(
+                code=ReasonCode.STRETCH_PARKED,
+                stretch_id=sid,
+                message=f"{sid} is parked after {st.tries} troubled tries; it stays out "
+                "until you bring it back.",
+            ),
+        )
+    until = from_instant(st.rest_until, tz)  # type: ignore[arg-type]
+    return LeftOut(
+        stretch_id=sid,
+        state=StretchStatus.RESTING,
+        until=until,
+        reason=Reason(
+            code=ReasonCode.STRETCH_RESTING,
+            stretch_id=sid,
+            message=f"{sid} is resting for {_hours(st.rest_hours)} after discomfort "
+            f"or pain (try {st.tries} of {policy.max_tries}); back on {_when(until)}.",
+        ),
+    )
 
 
 def make_plan(
@@ -255,46 +287,27 @@ def make_plan(
         )
     routine = routines.get(routine_id)
     if routine is None:
-        raise EngineError(
-            f"routine {routine_id!r} of program {program.id!r} is not known: start the progress "
-            "with the catalog (Progress.start(program, catalog=catalog)) or pass catalog= to plan()"
+        # Without the catalog the plan still decides phase, day and stretches; it
+        # cannot list steps, and says so instead of returning an empty routine.
+        reasons.append(
+            Reason(
+                code=ReasonCode.ROUTINE_UNKNOWN,
+                message=f"The steps of {routine_id} are unknown here: give the catalog "
+                "(Progress.start(program, catalog=catalog) or plan(..., catalog=catalog)).",
+            )
         )
-
     # steps
     steps: list[PlannedStep] = []
     left: dict[str, LeftOut] = {}
     flagged: set[str] = set()
-    for index, step in enumerate(routine.steps):
+    routine_steps = routine.steps if routine is not None else ()
+    for index, step in enumerate(routine_steps):
         sid = step.stretch
         st = state.stretches.get(sid)
         if sid in left:
             continue
-        if st is not None and st.parked:
-            left[sid] = LeftOut(
-                stretch_id=sid,
-                state=StretchStatus.PARKED,
-                until=None,
-                reason=Reason(
-                    code=ReasonCode.STRETCH_PARKED,
-                    stretch_id=sid,
-                    message=f"{sid} is parked after {st.tries} troubled tries; it stays out "
-                    "until you bring it back.",
-                ),
-            )
-            continue
-        if st is not None and st.rest_until is not None and st.rest_until > now_us:
-            until = from_instant(st.rest_until, tz)
-            left[sid] = LeftOut(
-                stretch_id=sid,
-                state=StretchStatus.RESTING,
-                until=until,
-                reason=Reason(
-                    code=ReasonCode.STRETCH_RESTING,
-                    stretch_id=sid,
-                    message=f"{sid} is resting for {_hours(st.rest_hours)} after discomfort "
-                    f"or pain (try {st.tries} of {policy.max_tries}); back on {_when(until)}.",
-                ),
-            )
+        if st is not None and (st.parked or (st.rest_until is not None and st.rest_until > now_us)):
+            left[sid] = _left_out(sid, st, policy, tz)
             continue
         back = st is not None and st.returning
         if back and sid not in flagged:
@@ -309,8 +322,12 @@ def make_plan(
         steps.append(
             PlannedStep(stretch_id=sid, index=index, reintroduced=back, variation=step.variation)
         )
+    if routine is None:
+        for sid, st in sorted(state.stretches.items()):
+            if st.parked or (st.rest_until is not None and st.rest_until > now_us):
+                left[sid] = _left_out(sid, st, policy, tz)
     reasons.extend(lo.reason for lo in left.values())
-    if not steps:
+    if not steps and routine is not None:
         reasons.append(
             Reason(
                 code=ReasonCode.ROUTINE_ALL_LEFT_OUT,

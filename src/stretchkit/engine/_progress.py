@@ -5,7 +5,8 @@ Rules
   them in that order, so any arrival order and any duplicates give the same state.
 - The same id twice with equal content is ignored; with different content it is a
   :class:`DuplicateEventError` naming the id, and the state is unchanged.
-- Events stamped after ``now`` are kept but not used by ``plan(now, ...)``.
+- Events stamped after ``now`` are kept but not used by ``plan(now, ...)`` (a session
+  is stamped with its end).
 
 Cost. Histories are long (a year of heavy use is ~50,000 events), so ``apply`` must
 not copy them. A :class:`Progress` is a view of the first ``n`` entries of a log it
@@ -28,7 +29,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from stretchkit.engine._errors import DuplicateEventError, EngineError
-from stretchkit.engine._events import EVENT_TYPES, Event
+from stretchkit.engine._events import EVENT_TYPES, Event, event_instant
 from stretchkit.engine._fold import State, fold
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import check_local_time, instant
@@ -126,7 +127,7 @@ class Progress:
                 raise DuplicateEventError(event.id)
         if not fresh:
             return self
-        keyed = sorted((((instant(e.at), e.id), e) for e in fresh.values()), key=_first)
+        keyed = sorted((((event_instant(e), e.id), e) for e in fresh.values()), key=_first)
         if n and keyed[0][0] < log.keys[n - 1]:
             pos = bisect_left(log.keys, keyed[0][0], 0, n)
             everything = sorted(
@@ -146,7 +147,7 @@ class Progress:
             if log.events[at] != event:
                 raise DuplicateEventError(event.id)
             return self
-        key = (instant(event.at), event.id)
+        key = (event_instant(event), event.id)
         if n == 0 or key > log.keys[n - 1]:
             return self._appended([(key, event)])
         pos = bisect_left(log.keys, key, 0, n)

@@ -253,12 +253,18 @@ class SessionRunner:
         what: Plan | Routine | str,
         catalog: Catalog,
         *,
-        session_id: str,
         started_at: datetime,
+        session_id: str | None = None,
         pain_before: int | None = None,
     ) -> SessionRunner:
-        """A runner at the first step of a plan (its steps), or of a whole routine."""
+        """A runner at the first step of a plan (its steps), or of a whole routine.
+
+        ``session_id`` defaults to one made from the routine and ``started_at``.
+        """
         check_local_time(started_at, "started_at")
+        if session_id is None:
+            routine_id = what.routine_id if isinstance(what, Plan) else getattr(what, "id", what)
+            session_id = f"{routine_id}-{started_at.isoformat()}"
         if not isinstance(session_id, str) or not 0 < len(session_id) <= 128:
             raise EngineError("session_id must be a non-empty string of at most 128 characters")
         if pain_before is not None and (type(pain_before) is not int or not 0 <= pain_before <= 10):
