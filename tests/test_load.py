@@ -295,17 +295,20 @@ def test_what_the_quick_path_accepts_the_schema_accepts(
     from stretchkit.io._schema import catalog_validator
 
     document = json.loads(json.dumps(base))
+
+    def edge() -> Any:
+        return json.loads(json.dumps(data.draw(_EDGES)))  # a fresh copy: no shared lists
+
     for _ in range(data.draw(st.integers(1, 2))):
         path = data.draw(st.sampled_from(_paths(document)))
         parent: Any = document
         for part in path[:-1]:
             parent = parent[part]
         if data.draw(st.booleans()) and isinstance(parent, dict):
-            parent[data.draw(st.sampled_from(["extra", "kind", "$schema", "id"]))] = data.draw(
-                _EDGES
-            )
+            key = data.draw(st.sampled_from(["extra", "kind", "$schema", "id"]))
+            parent[key] = edge()
         else:
-            parent[path[-1]] = data.draw(_EDGES)
+            parent[path[-1]] = edge()
     catalog, _ = _quick(document)
     if catalog is not None:
         assert catalog_validator().is_valid(document)

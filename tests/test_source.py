@@ -148,7 +148,7 @@ def _codes(data: bytes | str, limits: Limits | None = None) -> list[tuple[str, i
     ("data", "expected"),
     [
         (b"", [("json-syntax", 1, "")]),
-        (b'{"a": [1, 2', [("json-syntax", 1, "")]),
+        (b'{"a": [1, 2', [("json-syntax", 1, "/a")]),
         (b'{\n"a": "\xff"}', [("invalid-utf8", 2, "")]),
         ("é".encode("utf-16"), [("invalid-utf8", 1, "")]),
         (b'{"a": 1,\n "a": 2}', [("duplicate-key", 2, "/a")]),
@@ -157,7 +157,7 @@ def _codes(data: bytes | str, limits: Limits | None = None) -> list[tuple[str, i
         (b'{"a": 1e400}', [("number-too-large", 1, "/a")]),
         (b'{"a": ' + b"7" * 5000 + b"}", [("number-too-large", 1, "/a")]),
         (b'{"a": ' + b"7" * 101 + b"}", [("number-too-large", 1, "/a")]),
-        (b'{"a": "x\ty"}', [("control-character", 1, "")]),
+        (b'{"a": "x\ty"}', [("control-character", 1, "/a")]),
         (b'{"a": "x\\u001fy"}', [("control-character", 1, "/a")]),
         (b'{"a\\n": 1}', [("control-character", 1, "/a\n")]),
         (b'{"a": "\\ud800"}', [("lone-surrogate", 1, "/a")]),

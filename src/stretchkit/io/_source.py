@@ -26,6 +26,7 @@ import json
 import json.decoder
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, TypeAlias, cast
 
@@ -119,11 +120,12 @@ _LITERALS = ("true", "false", "null", "NaN", "Infinity", "-Infinity")
 
 
 class ScanError(ValueError):
-    """The text is not JSON at ``offset``; :func:`json.loads` reports it better."""
+    """The text is not JSON at ``offset``, inside the value at ``pointer``."""
 
-    def __init__(self, offset: int) -> None:
-        super().__init__(f"not JSON at offset {offset}")
+    def __init__(self, offset: int, pointer: str = "") -> None:
+        super().__init__(f"not JSON at offset {offset} (in {pointer or 'the document'})")
         self.offset = offset
+        self.pointer = pointer
 
 
 @frozen(kw_only=True)
@@ -168,8 +170,11 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
 
     def member(frame_pointer: str, seen: dict[str, int], at: int) -> tuple[str, int]:
         if at >= n or text[at] != '"':
-            raise ScanError(at)
-        key, end = scanstring(text, at + 1, True)
+            raise ScanError(at, frame_pointer)
+        try:
+            key, end = scanstring(text, at + 1, True)
+        except ValueError as exc:
+            raise ScanError(at, frame_pointer) from exc
         child = frame_pointer + "/" + escape_token(key)
         if key in seen:
             duplicates.append((child, seen[key], at))
@@ -177,7 +182,7 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
         keys[child] = at
         end = ws(text, end).end()  # type: ignore[union-attr]
         if end >= n or text[end] != ":":
-            raise ScanError(end)
+            raise ScanError(end, child)
         return child, ws(text, end + 1).end()  # type: ignore[union-attr]
 
     while True:
@@ -206,7 +211,10 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
                 pointer, pos = pointer + "/0", inner
                 continue
         elif c == '"':
-            pos = scanstring(text, pos + 1, True)[1]
+            try:
+                pos = scanstring(text, pos + 1, True)[1]
+            except ValueError as exc:
+                raise ScanError(pos, pointer) from exc
         else:
             m = number(text, pos)
             if m is not None and not text.startswith("-Infinity", pos):
@@ -221,7 +229,7 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
                         pos += len(literal)
                         break
                 else:
-                    raise ScanError(pos)
+                    raise ScanError(pos, pointer)
         # After a value: a comma, or close containers until one continues.
         while True:
             if not stack:
@@ -249,7 +257,7 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
                 stack.pop()
                 pos += 1
                 continue
-            raise ScanError(pos)
+            raise ScanError(pos, frame_pointer)
 
 
 @define
@@ -555,7 +563,7 @@ _SYNTAX_HINTS: Final = {
     "Expecting ',' delimiter": "expected ',' between items, or a closing bracket",
     "Expecting ':' delimiter": "expected ':' after the property name",
     "Expecting property name enclosed in double quotes": (
-        "expected a property name in double quotes (a trailing comma before '}'?)"
+        "expected a property name in double quotes"
     ),
     "Unterminated string starting at": "this string is never closed (missing '\"')",
     "Extra data": "unexpected text after the end of the document",
@@ -564,26 +572,43 @@ _SYNTAX_HINTS: Final = {
 }
 
 
+def _syntax_pointer(source: SourceText) -> str:
+    """The innermost value a syntax error sits in: "the 4th stretch" beats "the document"."""
+    try:
+        scan(source.text, max_depth=source.limits.max_depth, max_integer_digits=sys.maxsize)
+    except ScanError as exc:
+        return exc.pointer
+    except ValueError:
+        pass
+    return ""
+
+
 def _syntax_issue(exc: json.JSONDecodeError, source: SourceText) -> Issue:
     text = source.text
     if exc.msg.startswith("Invalid control character"):
         char = text[exc.pos] if exc.pos < len(text) else "?"
         return _issue(
             "control-character",
-            "",
+            _syntax_pointer(source),
             f"a raw control character U+{ord(char):04X} inside a string; "
             "strings cannot hold line breaks or tabs as typed characters",
             source.position(exc.pos),
         )
+    before = text[: exc.pos].rstrip()[-1:]
     if not text.strip():
         message = "the document is empty; a catalog is a JSON object {…}"
+    elif exc.pos >= len(text.rstrip()) and exc.msg != "Extra data":
+        message = "the document ends too early (is it truncated?)"
     else:
         message = _SYNTAX_HINTS.get(exc.msg, exc.msg)
-        if exc.msg == "Expecting value" and text[exc.pos : exc.pos + 1] in ("]", "}"):
-            message = f"expected a value before {text[exc.pos]!r} (a trailing comma?)"
-        if exc.pos >= len(text.rstrip()) and exc.msg != "Extra data":
-            message += "; the document ends too early (is it truncated?)"
-    return _issue("json-syntax", "", message, source.position(exc.pos))
+        here = text[exc.pos : exc.pos + 1]
+        if before == "," and here in ("]", "}"):
+            message = f"a comma before {here!r} with nothing after it (a trailing comma)"
+        elif here == "/":
+            message = "JSON has no comments; remove it"
+        elif here == "'":
+            message = "JSON strings and property names take double quotes, not single ones"
+    return _issue("json-syntax", _syntax_pointer(source), message, source.position(exc.pos))
 
 
 def _quick_check(value: object, limits: Limits) -> tuple[bool, int]:
