@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -313,3 +315,22 @@ def test_what_the_quick_path_accepts_the_schema_accepts(
     if catalog is not None:
         assert catalog_validator().is_valid(document)
         assert [i for i in sk.validate_catalog(document) if i.is_error] == []
+
+
+def test_the_success_path_builds_no_source_map_and_runs_no_schema() -> None:
+    """Locating and explaining are for failures; a valid file pays for neither."""
+    from stretchkit.io._source import parse_json
+
+    parsed = parse_json(EXAMPLE.read_bytes())
+    assert parsed.issues == ()
+    assert parsed.source is not None
+    assert parsed.source._map is None
+    code = (
+        "import sys, stretchkit as sk; "
+        f"assert sk.validate_catalog({str(EXAMPLE)!r}) == []; "
+        "print('jsonschema' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert out.strip() == "False"
