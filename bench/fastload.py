@@ -144,8 +144,8 @@ class _Stretch(Struct, **_KW):
 
 class _Step(Struct, **_KW):
     stretch: Slug
-    dose: _Dose | None | UnsetType = UNSET
-    variation: Slug | None | UnsetType = UNSET
+    dose: _Dose | UnsetType | None = UNSET
+    variation: Slug | UnsetType | None = UNSET
 
 
 class _Routine(Struct, **_KW):
@@ -154,7 +154,7 @@ class _Routine(Struct, **_KW):
     context: Context
     minutes: Annotated[float, Meta(ge=0.1, le=600)]
     steps: Annotated[list[_Step], Meta(min_length=1, max_length=200)]
-    description: Text | None | UnsetType = UNSET
+    description: Text | UnsetType | None = UNSET
 
 
 _Sessions = Annotated[int, Meta(ge=1, le=48)]
@@ -194,7 +194,7 @@ class _Program(Struct, **_KW):
     maintenance: _Maintenance
     pain_free_hours: Annotated[float, Meta(ge=1, le=8760)] | UnsetType = UNSET
     reintroduction: _Reintroduction | UnsetType = UNSET
-    audience: Text | None | UnsetType = UNSET
+    audience: Text | UnsetType | None = UNSET
     symptoms: _Texts | UnsetType = UNSET
     disclaimer: _Texts | UnsetType = UNSET
     red_flags: _Texts | UnsetType = UNSET
