@@ -337,7 +337,7 @@ UNSEEN = DATA / "free-exercise-db-unseen" / "exercises.json"
 
 
 def test_real_entries_the_rules_were_not_written_against(imported: ImportResult) -> None:
-    """Eleven more real entries, added after the rules: they import and generate the same way."""
+    """Nineteen more real entries, added after the rules: they import and generate the same way."""
     result = import_free_exercise_db(UNSEEN)
     assert not result.report.skipped
     assert not result.report.problems
@@ -345,13 +345,30 @@ def test_real_entries_the_rules_were_not_written_against(imported: ImportResult)
     got = {
         s.id: (s.position, s.sides, s.dose, s.equipment)
         for s in result.catalog.stretches
-        if s.id in {"adductor-groin", "cat-stretch", "kneeling-hip-flexor", "runners-stretch"}
+        if s.id
+        in {
+            "adductor-groin",
+            "cat-stretch",
+            "kneeling-hip-flexor",
+            "runners-stretch",
+            "middle-back-stretch",
+            "standing-lateral-stretch",
+            "lying-prone-quadriceps",
+        }
     }
     assert got == {
         "adductor-groin": (Position.SUPINE, Sides.NONE, (Hold(seconds=10),), ("partner",)),
         "cat-stretch": (Position.ALL_FOURS, Sides.NONE, (Hold(seconds=15),), ()),
         "kneeling-hip-flexor": (Position.KNEELING, Sides.EACH, (Hold(seconds=15),), ()),
         "runners-stretch": (Position.STANDING, Sides.EACH, (Hold(seconds=30),), ()),
+        "middle-back-stretch": (Position.STANDING, Sides.EACH, (Hold(seconds=10),), ()),
+        "standing-lateral-stretch": (Position.STANDING, Sides.EACH, (Hold(seconds=30),), ()),
+        "lying-prone-quadriceps": (
+            Position.PRONE,
+            Sides.EACH,
+            (Hold(seconds=10), Hold(seconds=10)),
+            ("partner",),
+        ),
     }
     # "One circle equals 1 repetition" defines a repetition; it is not a count of one.
     assert result.catalog.stretch("ankle-circles").dose == (Reps(count=10, seconds_per_rep=3),)

@@ -140,7 +140,7 @@ _POSITION_RULES: tuple[tuple[re.Pattern[str], Position, bool], ...] = tuple(
         (r"\bhands,? (?:and )?knees\b|\ball[ -]fours\b|\bquadruped\b", Position.ALL_FOURS, False),
         (r"\bkneel(?:ing)?\b|\bon (?:your|both) knees\b", Position.KNEELING, False),
         (r"\bsit\b|\bsits\b|\bsitting\b|\bseated\b|\bin a chair\b", Position.SEATED, False),
-        (r"\bstand(?:ing)?\b|\bstands\b", Position.STANDING, False),
+        (r"\bstand(?:ing)?\b|\bstands\b|\bstance\b", Position.STANDING, False),
         (rf"{_LIE}|\blying position\b", Position.SUPINE, True),
         (r"\bpush-?up position\b|\bplank\b", Position.ALL_FOURS, True),
     )
@@ -183,6 +183,7 @@ _MOVING = re.compile(
 _EACH_SIDE = re.compile(
     r"\b(?:switch|change|swap) (?:sides?|legs?|feet|arms?|hands?|to the other)\b"
     r"|\b(?:repeat|switch|perform)\b[^.]{0,30}\b(?:other|opposite) (?:side|leg|foot|arm|hand)\b"
+    r"|\b(?:to|on|with|for) (?:the|your) (?:other|opposite) (?:side|leg|foot|arm|hand)\b"
     r"|\b(?:each|per|every) (?:side|leg|foot|arm|hand)\b|\bone side at a time\b"
     r"|\bboth sides\b",
     re.IGNORECASE,
