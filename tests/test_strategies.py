@@ -1,0 +1,122 @@
+"""The public Hypothesis strategies give valid, well-formed values of every model type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import stretchkit.strategies as sks
+from stretchkit.io._semantic import semantic_issues
+from stretchkit.model import (
+    PHASE_KINDS,
+    Catalog,
+    Context,
+    Media,
+    Outcome,
+    Program,
+    Routine,
+    Session,
+    StepResult,
+    Stretch,
+    Variation,
+)
+from stretchkit.model._validators import label, slug, text
+
+
+def test_all_names_are_exported_and_sorted() -> None:
+    assert sks.__all__ == sorted(sks.__all__)
+    for name in sks.__all__:
+        assert callable(getattr(sks, name))
+
+
+def _ok(check: Any, value: str) -> None:
+    check(None, _Attribute(), value)
+
+
+class _Attribute:
+    name = "value"
+
+
+@given(sks.slugs(), sks.texts(), sks.labels())
+def test_scalars_satisfy_the_model_validators(s: str, t: str, lab: str) -> None:
+    _ok(slug, s)
+    _ok(text, t)
+    _ok(label, lab)
+
+
+@given(sks.phases())
+def test_phases_are_valid_phases(phase: Any) -> None:
+    assert type(phase) in PHASE_KINDS
+    assert phase.duration >= 1
+
+
+@given(sks.phases(small=True))
+def test_small_phases_are_short(phase: Any) -> None:
+    assert phase.duration <= 600
+
+
+@given(sks.stretches(), sks.media(), sks.variations())
+def test_stretches_media_and_variations(
+    stretch: Stretch, media: Media, variation: Variation
+) -> None:
+    assert isinstance(stretch, Stretch)
+    assert isinstance(media, Media)
+    assert isinstance(variation, Variation)
+    assert len({v.id for v in stretch.variations}) == len(stretch.variations)
+
+
+@given(st.data())
+def test_routines_refer_to_their_pool(data: st.DataObject) -> None:
+    pool = data.draw(st.lists(sks.stretches(small=True), min_size=1, max_size=3))
+    routine = data.draw(sks.routines(pool, context=Context.LYING))
+    ids = {s.id for s in pool}
+    assert isinstance(routine, Routine)
+    assert routine.context is Context.LYING
+    assert all(step.stretch in ids for step in routine.steps)
+    step = data.draw(sks.routine_steps(pool))
+    assert step.stretch in ids
+
+
+@given(st.data())
+def test_programs_list_routines_under_their_own_context(data: st.DataObject) -> None:
+    stretch = data.draw(sks.stretches(small=True))
+    pool = data.draw(st.lists(sks.routines([stretch]), min_size=1, max_size=3))
+    program = data.draw(sks.programs(pool))
+    by_id = {r.id: r for r in pool}
+    assert isinstance(program, Program)
+    for phase in (program.relief, program.maintenance):
+        for context, routine_id in phase.routines.items():
+            assert by_id[routine_id].context is context
+
+
+def test_programs_need_routines() -> None:
+    with pytest.raises(ValueError, match="at least one routine"):
+        sks.programs([])
+
+
+@given(sks.catalogs())
+def test_catalogs_are_semantically_clean(catalog: Catalog) -> None:
+    assert semantic_issues(catalog) == []
+    ids = [x.id for x in (*catalog.stretches, *catalog.routines, *catalog.programs)]
+    assert len(ids) == len(set(ids))
+    for routine in catalog.routines:
+        assert 0.1 <= routine.minutes <= 600
+
+
+@given(sks.sessions(), sks.step_results(stretch="heel-press"))
+def test_sessions_are_aware_and_ordered(session: Session, step: StepResult) -> None:
+    assert session.started_at.utcoffset() is not None
+    assert session.ended_at.utcoffset() is not None
+    assert session.started_at <= session.ended_at
+    assert step.stretch == "heel-press"
+    assert (step.reason is None) == (step.outcome is Outcome.COMPLETED)
+
+
+@given(sks.aware_datetimes())
+def test_aware_datetimes_are_aware_and_unambiguous(moment: datetime) -> None:
+    assert moment.utcoffset() is not None
+    assert moment.utcoffset() == moment.replace(fold=1 - moment.fold).utcoffset()
