@@ -26,12 +26,13 @@ from typing import Any, TypeVar
 from stretchkit.engine._errors import EngineError, EventFormatError, TimeError
 from stretchkit.engine._events import (
     EVENT_TYPES,
+    MAX_SESSION_HOURS,
     Event,
     PainReported,
     SessionLogged,
     StretchReenabled,
 )
-from stretchkit.engine._time import check_local_time
+from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import Outcome, Session, SkipReason, StepResult
 
 _T = TypeVar("_T")
@@ -186,6 +187,18 @@ def session_from_dict(data: object, path: str = "") -> Session:
         raise EventFormatError(f"{path}/steps", f"must be an array, got {_kind(steps_in)}")
     steps: list[StepResult] = []
     for i, raw in enumerate(steps_in):
+        if type(raw) is dict:  # the same few step results recur: share the values
+            key = (raw.get("stretch"), raw.get("outcome"), raw.get("reason"))
+            if (
+                type(key[0]) is str
+                and type(key[1]) is str
+                and (key[2] is None or type(key[2]) is str)
+                and len(raw) == (2 if key[2] is None else 3)
+            ):
+                hit = _STEP_CACHE.get(key)  # type: ignore[arg-type]
+                if hit is not None:
+                    steps.append(hit)
+                    continue
         p = f"{path}/steps/{i}"
         if not isinstance(raw, dict):
             raise EventFormatError(p, f"must be an object, got {_kind(raw)}")
@@ -215,23 +228,40 @@ def session_from_dict(data: object, path: str = "") -> Session:
             raise EventFormatError(
                 p, "a skipped step needs a reason, and a completed one must not have one"
             )
-        steps.append(_built(StepResult, stretch=stretch, outcome=outcome, reason=reason))
+        step = _built(StepResult, stretch=stretch, outcome=outcome, reason=reason)
+        steps.append(step)
+        if len(_STEP_CACHE) < 4096 and len(raw) == (2 if reason_raw is None else 3):
+            _STEP_CACHE[(stretch, outcome_raw, reason_raw)] = step  # type: ignore[index]
     before = data.get("pain_before")
     after = data.get("pain_after")
-    try:
-        return Session(
-            id=_str(data, "id", path),
-            routine=_str(data, "routine", path),
-            started_at=_time(data["started_at"], f"{path}/started_at"),
-            ended_at=_time(data["ended_at"], f"{path}/ended_at"),
-            steps=steps,  # type: ignore[arg-type]  # attrs plugin: converter=tuple is generic
-            pain_before=None if before is None else _level(before, f"{path}/pain_before"),
-            pain_after=None if after is None else _level(after, f"{path}/pain_after"),
+    session_id = _str(data, "id", path)
+    if not 0 < len(session_id) <= 128:
+        raise EventFormatError(f"{path}/id", "must be 1 to 128 characters long")
+    routine = _str(data, "routine", path)
+    if len(routine) > 64 or not _SLUG.match(routine):
+        raise EventFormatError(f"{path}/routine", f"must be a slug, got {routine!r}")
+    started = _time(data["started_at"], f"{path}/started_at")
+    ended = _time(data["ended_at"], f"{path}/ended_at")
+    if instant(ended) < instant(started):
+        raise EventFormatError(
+            f"{path}/ended_at", f"the session ends ({ended.isoformat()}) before it starts"
         )
-    except EventFormatError:
-        raise
-    except (TypeError, ValueError) as e:
-        raise EventFormatError(path, str(e)) from None
+    if len(steps) > 200:
+        raise EventFormatError(f"{path}/steps", "must hold at most 200 steps")
+    # Every field is checked above as Session's validators would: build it directly.
+    return _built(
+        Session,
+        id=session_id,
+        routine=routine,
+        started_at=started,
+        ended_at=ended,
+        steps=tuple(steps),
+        pain_before=None if before is None else _level(before, f"{path}/pain_before"),
+        pain_after=None if after is None else _level(after, f"{path}/pain_after"),
+    )
+
+
+_STEP_CACHE: dict[tuple[str, str, str | None], StepResult] = {}
 
 
 def event_from_dict(data: object, path: str = "") -> Event:
@@ -295,7 +325,11 @@ def _read_event(data: object, path: str) -> Event:
             if "session" not in data:
                 raise EventFormatError(path, "'session' is required")
             s = session_from_dict(data["session"], f"{path}/session")
-            return SessionLogged(id=event_id, at=at, session=s)
+            if instant(s.ended_at) - instant(s.started_at) > MAX_SESSION_HOURS * 3_600_000_000:
+                raise EventFormatError(
+                    f"{path}/session", f"a session lasts at most {MAX_SESSION_HOURS} hours"
+                )
+            return _built(SessionLogged, id=event_id, session=s, at=at)
         stretch_id = _str(data, "stretch_id", path)
         if len(stretch_id) > 64 or not _SLUG.match(stretch_id):
             raise EventFormatError(
