@@ -470,3 +470,22 @@ def test_a_session_sits_in_history_at_its_end_whatever_its_stamp() -> None:
         p = start().extend([pain(t + timedelta(minutes=10), 3), event])
         assert p.plan(t + H, "lying").pain_free_since == t + timedelta(minutes=30)
         assert p.plan(t + timedelta(minutes=20), "lying").sessions_today == 0
+
+
+def test_one_more_in_order_apply_does_not_copy_the_history() -> None:
+    """The cost of apply() does not grow with history: the log is shared, not copied."""
+    t = datetime(2026, 2, 2, 8, 0, tzinfo=UTC)
+    p = start().extend(pain(t + i * H, i % 3) for i in range(500))
+    q = p.apply(pain(t + 600 * H, 0))
+    assert q._log is p._log  # appended in place behind p's view
+    assert len(p) == 500
+    assert len(q) == 501
+    assert p.events == q.events[:500]
+    # applying to an older view branches off without disturbing either
+    r = p.apply(pain(t + 601 * H, 5))
+    assert r._log is not p._log
+    assert q.plan(t + 700 * H, "lying").pain_free_since == t + 600 * H
+    assert r.plan(t + 700 * H, "lying").pain_free_since is None
+    # an out-of-order event refolds from a checkpoint and equals a replay
+    s = q.apply(pain(t + 10.5 * H, 9))
+    assert s.state == Progress.replay(PROGRAM, s.events, catalog=CATALOG).state
