@@ -216,6 +216,10 @@ HOSTILE: list[object] = [
         "level": 3,
     },
     {"name": "Bool fields", "instructions": [True, False, "Kneel."], "equipment": True},
+    {
+        "name": "Partner first",
+        "instructions": ["Have your partner kneel beside you. Lie on your back, one leg up."],
+    },
 ]
 
 
@@ -239,6 +243,9 @@ def test_hostile_entries_never_crash_and_are_all_reported() -> None:
     assert "neck" in french.targets
     assert french.equipment == ("foam-roller", "space-hopper")
     assert [m.url for m in french.media][-1] == "https://example.org/b.png"
+    partner_first = result.catalog.stretch("partner-first")
+    assert partner_first.position is Position.SUPINE  # the partner kneels, the user lies
+    assert partner_first.equipment == ("partner",)
     text = report.format()
     assert "SKIPPED" in text
     assert "not-a-stretch" in text
@@ -378,3 +385,61 @@ def test_real_entries_the_rules_were_not_written_against(imported: ImportResult)
         assert generated.routine is not None
         assert 216 <= generated.seconds <= 240
         _assert_valid(generated.as_catalog())
+
+
+OPENINGS = [
+    ("Lie on your back with your knees bent.", Position.SUPINE),
+    ("Lie face down on a mat.", Position.PRONE),
+    ("Lie on your side.", Position.SIDE_LYING),
+    ("Get on your hands and knees.", Position.ALL_FOURS),
+    ("Kneel on the floor.", Position.KNEELING),
+    ("Sit upright in a chair.", Position.SEATED),
+    ("In a seated position, relax your shoulders.", Position.SEATED),
+    ("Stand tall with your feet apart.", Position.STANDING),
+]
+HOLDS = ["Hold for {a}-{b} seconds", "Hold this stretch for {a} to {b} seconds", "Hold {a} seconds"]
+SIDES = [
+    (", then switch sides.", Sides.EACH),
+    (" and repeat with the other leg.", Sides.EACH),
+    (" on each side.", Sides.EACH),
+    (".", Sides.NONE),
+]
+
+
+@given(
+    st.sampled_from(OPENINGS),
+    st.sampled_from(HOLDS),
+    st.sampled_from(SIDES),
+    st.integers(1, 120),
+    st.integers(0, 60),
+    st.sampled_from([" ", "\n", "  "]),
+)
+def test_templated_prose_is_read_exactly(
+    opening: tuple[str, Position],
+    hold: str,
+    sides: tuple[str, Sides],
+    low: int,
+    extra: int,
+    gap: str,
+) -> None:
+    """Phrasings the rules claim to read, in any combination, come out exactly."""
+    text, position = opening
+    ending, side = sides
+    entry = {
+        "name": "Templated",
+        "instructions": [text, "Ease in." + gap + hold.format(a=low, b=low + extra) + ending],
+        "primaryMuscles": ["neck"],
+    }
+    result = import_free_exercise_db([entry])
+    (stretch,) = result.catalog.stretches
+    assert (stretch.position, stretch.sides, stretch.dose) == (position, side, (Hold(seconds=low),))
+    codes = {g.code for g in result.report.entries[0].guesses}
+    assert ("dose-range" in codes) == ("{b}" in hold and extra > 0)
+    assert not codes - {"dose-range", "id-from-name", "equipment-from-prose"}
+
+
+@given(st.integers(1, 50), st.sampled_from(["times", "repetitions", "reps"]))
+def test_templated_repetitions_are_read_exactly(count: int, unit: str) -> None:
+    entry = {"name": "Reps", "instructions": [f"Stand up. Repeat {count} {unit}."]}
+    (stretch,) = import_free_exercise_db([entry]).catalog.stretches
+    assert stretch.dose == (Reps(count=count, seconds_per_rep=3),)

@@ -157,7 +157,8 @@ _NAME_POSITIONS: tuple[tuple[re.Pattern[str], Position], ...] = tuple(
         (r"standing", Position.STANDING),
     )
 )
-_OTHER_PERSON = re.compile(r"\b(?:partner|assistant|helper)\b", re.IGNORECASE)
+_OTHER_PERSON = re.compile(r"\b(?:partner|assistant|helper)\b[^,.;]*", re.IGNORECASE)
+"""A clause about the partner ("your partner kneeling beside you"): not the user's position."""
 
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -471,11 +472,7 @@ def _position(instructions: Sequence[str], name: str, notes: _Entry) -> Position
     """The start position: the first sentence that names one wins; strong wording before weak."""
     for step_index, step in enumerate(instructions):
         for sentence in _SENTENCE.split(step):
-            if _OTHER_PERSON.search(sentence) and not re.search(
-                r"\b(?:you|your)\b", sentence, re.I
-            ):
-                continue
-            found = _position_in(sentence)
+            found = _position_in(_OTHER_PERSON.sub(" ", sentence))
             if found is None:
                 continue
             position, phrase, weak = found
