@@ -13,8 +13,9 @@ The generator works in four steps:
    window (90–100 % of the minutes) is still reachable afterwards. Durations
    are whole seconds, so reachability is an exact subset-sum over seconds
    (Python integers used as bit sets, with a step-count dimension when
-   ``max_steps`` binds). When the window is unreachable the fullest reachable
-   total is aimed at instead, and the shortfall is reported.
+   ``max_steps`` binds). When the window is unreachable, the band within
+   10 % under the fullest reachable total is aimed at instead, and the
+   shortfall is reported.
 4. **Order** — by :attr:`Position.level` (lying, kneeling, seated, standing),
    same positions kept together, so the user gets up once and never goes
    down again.
@@ -268,6 +269,7 @@ def generate_routine(catalog: Catalog, constraints: Constraints) -> GenerationRe
                 message=(
                     f"the routine takes {total} s of the {budget} s asked for: no combination "
                     f"of the allowed stretches reaches {FILL_RATIO:.0%} without going over"
+                    + (" within the step limit" if constraints.max_steps else "")
                 ),
             )
         )
