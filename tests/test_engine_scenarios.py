@@ -489,3 +489,16 @@ def test_one_more_in_order_apply_does_not_copy_the_history() -> None:
     # an out-of-order event refolds from a checkpoint and equals a replay
     s = q.apply(pain(t + 10.5 * H, 9))
     assert s.state == Progress.replay(PROGRAM, s.events, catalog=CATALOG).state
+
+
+def test_reenabling_an_active_stretch_changes_nothing_and_ends_a_rest() -> None:
+    t = datetime(2026, 2, 2, 8, 0, tzinfo=BERLIN)
+    p = start().apply(reenable(t, "bridge"))
+    assert not any(s.reintroduced for s in p.plan(t + H, "lying").steps)
+    others = tuple(s for s in STRETCH_IDS if s != "bridge")
+    p = p.apply(session(t + H, minutes=0, done=others, skipped={"bridge": SkipReason.PAIN}))
+    assert p.plan(t + 2 * H, "lying").left_out
+    p = p.apply(reenable(t + 2 * H, "bridge"))
+    plan = p.plan(t + 2 * H, "lying")
+    assert not plan.left_out
+    assert [s.stretch_id for s in plan.steps if s.reintroduced] == ["bridge"]

@@ -236,7 +236,8 @@ class Oracle:
         st: dict[str, tuple[int, int | None, bool, bool]] = {}
         for e in seen:
             if isinstance(e, StretchReenabled):
-                st[e.stretch_id] = (0, None, False, True)
+                if st.get(e.stretch_id, (0, None, False, False)) != (0, None, False, False):
+                    st[e.stretch_id] = (0, None, False, True)
             elif isinstance(e, SessionLogged):
                 bad = {
                     r.stretch

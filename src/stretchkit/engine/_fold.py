@@ -18,7 +18,8 @@ Rules (every number from :class:`Policy`)
   at ``max_tries`` it is parked. A stretch completed without trouble becomes active
   again with its count reset. Other skip reasons change nothing. A parked stretch
   stays parked, whatever sessions say, until :class:`StretchReenabled`, which makes
-  it return (reintroduced) with its count reset.
+  it return (reintroduced) with its count reset; re-enabling a resting stretch ends
+  its rest the same way, and re-enabling an active one changes nothing.
 
 Events arrive in (instant, id) order. Session reports are older than their event by
 at most the session's length, so the fold keeps the pain-free reports of the last
@@ -63,6 +64,7 @@ class StretchState:
 
 
 _ACTIVE = StretchState()
+_RETURNING = StretchState(returning=True)
 
 
 class State(NamedTuple):
@@ -99,8 +101,11 @@ def fold(state: State, event: Event, key: int, policy: Policy) -> State:
         return _pain_report(state, event, key, policy)  # type: ignore[arg-type]
     if cls is SessionLogged:
         return _session(state, event, key, policy)  # type: ignore[arg-type]
+    sid: str = event.stretch_id  # type: ignore[union-attr]
+    if state.stretches.get(sid, _ACTIVE) == _ACTIVE:
+        return state._replace(latest=key)  # nothing to bring back
     stretches = dict(state.stretches)
-    stretches[event.stretch_id] = StretchState(returning=True)  # type: ignore[union-attr]
+    stretches[sid] = _RETURNING
     return state._replace(latest=key, stretches=MappingProxyType(stretches))
 
 
