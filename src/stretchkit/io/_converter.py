@@ -127,7 +127,7 @@ def _structure_int(value: object, _: object) -> int:
     if isinstance(value, int):
         if value.bit_length() > 63:
             # No field allows anything near this; keep 10**5000 out of messages and maths.
-            raise ValueError(f"integer far out of range ({describe(value)})")
+            raise ValueError("integer far out of range")
         return value
     raise TypeError(f"expected an integer, got {describe(value)}")
 
@@ -273,7 +273,8 @@ def _locate_init_errors(cl: type, exc: ClassValidationError) -> ClassValidationE
 
     cattrs reports a failure of ``cl(**fields)`` for the whole object; our
     validators start their messages with the field name and attrs' own ones
-    quote it, which is enough to find it again.
+    with it quoted (or ``Length of 'name'``), which is enough to find it again.
+    Cross-field messages that name no field stay on the object.
     """
     fields = attrs.fields(cl)
     new: list[Exception] = []
@@ -287,7 +288,7 @@ def _locate_init_errors(cl: type, exc: ClassValidationError) -> ClassValidationE
         ):
             message = str(sub.args[0]) if sub.args else ""
             for f in fields:
-                if message.startswith(f"{f.name} ") or f"'{f.name}'" in message:
+                if message.startswith((f"{f.name} ", f"'{f.name}' ", f"Length of '{f.name}'")):
                     sub.add_note(
                         AttributeValidationNote(f"Validating attribute {f.name}", f.name, f.type)
                     )
