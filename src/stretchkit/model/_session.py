@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 
 from attrs import field, frozen
 from attrs.validators import and_, deep_iterable, instance_of, max_len, optional
@@ -70,7 +70,9 @@ class Session:
 
     @ended_at.validator
     def _check_order(self, attribute: object, value: datetime) -> None:
-        if value < self.started_at:
+        # Compare instants: Python compares two times of the same zone by wall clock,
+        # which gets a session across a daylight-saving fold wrong.
+        if value.astimezone(UTC) < self.started_at.astimezone(UTC):
             raise ValueError(
                 f"session {self.id!r} ends ({value.isoformat()}) before it starts "
                 f"({self.started_at.isoformat()})"
