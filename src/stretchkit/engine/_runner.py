@@ -371,7 +371,7 @@ class SessionRunner:
             routine=self.routine_id,
             started_at=self.started_at,
             ended_at=at,
-            steps=self.results,  # type: ignore[arg-type]  # attrs plugin: converter=tuple
+            steps=self.results,
             pain_before=self.pain_before,
             pain_after=pain_after,
         )

@@ -275,7 +275,7 @@ def import_free_exercise_db(
             stretches.append(stretch)
             used_ids.add(stretch.id)
     return ImportResult(
-        catalog=Catalog(stretches=stretches),  # type: ignore[arg-type]  # attrs plugin: converter
+        catalog=Catalog(stretches=stretches),
         report=ImportReport(
             source=SOURCE,
             attribution=ATTRIBUTION,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from attrs import field, frozen
@@ -18,6 +18,20 @@ FORMAT_VERSION = 1
 """The catalog file format this library writes. Older versions are upgraded by ``migrate``."""
 
 
+# One typed converter per element type: mypy's attrs plugin cannot resolve a
+# generic one, and ``converter=tuple`` would leave callers' arguments untyped.
+def _stretches(items: Iterable[Stretch]) -> tuple[Stretch, ...]:
+    return tuple(items)
+
+
+def _routines(items: Iterable[Routine]) -> tuple[Routine, ...]:
+    return tuple(items)
+
+
+def _programs(items: Iterable[Program]) -> tuple[Program, ...]:
+    return tuple(items)
+
+
 @frozen(kw_only=True)
 class Catalog:
     """Stretches shared by id, the routines that use them, and the programs that use those.
@@ -27,13 +41,13 @@ class Catalog:
     """
 
     stretches: tuple[Stretch, ...] = field(
-        default=(), converter=tuple, validator=deep_iterable(instance_of(Stretch))
+        default=(), converter=_stretches, validator=deep_iterable(instance_of(Stretch))
     )
     routines: tuple[Routine, ...] = field(
-        default=(), converter=tuple, validator=deep_iterable(instance_of(Routine))
+        default=(), converter=_routines, validator=deep_iterable(instance_of(Routine))
     )
     programs: tuple[Program, ...] = field(
-        default=(), converter=tuple, validator=deep_iterable(instance_of(Program))
+        default=(), converter=_programs, validator=deep_iterable(instance_of(Program))
     )
     format_version: int = field(default=FORMAT_VERSION, validator=instance_of(int))
 

@@ -7,6 +7,8 @@ table, so renaming a class can never change the file format.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 from attrs import field, frozen
 from attrs.validators import and_, max_len, min_len
@@ -25,6 +27,7 @@ __all__ = [
     "Reps",
     "check_dose",
     "dose_seconds",
+    "phases",
 ]
 
 MAX_SECONDS = 3600
@@ -54,6 +57,10 @@ class Angle:
     seconds: int = field(validator=_seconds)
 
 
+def _angles(items: Iterable[Angle]) -> tuple[Angle, ...]:
+    return tuple(items)
+
+
 @frozen(kw_only=True)
 class AngleSequence:
     """The same movement repeated at successive angles, in order.
@@ -62,7 +69,7 @@ class AngleSequence:
     """
 
     angles: tuple[Angle, ...] = field(
-        converter=tuple, validator=and_(min_len(2), max_len(24), unique_labels)
+        converter=_angles, validator=and_(min_len(2), max_len(24), unique_labels)
     )
 
     @property
@@ -78,12 +85,16 @@ class NamedPosition:
     seconds: int = field(validator=_seconds)
 
 
+def _positions(items: Iterable[NamedPosition]) -> tuple[NamedPosition, ...]:
+    return tuple(items)
+
+
 @frozen(kw_only=True)
 class PositionSequence:
     """Successive named positions without angles: "elbows press → hands flat → palms up"."""
 
     positions: tuple[NamedPosition, ...] = field(
-        converter=tuple, validator=and_(min_len(2), max_len(24), unique_labels)
+        converter=_positions, validator=and_(min_len(2), max_len(24), unique_labels)
     )
 
     @property
@@ -132,6 +143,11 @@ PHASE_KINDS: dict[type[Phase], str] = {
     Breath: "breath",
 }
 """The tag written to files for each phase class. Never derived from class names."""
+
+
+def phases(items: Iterable[Phase]) -> tuple[Phase, ...]:
+    """The typed ``tuple`` converter for doses."""
+    return tuple(items)
 
 
 def dose_seconds(dose: tuple[Phase, ...]) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from attrs import field, frozen
 from attrs.validators import and_, deep_mapping, instance_of, max_len, min_len, optional
 
-from stretchkit.model._validators import Validator, number, slug, text, texts, whole
+from stretchkit.model._validators import Validator, number, slug, strings, text, texts, whole
 from stretchkit.model._vocabulary import Context
 
 __all__ = ["MaintenancePhase", "Program", "Reintroduction", "ReliefPhase"]
@@ -86,11 +86,11 @@ class Program:
     )
     audience: str | None = field(default=None, validator=optional(text))
     symptoms: tuple[str, ...] = field(
-        default=(), converter=tuple, validator=and_(max_len(50), texts)
+        default=(), converter=strings, validator=and_(max_len(50), texts)
     )
     disclaimer: tuple[str, ...] = field(
-        default=(), converter=tuple, validator=and_(max_len(50), texts)
+        default=(), converter=strings, validator=and_(max_len(50), texts)
     )
     red_flags: tuple[str, ...] = field(
-        default=(), converter=tuple, validator=and_(max_len(50), texts)
+        default=(), converter=strings, validator=and_(max_len(50), texts)
     )

@@ -33,6 +33,10 @@ class RoutineStep:
             check_dose(self, attribute, value)  # type: ignore[arg-type]
 
 
+def _steps(items: Iterable[RoutineStep]) -> tuple[RoutineStep, ...]:
+    return tuple(items)
+
+
 @frozen(kw_only=True)
 class Routine:
     """Stretches in the order given, for one situation (lying, sitting, standing).
@@ -46,7 +50,7 @@ class Routine:
     context: Context = field(validator=instance_of(Context))
     minutes: float = field(validator=number(0.1, 600))
     steps: tuple[RoutineStep, ...] = field(
-        converter=tuple,
+        converter=_steps,
         validator=and_(min_len(1), max_len(200), deep_iterable(instance_of(RoutineStep))),
     )
     description: str | None = field(default=None, validator=optional(text))

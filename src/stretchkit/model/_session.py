@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from attrs import field, frozen
@@ -52,6 +53,10 @@ class StepResult:
 _pain = optional(whole(0, 10))
 
 
+def _results(items: Iterable[StepResult]) -> tuple[StepResult, ...]:
+    return tuple(items)
+
+
 @frozen(kw_only=True)
 class Session:
     """One run of a routine, from ``started_at`` to ``ended_at`` (both timezone-aware)."""
@@ -62,7 +67,7 @@ class Session:
     ended_at: datetime = field(validator=aware)
     steps: tuple[StepResult, ...] = field(
         default=(),
-        converter=tuple,
+        converter=_results,
         validator=and_(max_len(200), deep_iterable(instance_of(StepResult))),
     )
     pain_before: int | None = field(default=None, validator=_pain)

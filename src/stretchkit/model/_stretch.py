@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from attrs import field, frozen
 from attrs.validators import and_, deep_iterable, instance_of, max_len, min_len
 
-from stretchkit.model._phases import Phase, check_dose, dose_seconds
-from stretchkit.model._validators import slug, slugs, text, texts
+from stretchkit.model._phases import Phase, check_dose, dose_seconds, phases
+from stretchkit.model._validators import slug, slugs, strings, text, texts
 from stretchkit.model._vocabulary import MediaKind, Position, Sides
 
 __all__ = ["Media", "Stretch", "Variation"]
@@ -28,9 +30,17 @@ class Variation:
     id: str = field(validator=slug)
     name: str = field(validator=text)
     instructions: tuple[str, ...] = field(
-        default=(), converter=tuple, validator=and_(max_len(20), texts)
+        default=(), converter=strings, validator=and_(max_len(20), texts)
     )
-    equipment: tuple[str, ...] = field(default=(), converter=tuple, validator=slugs)
+    equipment: tuple[str, ...] = field(default=(), converter=strings, validator=slugs)
+
+
+def _variations(items: Iterable[Variation]) -> tuple[Variation, ...]:
+    return tuple(items)
+
+
+def _media(items: Iterable[Media]) -> tuple[Media, ...]:
+    return tuple(items)
 
 
 @frozen(kw_only=True)
@@ -43,20 +53,20 @@ class Stretch:
     id: str = field(validator=slug)
     name: str = field(validator=text)
     instructions: tuple[str, ...] = field(
-        converter=tuple, validator=and_(min_len(1), max_len(20), texts)
+        converter=strings, validator=and_(min_len(1), max_len(20), texts)
     )
     position: Position = field(validator=instance_of(Position))
-    dose: tuple[Phase, ...] = field(converter=tuple, validator=check_dose)
+    dose: tuple[Phase, ...] = field(converter=phases, validator=check_dose)
     sides: Sides = field(default=Sides.NONE, validator=instance_of(Sides))
-    equipment: tuple[str, ...] = field(default=(), converter=tuple, validator=slugs)
-    targets: tuple[str, ...] = field(default=(), converter=tuple, validator=slugs)
+    equipment: tuple[str, ...] = field(default=(), converter=strings, validator=slugs)
+    targets: tuple[str, ...] = field(default=(), converter=strings, validator=slugs)
     variations: tuple[Variation, ...] = field(
-        default=(), converter=tuple, validator=deep_iterable(instance_of(Variation))
+        default=(), converter=_variations, validator=deep_iterable(instance_of(Variation))
     )
     media: tuple[Media, ...] = field(
-        default=(), converter=tuple, validator=deep_iterable(instance_of(Media))
+        default=(), converter=_media, validator=deep_iterable(instance_of(Media))
     )
-    cautions: tuple[str, ...] = field(default=(), converter=tuple, validator=texts)
+    cautions: tuple[str, ...] = field(default=(), converter=strings, validator=texts)
 
     @property
     def duration(self) -> int:

@@ -21,6 +21,7 @@ __all__ = [
     "number",
     "slug",
     "slugs",
+    "strings",
     "text",
     "texts",
     "unique_labels",
@@ -116,3 +117,8 @@ def number(low: float, high: float) -> Validator:
             raise ValueError(f"{attribute.name} must be between {low} and {high}, got {value}")
 
     return check
+
+
+def strings(items: Iterable[str]) -> tuple[str, ...]:
+    """The typed ``tuple`` converter for text and slug lists (mypy cannot type a generic one)."""
+    return tuple(items)
