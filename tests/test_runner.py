@@ -162,3 +162,12 @@ def test_a_bad_stored_runner_is_refused_clearly(change: dict[str, object]) -> No
 def test_from_dict_needs_an_object() -> None:
     with pytest.raises(EventFormatError):
         SessionRunner.from_dict([], CATALOG)  # type: ignore[arg-type]
+
+
+def test_complete_remaining_for_simulations() -> None:
+    r = runner().complete().complete_remaining({"bridge": "pain"})
+    assert r.finished_steps
+    assert [(x.stretch, x.reason) for x in r.results if x.outcome is Outcome.SKIPPED] == [
+        ("bridge", SkipReason.PAIN)
+    ]
+    assert r.complete_remaining() is r

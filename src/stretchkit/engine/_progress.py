@@ -16,7 +16,9 @@ at any history length. Applying to an older :class:`Progress` (a branch), or an
 event older than the latest, copies the log and refolds from the checkpoint before
 the insertion point. Checkpoints (the state every :data:`CHECKPOINT_EVERY` events)
 also make a plan for a ``now`` before the latest event cheap. No view ever sees a
-change: entries past its ``n`` are invisible to it.
+change: entries past its ``n`` are invisible to it. (Two threads applying events to
+the *same* :class:`Progress` at once must take a lock: the shared log is appended in
+place.)
 """
 
 from __future__ import annotations

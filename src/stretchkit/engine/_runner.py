@@ -354,6 +354,19 @@ class SessionRunner:
         skipped = StepResult(stretch=step.stretch_id, outcome=Outcome.SKIPPED, reason=reason)
         return attrs.evolve(self, results=(*self.results, skipped), segment=0)
 
+    def complete_remaining(
+        self, skip: Mapping[str, SkipReason | str] | None = None
+    ) -> SessionRunner:
+        """Every step left completed, except stretches in ``skip`` (id -> reason).
+
+        For simulations and tests ("a week of use"); an app drives step by step.
+        """
+        runner = self
+        while (step := runner.current_step) is not None:
+            reason = (skip or {}).get(step.stretch_id)
+            runner = runner.complete() if reason is None else runner.skip(reason)
+        return runner
+
     def finish(
         self, at: datetime, *, pain_after: int | None = None, event_id: str | None = None
     ) -> SessionLogged:
