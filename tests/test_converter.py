@@ -167,6 +167,18 @@ def test_null_means_omitted_for_optional_fields() -> None:
     assert structure_catalog(doc) == structure_catalog(_doc())
 
 
+@given(sessions(), st.lists(phases(), min_size=1, max_size=2))
+def test_a_copied_converter_keeps_every_rule(session: Session, dose: list[Any]) -> None:
+    copied = converter.copy()
+    assert copied.structure(copied.unstructure(session), Session) == session
+    step = RoutineStep(stretch="a", dose=tuple(dose))
+    raw = copied.unstructure(step)
+    assert all(next(iter(p)) == "kind" for p in raw["dose"])
+    assert copied.structure(raw, RoutineStep) == step
+    with pytest.raises(STRUCTURE_ERRORS):
+        copied.structure({"seconds": "30"}, Hold)
+
+
 def test_make_converter_gives_independent_converters() -> None:
     other = make_converter()
     assert other is not converter

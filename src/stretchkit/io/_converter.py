@@ -322,6 +322,10 @@ def _kind_error(message: str) -> ClassValidationError:
     return ClassValidationError("While structuring a phase", [exc], object)
 
 
+def _is_phase(t: Any) -> bool:
+    return bool(t == Phase)
+
+
 def _configure_phases(conv: cattrs.Converter) -> None:
     configure_tagged_union(Phase, conv, tag_name="kind", tag_generator=PHASE_KINDS.__getitem__)
     tagged = conv.get_structure_hook(Phase)
@@ -347,8 +351,9 @@ def _configure_phases(conv: cattrs.Converter) -> None:
         cl = type(value)
         return {"kind": PHASE_KINDS[cl], **member_unstructure[cl](value)}
 
-    conv.register_structure_hook(Phase, structure_phase)
-    conv.register_unstructure_hook(Phase, unstructure_phase)
+    # Predicate hooks rather than the union registry: ``Converter.copy()`` keeps these.
+    conv.register_structure_hook_func(_is_phase, structure_phase)
+    conv.register_unstructure_hook_func(_is_phase, unstructure_phase)
 
 
 def make_converter() -> cattrs.Converter:
