@@ -148,7 +148,7 @@ def _codes(data: bytes | str, limits: Limits | None = None) -> list[tuple[str, i
     ("data", "expected"),
     [
         (b"", [("json-syntax", 1, "")]),
-        (b'{"a": [1, 2', [("json-syntax", 1, "/a")]),
+        (b'{"a": [1, 2', [("json-syntax", 1, "")]),
         (b'{\n"a": "\xff"}', [("invalid-utf8", 2, "")]),
         ("é".encode("utf-16"), [("invalid-utf8", 1, "")]),
         (b'{"a": 1,\n "a": 2}', [("duplicate-key", 2, "/a")]),

@@ -13,9 +13,10 @@ words):
 5. semantics (:mod:`stretchkit.io._semantic`): ids, references, durations;
 6. structure (:mod:`stretchkit.io._converter`): the typed :class:`Catalog`.
 
-A document without parse errors first tries the quick path (:func:`_quick`):
-structure and semantics only. Only when that fails do stages 4 to 6 run, to
-say exactly what is wrong.
+The success path is short: the strict converter and the semantic checks
+(:func:`_structure`). Only when something fails does the schema run, to say
+exactly what is wrong, and then only on the top level and the items the
+converter (or the parser) found fault with.
 
 Warnings (a byte-order mark, minutes that do not match) never stop the
 pipeline. Lines and columns are filled in from the source map at the end, so
@@ -25,6 +26,7 @@ a valid document never pays for building one.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import json
 import os
@@ -178,10 +180,13 @@ def _best(error: ValidationError) -> ValidationError:
     return error
 
 
-def _schema_issues(error: ValidationError) -> Iterator[tuple[Issue, bool]]:
+def _schema_issues(
+    error: ValidationError, prefix: tuple[str | int, ...] = ()
+) -> Iterator[tuple[Issue, bool]]:
     """Issues for one schema error, each with whether it points at a key (not a value)."""
     error = _best(error)
-    pointer = join_pointer(error.absolute_path)
+    path = [*prefix, *error.absolute_path]
+    pointer = join_pointer(path)
     keyword = str(error.validator)
     instance = error.instance
     value = error.validator_value
@@ -196,13 +201,13 @@ def _schema_issues(error: ValidationError) -> Iterator[tuple[Issue, bool]]:
             yield (
                 _issue(
                     code,
-                    join_pointer([*error.absolute_path, key]),
+                    join_pointer([*path, key]),
                     f"unknown field {key!r}{_suggest(key, known)}",
                 ),
                 True,
             )
         return
-    if keyword in ("enum", "const") and error.absolute_path and error.absolute_path[-1] == "kind":
+    if keyword in ("enum", "const") and path and path[-1] == "kind":
         yield (
             _issue(
                 "unknown-kind",
@@ -256,12 +261,61 @@ def _within(pointer: str, ancestor: str) -> bool:
     return pointer == ancestor or pointer.startswith(ancestor + "/")
 
 
-def _schema_errors(document: object, limit: int) -> list[tuple[Issue, bool]]:
+ITEM_KEYS: Final = ("stretches", "routines", "programs")
+"""The top-level arrays whose items the schema checks one by one, independently."""
+_ITEM = re.compile(r"^/(stretches|routines|programs)/(\d+)(?:/|$)")
+
+
+@functools.cache
+def _item_validator(key: str) -> Any:
+    """A validator for one item of a top-level array, sharing the catalog schema's definitions."""
     from stretchkit.io._schema import catalog_validator
 
+    root: Any = catalog_validator()
+    schema = root.schema
+    items = schema["properties"][key]["items"]
+    sub = {"$schema": schema["$schema"], "$id": schema["$id"], "$defs": schema["$defs"], **items}
+    registry = importlib.import_module("referencing").Registry()
+    return type(root)(sub, registry=registry, format_checker=root.format_checker)
+
+
+def suspect_items(pointers: Iterable[str]) -> set[tuple[str, int]]:
+    """The top-level array items that ``pointers`` fall in: ``/stretches/3/name`` → stretch 3."""
+    found = set()
+    for pointer in pointers:
+        m = _ITEM.match(pointer)
+        if m is not None:
+            found.add((m.group(1), int(m.group(2))))
+    return found
+
+
+def _schema_errors(
+    document: dict[str, Any], limit: int, items: set[tuple[str, int]] | None = None
+) -> list[tuple[Issue, bool]]:
+    """Every schema issue: of the whole document, or of its top level and ``items`` only.
+
+    The schema checks each item of ``stretches``, ``routines`` and
+    ``programs`` on its own, so the top level with those arrays emptied plus
+    the suspect items give exactly the errors of the whole document when the
+    other items are known to be valid. That keeps a file with one mistake from
+    costing a full run of the (slow) schema validator.
+    """
+    from stretchkit.io._schema import catalog_validator
+
+    streams: list[tuple[tuple[str | int, ...], Iterator[ValidationError]]]
+    if items is None:
+        streams = [((), catalog_validator().iter_errors(document))]
+    else:
+        top = {k: [] if k in ITEM_KEYS and isinstance(v, list) else v for k, v in document.items()}
+        streams = [((), catalog_validator().iter_errors(top))]
+        for key, index in sorted(items, key=lambda item: (ITEM_KEYS.index(item[0]), item[1])):
+            array = document.get(key)
+            if isinstance(array, list) and index < len(array):
+                streams.append(((key, index), _item_validator(key).iter_errors(array[index])))
     found: list[tuple[Issue, bool]] = []
-    for error in catalog_validator().iter_errors(document):
-        found.extend(_schema_issues(error))
+    for prefix, errors in streams:
+        for error in errors:
+            found.extend(_schema_issues(error, prefix))
         if len(found) > limit:
             break
     # An unknown kind explains every other complaint about that phase.
@@ -324,29 +378,29 @@ class _Report:
         return attrs.evolve(issue, line=where[0], column=where[1])
 
 
-def _quick(document: dict[str, Any]) -> tuple[Catalog | None, list[Issue]]:
-    """The success path: the strict converter and the semantic checks, without the schema.
+def _structure(document: dict[str, Any]) -> tuple[Catalog | None, list[tuple[str, str]]]:
+    """The strict converter's verdict: the catalog, or (pointer, message) for every problem.
 
-    The converter refuses everything the schema refuses (a differential test
-    in ``tests/test_load.py`` holds the two together), so a document it
-    accepts, with no semantic error, needs no schema run: the Python schema
-    validator is by far the slowest stage and is only needed to *explain* a
-    bad document. Anything short of success returns ``None`` and the full
-    pipeline reports it.
+    This is the success path: the converter refuses everything the schema
+    refuses (a differential test in ``tests/test_load.py`` holds the two
+    together), so a document it accepts with no semantic error needs no schema
+    run. On failure its pointers say which items the schema must explain.
+    ``$schema`` is checked by the schema alone, so the converter sees the rest.
     """
-    from stretchkit.io._converter import STRUCTURE_ERRORS, structure_catalog
-    from stretchkit.io._semantic import semantic_issues_raw
+    from stretchkit.io._converter import (
+        STRUCTURE_ERRORS,
+        structure_catalog,
+        structure_errors_to_messages,
+    )
 
+    body = {k: v for k, v in document.items() if k != "$schema"}
+    try:
+        catalog = structure_catalog(body)
+    except STRUCTURE_ERRORS as exc:
+        return None, structure_errors_to_messages(exc)
     if not isinstance(document.get("$schema", ""), str):
         return None, []
-    try:
-        catalog = structure_catalog(document)
-    except STRUCTURE_ERRORS:
-        return None, []
-    semantic = semantic_issues_raw(document)
-    if any(issue.is_error for issue in semantic):
-        return None, []
-    return catalog, semantic
+    return catalog, []
 
 
 def check_catalog(
@@ -393,38 +447,32 @@ def check_catalog(
         report.add(exc.issues)
         return report.finish(), None
 
-    if not report.has_errors:
-        catalog, semantic = _quick(document)
-        if catalog is not None:
+    from stretchkit.io._semantic import semantic_issues_raw
+
+    catalog, structure_problems = _structure(document)
+    semantic: list[Issue] | None = None
+    if catalog is not None and not report.has_errors:
+        semantic = semantic_issues_raw(document)
+        if not any(issue.is_error for issue in semantic):
             report.add(semantic)
             return report.finish(), catalog
 
-    # Problems already reported (a control character, NaN) need no schema echo.
+    # Something is wrong: explain it. Only suspect items meet the schema validator.
     flagged = [issue.pointer for issue, _ in report.issues if issue.is_error]
-    for issue, at_key in _schema_errors(document, limits.max_issues):
+    suspects = suspect_items([*flagged, *(pointer for pointer, _ in structure_problems)])
+    for issue, at_key in _schema_errors(document, limits.max_issues, suspects):
         if not any(_within(issue.pointer, p) for p in flagged):
             report.issues.append((issue, at_key))
     if report.has_errors:
         return report.finish(), None
 
-    from stretchkit.io._semantic import semantic_issues_raw
-
-    report.add(semantic_issues_raw(document))
+    report.add(semantic_issues_raw(document) if semantic is None else semantic)
     if report.has_errors:
         return report.finish(), None
-
-    from stretchkit.io._converter import (
-        STRUCTURE_ERRORS,
-        structure_catalog,
-        structure_errors_to_messages,
-    )
-
-    try:
-        catalog = structure_catalog(document)
-    except STRUCTURE_ERRORS as exc:
+    if catalog is None:
+        # A value the schema allows but the model refuses: a backstop, kept located.
         report.add(
-            _issue("invalid-value", pointer, message)
-            for pointer, message in structure_errors_to_messages(exc)
+            _issue("invalid-value", pointer, message) for pointer, message in structure_problems
         )
         return report.finish(), None
     return report.finish(), catalog

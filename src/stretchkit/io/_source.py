@@ -229,7 +229,7 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
                         pos += len(literal)
                         break
                 else:
-                    raise ScanError(pos, pointer)
+                    raise ScanError(pos, _parent(pointer))  # no value here: say where
         # After a value: a comma, or close containers until one continues.
         while True:
             if not stack:
@@ -608,7 +608,10 @@ def _syntax_issue(exc: json.JSONDecodeError, source: SourceText) -> Issue:
             message = "JSON has no comments; remove it"
         elif here == "'":
             message = "JSON strings and property names take double quotes, not single ones"
-    return _issue("json-syntax", _syntax_pointer(source), message, source.position(exc.pos))
+    inside = _syntax_pointer(source)
+    if inside:
+        message += f" (inside {inside})"
+    return _issue("json-syntax", "", message, source.position(exc.pos))
 
 
 def _quick_check(value: object, limits: Limits) -> tuple[bool, int]:
