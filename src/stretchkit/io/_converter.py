@@ -68,7 +68,9 @@ from stretchkit.model import (
 
 __all__ = [
     "STRUCTURE_ERRORS",
+    "UnknownFieldError",
     "converter",
+    "describe",
     "make_converter",
     "path_to_pointer",
     "structure_as",
