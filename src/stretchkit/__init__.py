@@ -30,6 +30,7 @@ from stretchkit.engine import (
     TimeError,
     event_from_dict,
     event_to_dict,
+    events_from_dicts,
 )
 from stretchkit.generate import Constraints, GenerationResult, Unmet, generate_routine, substitute
 from stretchkit.importers import ImportReport, ImportResult, import_free_exercise_db
@@ -140,6 +141,7 @@ __all__ = [
     "dump_catalog",
     "event_from_dict",
     "event_to_dict",
+    "events_from_dicts",
     "generate_routine",
     "import_free_exercise_db",
     "load_catalog",
