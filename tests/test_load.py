@@ -79,6 +79,16 @@ def test_a_python_mapping_is_checked_like_a_document() -> None:
     ]
 
 
+def test_a_mapping_with_values_json_cannot_hold_stops_at_them() -> None:
+    document = {"format_version": 1, 3: "x", "stretches": [{"id": "a", 7: 1}], "routines": ({},)}
+    issues = sk.validate_catalog(document)  # type: ignore[arg-type]
+    assert [(i.code, i.pointer) for i in issues] == [
+        ("wrong-type", "/3"),
+        ("wrong-type", "/routines"),
+        ("wrong-type", "/stretches/0/7"),
+    ]
+
+
 def test_a_source_of_another_type_is_a_programming_error() -> None:
     with pytest.raises(TypeError, match="catalog source"):
         sk.validate_catalog(42)  # type: ignore[arg-type]

@@ -419,7 +419,9 @@ def check_catalog(
         document = dict(data)
         problems = check_value(document, limits, json_types_only=True)
         report.add(_issue(code, pointer, message) for code, pointer, message in problems)
-        if any(code in FATAL_CODES for code, _, _ in problems):
+        # A value JSON cannot hold (a tuple, a date, an int key) stops here: no later
+        # stage is written for it.
+        if any(code in FATAL_CODES or code == "wrong-type" for code, _, _ in problems):
             return report.finish(), None
     else:
         parsed = parse_json(data, limits)
