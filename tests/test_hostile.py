@@ -7,6 +7,7 @@ must never raise either, and whatever validates must also load.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -129,3 +130,37 @@ def test_catalogs_with_inserted_tokens_never_raise(valid: bytes, data: st.DataOb
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     _consistent(data)
+
+
+_NAMES = st.sampled_from(
+    ["format_version", "stretches", "routines", "programs", "$schema", "id", "name", "kind",
+     "dose", "seconds", "angles", "positions", "label", "degrees", "steps", "stretch", "context",
+     "minutes", "relief", "maintenance", "routines", "position", "instructions", "sides",
+     "variation", "variations", "media", "alt", "url", "count", "seconds_per_rep", "x"]
+)  # fmt: skip
+_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from(["hold", "reps", "seated", "lying", "each", "a", "", "A B", "\x00", "\ud800"])
+    | st.text(max_size=5)
+)
+_SHAPES = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_NAMES, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@given(st.dictionaries(_NAMES, _SHAPES, max_size=5), st.sampled_from([1, 1.0, 0, 2, "1", None]))
+def test_catalog_shaped_nonsense_never_raises(document: dict[str, object], version: object) -> None:
+    if version is not None:
+        document["format_version"] = version
+    issues = sk.validate_catalog(document)
+    assert all(i.line is None for i in issues)
+    try:
+        text = json.dumps(document)
+    except ValueError:
+        return
+    _consistent(text.encode("utf-8", "surrogatepass"))
