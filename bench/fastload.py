@@ -72,7 +72,7 @@ Text = Annotated[str, Meta(min_length=1, max_length=2000)]
 """Blank texts checked by ``isspace``; control characters by the byte scan."""
 Label = Annotated[str, Meta(min_length=1, max_length=120)]
 Seconds = Annotated[int, Meta(ge=1, le=3600)]
-_KW: dict[str, Any] = {"forbid_unknown_fields": True, "kw_only": True}
+_KW: dict[str, Any] = {"forbid_unknown_fields": True, "kw_only": True, "gc": False}
 
 
 class _Hold(Struct, tag_field="kind", tag="hold", **_KW):
@@ -86,7 +86,7 @@ class _Angle(Struct, **_KW):
 
 
 class _AngleSequence(Struct, tag_field="kind", tag="angle_sequence", **_KW):
-    angles: Annotated[list[_Angle], Meta(min_length=2, max_length=24)]
+    angles: Annotated[tuple[_Angle, ...], Meta(min_length=2, max_length=24)]
 
 
 class _NamedPosition(Struct, **_KW):
@@ -95,7 +95,7 @@ class _NamedPosition(Struct, **_KW):
 
 
 class _PositionSequence(Struct, tag_field="kind", tag="position_sequence", **_KW):
-    positions: Annotated[list[_NamedPosition], Meta(min_length=2, max_length=24)]
+    positions: Annotated[tuple[_NamedPosition, ...], Meta(min_length=2, max_length=24)]
 
 
 class _Reps(Struct, tag_field="kind", tag="reps", **_KW):
@@ -112,7 +112,7 @@ class _Breath(Struct, tag_field="kind", tag="breath", **_KW):
 
 
 _Phase = _Hold | _AngleSequence | _PositionSequence | _Reps | _Breath
-_Dose = Annotated[list[_Phase], Meta(min_length=1, max_length=24)]
+_Dose = Annotated[tuple[_Phase, ...], Meta(min_length=1, max_length=24)]
 
 
 class _Media(Struct, **_KW):
@@ -124,22 +124,22 @@ class _Media(Struct, **_KW):
 class _Variation(Struct, **_KW):
     id: Slug
     name: Text
-    instructions: Annotated[list[Text], Meta(max_length=20)] | UnsetType = UNSET
-    equipment: list[Slug] | UnsetType = UNSET
+    instructions: Annotated[tuple[Text, ...], Meta(max_length=20)] | UnsetType = UNSET
+    equipment: tuple[Slug, ...] | UnsetType = UNSET
 
 
 class _Stretch(Struct, **_KW):
     id: Slug
     name: Text
-    instructions: Annotated[list[Text], Meta(min_length=1, max_length=20)]
+    instructions: Annotated[tuple[Text, ...], Meta(min_length=1, max_length=20)]
     position: Position
     dose: _Dose
     sides: Sides | UnsetType = UNSET
-    equipment: list[Slug] | UnsetType = UNSET
-    targets: list[Slug] | UnsetType = UNSET
-    variations: list[_Variation] | UnsetType = UNSET
-    media: list[_Media] | UnsetType = UNSET
-    cautions: list[Text] | UnsetType = UNSET
+    equipment: tuple[Slug, ...] | UnsetType = UNSET
+    targets: tuple[Slug, ...] | UnsetType = UNSET
+    variations: tuple[_Variation, ...] | UnsetType = UNSET
+    media: tuple[_Media, ...] | UnsetType = UNSET
+    cautions: tuple[Text, ...] | UnsetType = UNSET
 
 
 class _Step(Struct, **_KW):
@@ -153,7 +153,7 @@ class _Routine(Struct, **_KW):
     name: Text
     context: Context
     minutes: Annotated[float, Meta(ge=0.1, le=600)]
-    steps: Annotated[list[_Step], Meta(min_length=1, max_length=200)]
+    steps: Annotated[tuple[_Step, ...], Meta(min_length=1, max_length=200)]
     description: Text | UnsetType | None = UNSET
 
 
@@ -184,7 +184,7 @@ class _Reintroduction(Struct, **_KW):
     max_tries: Annotated[int, Meta(ge=1, le=100)] | UnsetType = UNSET
 
 
-_Texts = Annotated[list[Text], Meta(max_length=50)]
+_Texts = Annotated[tuple[Text, ...], Meta(max_length=50)]
 
 
 class _Program(Struct, **_KW):
@@ -206,44 +206,92 @@ _MaxItems = Meta(max_length=200_000)
 class _Catalog(Struct, **_KW):
     format_version: Literal[1]
     schema_: str | UnsetType = msgspec.field(default=UNSET, name="$schema")
-    stretches: Annotated[list[_Stretch], _MaxItems] | UnsetType = UNSET
-    routines: Annotated[list[_Routine], _MaxItems] | UnsetType = UNSET
-    programs: Annotated[list[_Program], _MaxItems] | UnsetType = UNSET
+    stretches: Annotated[tuple[_Stretch, ...], _MaxItems] | UnsetType = UNSET
+    routines: Annotated[tuple[_Routine, ...], _MaxItems] | UnsetType = UNSET
+    programs: Annotated[tuple[_Program, ...], _MaxItems] | UnsetType = UNSET
 
 
 _DECODER = msgspec.json.Decoder(_Catalog)
+MAX_BYTES = 64 * 1024 * 1024
+"""``Limits().max_bytes``; with other limits the caller takes the full path."""
 _ENCODER = msgspec.json.Encoder()
 
 # --- bulk checks -----------------------------------------------------------------------------
 
-_CONTROL_IN_BYTES = re.compile(
+_ESCAPE = re.compile(
     rb"\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|u[dD][89a-fA-F])"
-    rb"|\x7f|\xc2[\x80-\x9f]"
 )
-"""What could put a control character (or a lone surrogate) into a decoded string.
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_BLANK = re.compile(
+    rb'"(?: |\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f'
+    rb'|\xe3\x80\x80|\\u[0-9a-fA-F]{4})+"'
+)
+_BLANK_STARTS = (
+    b'" ',
+    b'"\xc2\xa0',
+    b'"\xe1\x9a\x80',
+    b'"\xe2\x80',
+    b'"\xe2\x81\x9f',
+    b'"\xe3\x80\x80',
+    b'"\\u',
+)
 
-Raw U+0000–U+001F are not valid JSON (msgspec refuses them); U+007F and
-U+0080–U+009F may appear raw (``\\x7f``, ``\\xc2\\x80``–``\\xc2\\x9f`` in UTF-8)
-or as escapes. A match anywhere, even in an escaped backslash, only means
-"take the full path".
-"""
+
+def _doubtful_text(raw: bytes) -> bool:
+    """Could a decoded string break a text rule? One cheap pass per kind of breach.
+
+    * A control character (or a lone surrogate): raw U+0000–U+001F are not
+      valid JSON (msgspec refuses them); U+007F and U+0080–U+009F may appear raw
+      (``\\x7f``, ``\\xc2\\x80``–``\\xc2\\x9f``) or as escapes.
+    * A string of white space only: ``"``, then nothing but the UTF-8 of the
+      schema's white-space characters (space, U+00A0, U+1680, U+2000–U+200A,
+      U+2028, U+2029, U+202F, U+205F, U+3000: ``str.isspace`` minus the control
+      characters) or ``\\uXXXX`` escapes, then ``"``. Empty strings are refused
+      by ``min_length``. Candidates are found with ``bytes.find`` (C speed) and
+      confirmed with a regex at that spot.
+
+    ``True`` anywhere (a key, an escaped backslash, escapes that are not
+    spaces) only means "take the full path"; every real breach gives ``True``.
+    """
+    if b"\\" in raw and _ESCAPE.search(raw) is not None:
+        return True
+    if b"\x7f" in raw or (b"\xc2" in raw and _C1.search(raw) is not None):
+        return True
+    for start in _BLANK_STARTS:
+        at = raw.find(start)
+        while at != -1:
+            if _BLANK.match(raw, at) is not None:
+                return True
+            at = raw.find(start, at + 1)
+    return False
+
+
 _SLUG_LINES = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\n)*")
-_KEY_END = re.compile(rb'"[ \t\n\r]+:')
 
 
 def _slugs_ok(slugs: list[str]) -> bool:
-    # No string holds a newline (the byte scan saw no escapes), so lines are slugs.
-    return _SLUG_LINES.fullmatch("\n".join(slugs) + "\n") is not None if slugs else True
+    # No string holds a newline (no escapes were seen), so each line is one slug.
+    return _SLUG_LINES.fullmatch("\n".join(slugs) + "\n") is not None
 
 
 def _keys_in_text(raw: bytes) -> int:
-    """Key ends in the raw text: at least the number of keys it holds (strings may add more)."""
-    return raw.count(b'":') + len(_KEY_END.findall(raw))
+    """At least the number of keys the raw text holds.
+
+    Every key ends with ``"`` and then, after optional white space, ``:``; each
+    such end contributes to one of these counts (strings may add more).
+    """
+    return (
+        raw.count(b'":')
+        + raw.count(b" :")
+        + raw.count(b"\t:")
+        + raw.count(b"\n:")
+        + raw.count(b"\r:")
+    )
 
 
 def decode(raw: bytes) -> _Catalog | None:
     """The Structs for ``raw`` when every shape, type, bound and text rule holds, else ``None``."""
-    if _CONTROL_IN_BYTES.search(raw) is not None:
+    if _doubtful_text(raw):
         return None
     try:
         doc = _DECODER.decode(raw)
@@ -264,55 +312,39 @@ class _Reject(Exception):
     """Something the full pipeline reports; the fast path gives up."""
 
 
-def _texts(values: list[str] | UnsetType) -> tuple[str, ...]:
-    if values is UNSET:
-        return _NO
-    for v in values:
-        if v.isspace():
-            raise _Reject
-    return tuple(values)
+def _unique_labels(items: tuple[Any, ...]) -> None:
+    if len({item.label.casefold() for item in items}) != len(items):
+        raise _Reject  # duplicate-label
 
 
-def _text(value: str) -> str:
-    if value.isspace():
-        raise _Reject
-    return value
+def _hold(p: Any) -> Hold:
+    return Hold(seconds=p.seconds)
 
 
-def _unique_labels(items: list[Any]) -> None:
-    seen = {item.label.casefold() for item in items}
-    if len(seen) != len(items):
-        raise _Reject
+def _angles(p: Any) -> AngleSequence:
+    _unique_labels(p.angles)
+    return AngleSequence(
+        angles=tuple([Angle(label=a.label, degrees=a.degrees, seconds=a.seconds) for a in p.angles])
+    )
 
 
-def _phase(p: Any) -> Any:
-    t = type(p)
-    if t is _Hold:
-        return Hold(seconds=p.seconds)
-    if t is _AngleSequence:
-        _unique_labels(p.angles)
-        return AngleSequence(
-            angles=tuple(
-                [
-                    Angle(label=_text(a.label), degrees=a.degrees, seconds=a.seconds)
-                    for a in p.angles
-                ]
-            )
-        )
-    if t is _PositionSequence:
-        _unique_labels(p.positions)
-        return PositionSequence(
-            positions=tuple(
-                [NamedPosition(label=_text(a.label), seconds=a.seconds) for a in p.positions]
-            )
-        )
-    if t is _Reps:
-        hold = p.hold_seconds
-        return Reps(
-            count=p.count,
-            seconds_per_rep=p.seconds_per_rep,
-            hold_seconds=0 if hold is UNSET else hold,
-        )
+def _positions(p: Any) -> PositionSequence:
+    _unique_labels(p.positions)
+    return PositionSequence(
+        positions=tuple([NamedPosition(label=a.label, seconds=a.seconds) for a in p.positions])
+    )
+
+
+def _reps(p: Any) -> Reps:
+    hold = p.hold_seconds
+    return Reps(
+        count=p.count,
+        seconds_per_rep=p.seconds_per_rep,
+        hold_seconds=0 if hold is UNSET else hold,
+    )
+
+
+def _breath(p: Any) -> Breath:
     return Breath(
         rounds=p.rounds,
         exhale_seconds=p.exhale_seconds,
@@ -321,12 +353,18 @@ def _phase(p: Any) -> Any:
     )
 
 
-def _dose(dose: list[Any]) -> tuple[Any, ...]:
-    return tuple([_phase(p) for p in dose])
+_PHASE: dict[type, Any] = {
+    _Hold: _hold,
+    _AngleSequence: _angles,
+    _PositionSequence: _positions,
+    _Reps: _reps,
+    _Breath: _breath,
+}
 
 
-def _list(values: Any) -> tuple[Any, ...]:
-    return _NO if values is UNSET else tuple(values)
+def _dose(dose: tuple[Any, ...]) -> tuple[Any, ...]:
+    phase = _PHASE
+    return tuple([phase[type(p)](p) for p in dose])
 
 
 def _or(value: Any, default: Any) -> Any:
@@ -337,18 +375,18 @@ def convert(doc: _Catalog) -> Catalog:
     """The attrs catalog for checked Structs; raises :class:`_Reject` on a semantic error.
 
     Must run with attrs validators disabled (see :func:`fast_load`): every rule
-    they check has been checked here or by the decoder.
+    they check has been checked here or by :func:`decode`.
     """
     slugs: list[str] = []
     add_slug = slugs.append
     add_slugs = slugs.extend
-    ids: set[str] = set()
+    unset = UNSET
+    none = Sides.NONE
     stretches: list[Stretch] = []
     variations_of: dict[str, set[str]] = {}
     for s in _or(doc.stretches, _NO):
-        add_slug(s.id)
         variations: tuple[Variation, ...] = _NO
-        if s.variations is not UNSET:
+        if s.variations is not unset:
             vids = {v.id for v in s.variations}
             if len(vids) != len(s.variations):
                 raise _Reject  # duplicate-variation
@@ -356,41 +394,40 @@ def convert(doc: _Catalog) -> Catalog:
             add_slugs(vids)
             vs = []
             for v in s.variations:
-                equipment = _list(v.equipment)
+                equipment = _NO if v.equipment is unset else v.equipment
                 add_slugs(equipment)
                 vs.append(
                     Variation(
                         id=v.id,
-                        name=_text(v.name),
-                        instructions=_texts(v.instructions),
+                        name=v.name,
+                        instructions=_NO if v.instructions is unset else v.instructions,
                         equipment=equipment,
                     )
                 )
             variations = tuple(vs)
-        equipment = _list(s.equipment)
-        targets = _list(s.targets)
+        equipment = _NO if s.equipment is unset else s.equipment
+        targets = _NO if s.targets is unset else s.targets
+        add_slug(s.id)
         add_slugs(equipment)
         add_slugs(targets)
         stretches.append(
             Stretch(
                 id=s.id,
-                name=_text(s.name),
-                instructions=_texts(s.instructions),
+                name=s.name,
+                instructions=s.instructions,
                 position=s.position,
                 dose=_dose(s.dose),
-                sides=_or(s.sides, Sides.NONE),
+                sides=none if s.sides is unset else s.sides,
                 equipment=equipment,
                 targets=targets,
                 variations=variations,
                 media=_NO
-                if s.media is UNSET
-                else tuple(
-                    [Media(kind=m.kind, url=_text(m.url), alt=_text(m.alt)) for m in s.media]
-                ),
-                cautions=_texts(s.cautions),
+                if s.media is unset
+                else tuple([Media(kind=m.kind, url=m.url, alt=m.alt) for m in s.media]),
+                cautions=_NO if s.cautions is unset else s.cautions,
             )
         )
-        ids.add(s.id)
+    ids = {s.id for s in stretches}
     if len(ids) != len(stretches):
         raise _Reject  # duplicate-id
     context_of: dict[str, Context] = {}
@@ -399,31 +436,33 @@ def convert(doc: _Catalog) -> Catalog:
         add_slug(r.id)
         steps = []
         for st in r.steps:
-            if st.stretch not in ids:
+            stretch = st.stretch
+            if stretch not in ids:
                 raise _Reject  # unknown-stretch
-            add_slug(st.stretch)
-            variation = _or(st.variation, None)
-            if variation is not None:
-                if variation not in variations_of.get(st.stretch, _NO):
+            add_slug(stretch)
+            variation = st.variation
+            if variation is unset:
+                variation = None
+            elif variation is not None:
+                if variation not in variations_of.get(stretch, _NO):
                     raise _Reject  # unknown-variation
                 add_slug(variation)
-            dose = _or(st.dose, None)
+            dose = st.dose
             steps.append(
                 RoutineStep(
-                    stretch=st.stretch,
-                    dose=None if dose is None else _dose(dose),
+                    stretch=stretch,
+                    dose=None if dose is unset or dose is None else _dose(dose),
                     variation=variation,
                 )
             )
-        description = _or(r.description, None)
         routines.append(
             Routine(
                 id=r.id,
-                name=_text(r.name),
+                name=r.name,
                 context=r.context,
                 minutes=float(r.minutes),
                 steps=tuple(steps),
-                description=None if description is None else _text(description),
+                description=_or(r.description, None),
             )
         )
         context_of[r.id] = r.context
@@ -434,21 +473,18 @@ def convert(doc: _Catalog) -> Catalog:
     for p in _or(doc.programs, _NO):
         add_slug(p.id)
         program_ids.add(p.id)
-        for phase in (p.relief, p.maintenance):
-            low = _or(phase.min_sessions_per_day, 1)
-            high = _or(phase.max_sessions_per_day, 10 if phase is p.relief else 3)
-            if high < low:
+        for phase, default_max in ((p.relief, 10), (p.maintenance, 3)):
+            if _or(phase.max_sessions_per_day, default_max) < _or(phase.min_sessions_per_day, 1):
                 raise _Reject  # sessions-range
             for context, rid in phase.routines.items():
                 if context_of.get(rid) is not context:
                     raise _Reject  # unknown-routine or context-mismatch
                 add_slug(rid)
         ri = p.reintroduction
-        audience = _or(p.audience, None)
         programs.append(
             Program(
                 id=p.id,
-                name=_text(p.name),
+                name=p.name,
                 relief=ReliefPhase(
                     routines=dict(p.relief.routines),
                     min_sessions_per_day=_or(p.relief.min_sessions_per_day, 1),
@@ -462,23 +498,23 @@ def convert(doc: _Catalog) -> Catalog:
                 ),
                 pain_free_hours=float(_or(p.pain_free_hours, 24.0)),
                 reintroduction=Reintroduction()
-                if ri is UNSET
+                if ri is unset
                 else Reintroduction(
                     rest_hours=float(_or(ri.rest_hours, 24.0)),
                     rest_backoff=float(_or(ri.rest_backoff, 2.0)),
                     max_rest_hours=float(_or(ri.max_rest_hours, 168.0)),
                     max_tries=_or(ri.max_tries, 4),
                 ),
-                audience=None if audience is None else _text(audience),
-                symptoms=_texts(p.symptoms),
-                disclaimer=_texts(p.disclaimer),
-                red_flags=_texts(p.red_flags),
+                audience=_or(p.audience, None),
+                symptoms=_or(p.symptoms, _NO),
+                disclaimer=_or(p.disclaimer, _NO),
+                red_flags=_or(p.red_flags, _NO),
             )
         )
     if len(program_ids) != len(programs) or not program_ids.isdisjoint(ids | context_of.keys()):
         raise _Reject  # duplicate-id
     if not _slugs_ok(slugs):
-        raise _Reject
+        raise _Reject  # a slug field that is not a slug
     return Catalog(
         stretches=tuple(stretches),
         routines=tuple(routines),
@@ -487,26 +523,32 @@ def convert(doc: _Catalog) -> Catalog:
     )
 
 
-def fast_load(raw: bytes) -> Catalog | None:
+def fast_load(raw: bytes, *, pause_gc: bool = True) -> Catalog | None:
     """The catalog, or ``None`` when the full pipeline must decide (and explain).
 
-    Pauses the garbage collector and attrs validators for the bulk build and
-    restores both, also on error. ``attrs.validators.set_disabled`` is
-    process-wide: a library wiring this in must hold a lock or accept that
-    another thread's objects built meanwhile skip their validators.
+    Pauses the garbage collector (``pause_gc``) for decoding and the bulk
+    build, and attrs validators for the build, and restores both, also on
+    error. ``attrs.validators.set_disabled`` is process-wide: a library wiring
+    this in must hold a lock or accept that another thread's objects built
+    meanwhile skip their validators (or generate validator-free constructors).
     """
-    doc = decode(raw)
-    if doc is None:
+    if len(raw) > MAX_BYTES:
         return None
     was_enabled = gc.isenabled()
-    gc.disable()
-    validators_were_on = not attrs.validators.get_disabled()
-    attrs.validators.set_disabled(True)
+    if pause_gc:
+        gc.disable()
     try:
-        return convert(doc)
-    except _Reject:
-        return None
+        doc = decode(raw)
+        if doc is None:
+            return None
+        validators_were_on = not attrs.validators.get_disabled()
+        attrs.validators.set_disabled(True)
+        try:
+            return convert(doc)
+        except _Reject:
+            return None
+        finally:
+            attrs.validators.set_disabled(not validators_were_on)
     finally:
-        attrs.validators.set_disabled(not validators_were_on)
         if was_enabled:
             gc.enable()

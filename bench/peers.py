@@ -30,7 +30,14 @@ __all__ = [
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TEXT = r"^[^\S\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-"""Non-empty after stripping, no control characters; linear in both regex engines."""
+"""The schema's text rule (no control character, not only white space) without a lookahead.
+
+pydantic's regex engine (Rust) has no lookahead and its ``$`` is the very end;
+Python's ``re`` (msgspec) needs ``\\Z``, since its ``$`` also matches before a
+final newline. Both engines' ``\\s`` is Unicode white space.
+"""
+SLUG_PY = SLUG[:-1] + r"\Z"
+TEXT_PY = TEXT[:-1] + r"\Z"
 
 
 class Position(enum.Enum):
@@ -292,9 +299,9 @@ class PyCatalog(BaseModel):
 
 # --- msgspec -------------------------------------------------------------------------------
 
-MsSlug = Annotated[str, msgspec.Meta(max_length=64, pattern=SLUG)]
-MsText = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=TEXT)]
-MsLabel = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=TEXT)]
+MsSlug = Annotated[str, msgspec.Meta(max_length=64, pattern=SLUG_PY)]
+MsText = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=TEXT_PY)]
+MsLabel = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=TEXT_PY)]
 MsSeconds = Annotated[int, msgspec.Meta(ge=1, le=3600)]
 _KW: dict[str, Any] = {"forbid_unknown_fields": True, "frozen": True, "kw_only": True}
 

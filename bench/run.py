@@ -55,10 +55,13 @@ class Bench:
         repeats: int,
         base: str | None = None,
         note: str = "",
+        skip: str | None = None,
     ) -> Row:
         """Measure ``fn`` and record a row; ``fn=None`` records "not available"."""
         if fn is None:
             row = Row(section, label, size, None, 0, base, note or NA)
+        elif skip:
+            row = Row(section, label, size, None, 0, base, skip)
         else:
             try:
                 seconds, runs = measure(fn, repeats=repeats, budget=self.budget())
@@ -69,6 +72,21 @@ class Bench:
         self.rows.append(row)
         print(report.line(row, self.rows), flush=True)
         return row
+
+    def too_slow(self, section: str, label: str, n: int, limit: float = 15.0) -> str | None:
+        """A reason to skip ``label`` at ``n`` stretches: its 1,000 time, scaled, is over ``limit``.
+
+        A slow piece under construction must not make the whole run take an hour.
+        """
+        if n <= 1000:
+            return None
+        for row in self.rows:
+            same = row.section == section and row.label == label
+            if same and row.size == "1,000 stretches" and row.seconds is not None:
+                guess = row.seconds * n / 1000
+                if guess > limit:
+                    return f"skipped: about {guess:,.0f} s (scaled from 1,000 stretches)"
+        return None
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
