@@ -254,6 +254,17 @@ def _schema_issues(
             False,
         )
         return
+    if keyword == "pattern" and isinstance(value, str) and "\\u001f" in value:
+        yield (
+            _issue(
+                code,
+                pointer,
+                f"{_describe(instance)} is not usable text: it must not be blank, "
+                "and must not hold control characters",
+            ),
+            False,
+        )
+        return
     yield _issue(code, pointer, error.message), False
 
 

@@ -317,6 +317,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL_ESCAPE = re.compile(r"\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")  # JSON itself refuses only U+0000 to U+001F raw
 
 
 def _path(link: _Link) -> list[str | int]:
@@ -743,9 +744,9 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Parsed:
         return Parsed(value=None, parsed=False, source=source, issues=tuple(issues))
 
     within, members = _quick_check(value, limits)
-    check_text = bool(_CONTROL_ESCAPE.search(text) or _SURROGATE_ESCAPE.search(text)) or (
-        not isinstance(data, bytes) and _SURROGATE.search(text) is not None
-    )
+    check_text = bool(
+        _CONTROL_ESCAPE.search(text) or _SURROGATE_ESCAPE.search(text) or _RAW_CONTROL.search(text)
+    ) or (not isinstance(data, bytes) and _SURROGATE.search(text) is not None)
     if not within or check_text:
         problems = check_value(value, limits, check_text=check_text)
         issues.extend(_problem_issues(problems, source))
