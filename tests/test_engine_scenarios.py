@@ -481,6 +481,10 @@ def test_one_more_in_order_apply_does_not_copy_the_history() -> None:
     assert len(p) == 500
     assert len(q) == 501
     assert p.events == q.events[:500]
+    # applying the same event to the same view again shares the log too
+    again = p.apply(pain(t + 600 * H, 0, id=q.events[-1].id))
+    assert again._log is p._log
+    assert again.state == q.state
     # applying to an older view branches off without disturbing either
     r = p.apply(pain(t + 601 * H, 5))
     assert r._log is not p._log

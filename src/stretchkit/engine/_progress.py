@@ -159,8 +159,13 @@ class Progress:
 
     def _appended(self, keyed: list[tuple[tuple[int, str], Event]]) -> Progress:
         log, n = self._log, self._n
-        if len(log.events) != n:  # another view already grew this log: branch off
-            log = _copy(log, n)
+        if len(log.events) != n:  # another view already grew this log
+            if len(keyed) == 1 and log.keys[n] == keyed[0][0] and log.events[n] == keyed[0][1]:
+                # the very event that view appended: share its log, fold just this one
+                key, event = keyed[0]
+                state = fold(self._state, event, key[0], self.policy)
+                return Progress(self.program, self.policy, self.routines, log, n + 1, state)
+            log = _copy(log, n)  # a different event: branch off
         state = self._state
         policy = self.policy
         keys, events, index, checkpoints = log.keys, log.events, log.index, log.checkpoints
@@ -256,7 +261,9 @@ def _copy(old: _Log, n: int) -> _Log:
     log = _Log()
     log.keys = old.keys[:n]
     log.events = old.events[:n]
-    log.index = {k[1]: i for i, k in enumerate(log.keys)}
+    log.index = old.index.copy()  # a C-speed copy, then forget the entries past n
+    for key in old.keys[n:]:
+        del log.index[key[1]]
     log.checkpoints = old.checkpoints[: n // CHECKPOINT_EVERY + 1]
     return log
 
