@@ -206,7 +206,10 @@ def test_every_generated_catalog_dumps_to_a_schema_valid_document(catalog: Any) 
     document = json.loads(json.dumps(unstructure_catalog(catalog)))
     errors = [f"{e.json_path}: {e.message}" for e in catalog_validator().iter_errors(document)]
     assert errors == []
+    # The strategy promises catalogs without a single semantic issue.
     assert semantic_issues_raw(document) == []
+    ids = [x.id for x in (*catalog.stretches, *catalog.routines, *catalog.programs)]
+    assert len(ids) == len(set(ids))
 
 
 _TEXT = _schema()["$defs"]["text"]
@@ -259,6 +262,9 @@ _REPLACEMENTS += [[], {}, [1], {"kind": "hold"}, {"kind": "hold", "seconds": 5},
 def test_schema_and_converter_agree_on_mangled_documents(catalog: Any, data: st.DataObject) -> None:
     """Change one value anywhere: the schema accepts it exactly when the model does.
 
+    A refusal by the model never escapes as anything but :data:`STRUCTURE_ERRORS`
+    and always renders as located messages.
+
     Rules the schema cannot state (unique labels, max sessions not below the
     minimum) are semantic errors; a document carrying one may pass the schema
     and still be refused by the model.
@@ -286,8 +292,12 @@ def test_schema_and_converter_agree_on_mangled_documents(catalog: Any, data: st.
     try:
         structure_catalog(document)
         model_ok = True
-    except STRUCTURE_ERRORS:
+    except STRUCTURE_ERRORS as exc:
         model_ok = False
+        messages = structure_errors_to_messages(exc)
+        assert messages
+        assert all(isinstance(m, str) and m for _, m in messages)
+        assert all(p == "" or p.startswith("/") for p, _ in messages)
     if model_ok:
         assert schema_ok, [e.message for e in catalog_validator().iter_errors(document)]
     elif schema_ok:
@@ -354,7 +364,7 @@ def test_documents_generated_from_the_schema_structure(name: str, cl: Any) -> No
     """
 
     @settings(
-        max_examples=15,
+        max_examples=10,
         deadline=None,
         suppress_health_check=[
             HealthCheck.too_slow,

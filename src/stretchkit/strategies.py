@@ -220,15 +220,15 @@ def _stretch(draw: st.DrawFn, stretch_id: str | None, small: bool) -> Stretch:
     fields: dict[str, Any] = {
         "id": draw(slugs()) if stretch_id is None else stretch_id,
         "name": draw(texts()),
-        "instructions": draw(st.lists(texts(), min_size=1, max_size=3)),
+        "instructions": draw(st.lists(texts(), min_size=1, max_size=2)),
         "position": draw(st.sampled_from(Position)),
         "dose": draw(doses(small=small)),
         "sides": draw(st.sampled_from(Sides)),
         "equipment": draw(_unique_slugs(2)),
-        "targets": draw(_unique_slugs(3)),
+        "targets": draw(_unique_slugs(2)),
         "variations": [draw(variations(id=v)) for v in variation_ids],
-        "media": draw(st.lists(media(), max_size=2)),
-        "cautions": draw(st.lists(texts(), max_size=2)),
+        "media": draw(st.lists(media(), max_size=1)),
+        "cautions": draw(st.lists(texts(), max_size=1)),
     }
     return Stretch(**fields)
 
@@ -417,7 +417,7 @@ def _catalog(draw: st.DrawFn, max_stretches: int, max_routines: int, max_program
 
 
 def catalogs(
-    *, max_stretches: int = 5, max_routines: int = 3, max_programs: int = 2
+    *, max_stretches: int = 4, max_routines: int = 3, max_programs: int = 1
 ) -> st.SearchStrategy[Catalog]:
     """Whole catalogs that load and pass every semantic check without an issue."""
     return _catalog(max_stretches, max_routines, max_programs)
