@@ -378,6 +378,7 @@ def test_cross_field_errors_without_a_field_point_at_the_object() -> None:
         ({"format_version": True}, "/format_version"),
         ({"format_version": "1"}, "/format_version"),
         ({"format_version": 1, "$schema": 5}, "/$schema"),
+        ({"format_version": 1, "$schema": None}, "/$schema"),
         ({"format_version": 1, "stretches": {}}, "/stretches"),
         ({"format_version": 1, "stretches": [[]]}, "/stretches/0"),
         ({"format_version": 1, "surprise": []}, "/surprise"),

@@ -404,8 +404,8 @@ def structure_catalog(data: object) -> Catalog:
     if not isinstance(data, Mapping):
         raise TypeError(f"a catalog is a JSON object, got {describe(data)}")
     body = dict(data)
-    schema = body.pop("$schema", None)
-    if schema is not None and not isinstance(schema, str):
+    schema = body.pop("$schema", "")
+    if not isinstance(schema, str):
         raise _top_level_error("$schema", f"expected a string, got {describe(schema)}")
     if "format_version" not in body:
         raise _top_level_error(
