@@ -149,3 +149,19 @@ def test_a_damaged_event_is_read_or_refused_with_a_sentence(
             VALIDATOR.validate(doc)
             assert back.to_dict() == doc or back == event
         assert isinstance(message, str)
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("2026-03-02T09:00:00+15:00", "impossible offset"),
+        ("2026-03-02T09:00:00+25:00", "not an RFC 3339"),
+        ("2026-02-30T09:00:00+01:00", "not an RFC 3339"),
+        ("2026-03-02T09:00:00", "no offset"),
+        ("2026-03-02", "not an RFC 3339"),
+    ],
+)
+def test_impossible_times_in_stored_events_are_refused(at: str, message: str) -> None:
+    with pytest.raises(EngineError, match=message) as info:
+        event_from_dict({"type": "pain_reported", "id": "a", "at": at, "level": 0})
+    assert str(info.value).startswith("/at: ")
