@@ -149,3 +149,16 @@ def test_events_survive_json(history: list[Event]) -> None:
             back.at.utcoffset() == event.at.utcoffset()
         )  # the offset is kept, not just the instant
         assert type(event).from_dict(json.loads(text)) == event
+
+
+@given(events())
+def test_sessions_are_written_as_the_library_converter_writes_them(history: list[Event]) -> None:
+    """The hand-written event codec and the catalog converter agree on sessions."""
+    from stretchkit.engine._codec import session_from_dict, session_to_dict
+    from stretchkit.io._converter import converter
+
+    for event in history:
+        if isinstance(event, SessionLogged):
+            mine = session_to_dict(event.session)
+            assert mine == converter.unstructure(event.session)
+            assert converter.structure(mine, Session) == session_from_dict(mine)
