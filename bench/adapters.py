@@ -73,9 +73,13 @@ class Engine:
         return not self.why
 
     @functools.cached_property
-    def program(self) -> Any:
+    def catalog(self) -> Any:
         assert self.load_catalog is not None
-        return self.load_catalog(_small_catalog_bytes()).programs[0]
+        return self.load_catalog(_small_catalog_bytes())
+
+    @property
+    def program(self) -> Any:
+        return self.catalog.programs[0]
 
     def events(self, neutral: list[dict[str, Any]]) -> list[Any]:
         """The neutral dicts as engine events; the shapes are the stored form by design."""
@@ -90,12 +94,14 @@ class Engine:
     def replay_bytes(self, raw: bytes) -> Any:
         assert self.from_dict is not None
         assert self.progress_cls is not None
-        from_dict = self.from_dict
-        return self.progress_cls.replay(self.program, [from_dict(d) for d in json.loads(raw)])
+        many = _first("events_from_dicts")
+        docs = json.loads(raw)
+        events = many(docs) if many is not None else [self.from_dict(d) for d in docs]
+        return self.progress_cls.replay(self.program, events, catalog=self.catalog)
 
     def progress(self, neutral: list[dict[str, Any]]) -> Any:
         assert self.progress_cls is not None
-        return self.progress_cls.replay(self.program, self.events(neutral))
+        return self.progress_cls.replay(self.program, self.events(neutral), catalog=self.catalog)
 
     def next_event(self, neutral: list[dict[str, Any]]) -> Any:
         """A pain report a minute after the last event: appended, never inserted."""

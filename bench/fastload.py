@@ -17,9 +17,11 @@ so the io owners can move it into ``src/stretchkit/io``. The idea:
    blank texts with ``str.isspace``.
 3. **Duplicate keys** (which msgspec, like every fast parser, lets the last one
    win) are caught by counting: every optional field is ``UNSET`` unless
-   present, so re-encoding the Structs writes exactly the keys that were kept;
-   the raw text has at least as many key ends (``":``) as it had keys. Fewer
-   keys kept than written means a duplicate; any doubt means ``None``.
+   present, so re-encoding the Structs writes exactly the members that were
+   kept. Without backslashes in the raw text, every kept string is byte for
+   byte in the raw text too, so the raw text has more colons than the
+   re-encoding exactly when a member was dropped. With backslashes, key ends
+   (``":``) are counted instead, and any doubt means ``None``.
 4. **Build the attrs objects with their validators off** (every rule they
    check was just checked) and with the garbage collector paused: at 20,000
    stretches the collector otherwise takes half the time.
@@ -298,7 +300,12 @@ def decode(raw: bytes) -> _Catalog | None:
     except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
         return None
     kept = _ENCODER.encode(doc)
-    if b'\\"' in kept or kept.count(b'":') != _keys_in_text(raw):
+    if b"\\" not in raw:
+        # Without escapes every kept string is byte for byte in the raw text, so
+        # only dropped members (a duplicate key and its value) can lose a colon.
+        if kept.count(b":") != raw.count(b":"):
+            return None
+    elif b'\\"' in kept or kept.count(b'":') != _keys_in_text(raw):
         return None  # a duplicate key, or a string holding '":' (then we cannot tell)
     return doc
 

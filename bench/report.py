@@ -207,6 +207,12 @@ SECTIONS: list[tuple[str, str, str, str]] = [
         "`generate_routine` on a 20,000-stretch catalog: a sitting routine of 10 minutes.",
     ),
     (
+        "store",
+        "Store append and load",
+        "",
+        "Appending a year of events to the embedded store and reading them back.",
+    ),
+    (
         "import",
         "`import` in a fresh process",
         "vs attrs+cattrs+model",

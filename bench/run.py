@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         help="run only sections whose name starts with this (load, dump, validate, replay, "
-        "engine, generate, import, memory, study); repeatable",
+        "engine, generate, store, import, memory, study); repeatable",
     )
     parser.add_argument(
         "--output",
@@ -120,12 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     from bench import sections, study
 
     quick: bool = args.quick
+    started = time.perf_counter()
     bench = Bench(
         quick=quick,
         sizes=QUICK_SIZES if quick else SIZES,
         histories=("day", "month") if quick else ("day", "month", "year"),
     )
-    started = time.perf_counter()
+    print(f"inputs ready: {time.perf_counter() - started:.0f} s", flush=True)
     print(report.header(), flush=True)
     todo: list[tuple[str, Callable[[Bench], None]]] = [
         ("load", sections.load),
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         ("replay", sections.replay),
         ("engine", sections.engine),
         ("generate", sections.generate),
+        ("store", sections.store),
         ("import", sections.imports),
         ("memory", sections.memory),
         ("study", study.run),
@@ -141,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, fn in todo:
         if args.only and not any(name.startswith(o) for o in args.only):
             continue
+        t0 = time.perf_counter()
         try:
             fn(bench)
+            print(f"-- {name}: {time.perf_counter() - t0:.0f} s", flush=True)
         except Exception as exc:  # report and carry on: one broken piece must not hide the rest
             bench.notes.append(f"section {name} stopped: {_short(exc)}")
             print(f"!! section {name} stopped: {_short(exc)}", file=sys.stderr, flush=True)

@@ -560,3 +560,14 @@ def memory(bench: Bench) -> None:
                 unit="MB",
             )
         )
+
+
+def store(bench: Bench) -> None:
+    """Store append and load: measured once the stores exist (issue 5 asks for them then)."""
+    found = [n for n in ("ProgressStore", "SQLiteStore", "SqliteStore") if sk(n) is not None]
+    note = (
+        f"not available: stretchkit exports no store yet ({', '.join(found) or 'none found'})"
+        if not found
+        else f"not measured: {', '.join(found)} appeared after this benchmark was written"
+    )
+    bench.add(Row("store", "append a year of events, then load them", "—", None, 0, None, note))

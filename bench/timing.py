@@ -15,23 +15,25 @@ def measure(fn: Callable[[], Any], *, repeats: int, budget: float = 6.0) -> tupl
     """Median seconds of ``fn()`` over at most ``repeats`` runs, and how many runs were made.
 
     One untimed warm-up run first (it fills caches and lazily built converters),
-    then timed runs, each after a full collection so one run's garbage is not
-    billed to the next. Stops early once ``budget`` seconds have been spent, but
-    always times at least one run, so big inputs cost one or two runs, not ten.
+    then timed runs. Runs longer than a few milliseconds each start after a full
+    collection, so one run's garbage is not billed to the next; short ones share
+    one (a full collection can cost more than they do). Stops early once
+    ``budget`` seconds have been spent, but always times at least one run, so
+    big inputs cost one or two runs, not ten.
     """
     gc.collect()
-    t0 = time.perf_counter()
+    began = t0 = time.perf_counter()
     fn()
     warm = time.perf_counter() - t0
     if warm > budget:
         return warm, 1
+    collect_each = warm > 0.005
+    gc.collect()
     times: list[float] = []
-    spent = warm
-    while len(times) < repeats and (not times or spent < budget):
-        gc.collect()
+    while len(times) < repeats and (not times or time.perf_counter() - began < budget):
+        if collect_each:
+            gc.collect()
         t0 = time.perf_counter()
         fn()
-        dt = time.perf_counter() - t0
-        times.append(dt)
-        spent += dt
+        times.append(time.perf_counter() - t0)
     return statistics.median(times), len(times)
