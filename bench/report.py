@@ -170,8 +170,8 @@ SECTIONS: list[tuple[str, str, str, str]] = [
         "dump",
         "Catalog dump: typed catalog → JSON",
         "vs pydantic",
-        "`stretchkit.dump_catalog` returns canonical text (sorted, defaults left out); the "
-        "peers dump their model to bytes.",
+        "`stretchkit.dump_catalog` returns canonical text (field order, defaults left out, "
+        "indented); the peers dump their model to compact bytes.",
     ),
     (
         "validate",
