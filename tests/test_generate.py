@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import stretchkit as sk
 from stretchkit.generate import Constraints, GenerationResult, generate_routine, substitute
 from stretchkit.io import validate_catalog
 from stretchkit.io._converter import structure_catalog, unstructure_catalog
@@ -378,3 +380,18 @@ def test_a_routine_added_to_any_valid_catalog_keeps_it_valid(
     merged = Catalog(stretches=catalog.stretches, routines=(*catalog.routines, result.routine))
     issues = validate_catalog(unstructure_catalog(merged))
     assert not issues, [i.format() for i in issues]
+
+
+def test_a_stretch_with_other_positions_is_used_and_ordered_by_the_one_that_fits() -> None:
+    """The example's heel press starts seated but is done standing in a standing routine."""
+    catalog = sk.load_catalog(
+        Path(__file__).resolve().parent.parent / "examples/upper-back-relief.json"
+    )
+    result = sk.generate_routine(
+        catalog,
+        sk.Constraints(context=sk.Context.STANDING, minutes=4, seed=1),
+    )
+    assert result.routine is not None
+    used = {step.stretch for step in result.routine.steps}
+    assert "heel-press-three-angles" in used
+    assert sk.substitute(catalog, "door-frame-hip-hinge") is not None

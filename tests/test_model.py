@@ -167,3 +167,18 @@ def test_every_context_maps_to_positions_and_levels_order_them() -> None:
         assert context.positions
     assert sk.Position.SUPINE.level < sk.Position.ALL_FOURS.level < sk.Position.SEATED.level
     assert sk.Position.SEATED.level < sk.Position.STANDING.level
+
+
+def test_other_positions_widen_where_a_stretch_fits() -> None:
+    heel_press = sk.Stretch(
+        id="heel-press",
+        name="Heel press",
+        instructions=["Press one heel down."],
+        position=sk.Position.SEATED,
+        other_positions=[sk.Position.STANDING],
+        dose=[sk.Hold(seconds=10)],
+    )
+    assert heel_press.positions == {sk.Position.SEATED, sk.Position.STANDING}
+    for bad in ([sk.Position.SEATED], [sk.Position.PRONE, sk.Position.PRONE]):
+        with pytest.raises(ValueError, match="other_positions"):
+            attrs.evolve(heel_press, other_positions=bad)

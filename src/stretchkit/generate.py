@@ -153,8 +153,9 @@ class Constraints:
         """
         if stretch.id in self.avoid:
             return "it is to be avoided"
-        if stretch.position not in self.allowed_positions:
-            return f"its start position {stretch.position.value} is not allowed"
+        if not stretch.positions & self.allowed_positions:
+            names = " or ".join(sorted(p.value for p in stretch.positions))
+            return f"its start position {names} is not allowed"
         if self.equipment is not None:
             missing = [e for e in stretch.equipment if e not in self.equipment]
             if missing:
@@ -274,7 +275,7 @@ def generate_routine(catalog: Catalog, constraints: Constraints) -> GenerationRe
             )
         )
 
-    steps = _order([*forced, *chosen])
+    steps = _order([*forced, *chosen], constraints.allowed_positions)
     if not steps:
         unmet.append(
             Unmet(
@@ -356,7 +357,11 @@ def _allowed(
     have = constraints.equipment
     allowed: list[Stretch] = []
     for s in stretches:
-        if s.id in forced_ids or s.id in avoid or s.position not in allowed_positions:
+        if s.id in forced_ids or s.id in avoid:
+            continue
+        if s.position not in allowed_positions and not allowed_positions.intersection(
+            s.other_positions
+        ):
             continue
         if have is not None and s.equipment and not have.issuperset(s.equipment):
             continue
@@ -524,17 +529,32 @@ def _window(reachable: int, room: int, low: int) -> int:
     return ((1 << (best + 1)) - 1) ^ ((1 << floor) - 1)
 
 
-def _order(stretches: Iterable[Stretch]) -> list[Stretch]:
+def start_position(stretch: Stretch, allowed: frozenset[Position]) -> Position:
+    """The position ``stretch`` is done from when only ``allowed`` ones fit.
+
+    Its own start position when allowed, else the lowest allowed one of its
+    ``other_positions`` (so a heel press in a standing routine is done standing).
+    """
+    if stretch.position in allowed or not stretch.other_positions:
+        return stretch.position
+    fitting = [p for p in stretch.other_positions if p in allowed] or [stretch.position]
+    return min(fitting, key=lambda p: (p.level, _POSITION_ORDER[p]))
+
+
+def _order(stretches: Iterable[Stretch], allowed: frozenset[Position]) -> list[Stretch]:
     """Lowest position first, same positions together, rank order kept inside a position."""
-    indexed = list(enumerate(stretches))
-    indexed.sort(
-        key=lambda item: (item[1].position.level, _POSITION_ORDER[item[1].position], item[0])
-    )
-    return [s for _, s in indexed]
+    keyed = []
+    for rank, s in enumerate(stretches):
+        p = start_position(s, allowed)
+        keyed.append(((p.level, _POSITION_ORDER[p], rank), s))
+    keyed.sort(key=lambda item: item[0])
+    return [s for _, s in keyed]
 
 
 def _routine(steps: Sequence[Stretch], total: int, constraints: Constraints) -> Routine:
-    context = constraints.context or _context_for(steps[0].position)
+    context = constraints.context or _context_for(
+        start_position(steps[0], constraints.allowed_positions)
+    )
     minutes = constraints.minutes
     shown = f"{minutes:g}"
     routine_id = constraints.routine_id or _slug(
@@ -602,7 +622,7 @@ def substitute(
     rng = random.Random(seed)
     best: tuple[tuple[int, int, int, float], Stretch] | None = None
     for s in catalog.stretches:
-        if s.id == stretch_id or s.id in avoid or s.position not in allowed:
+        if s.id == stretch_id or s.id in avoid or not s.positions & allowed:
             continue
         if have is not None and not set(s.equipment) <= have:
             continue

@@ -230,6 +230,8 @@ def _stretch(draw: st.DrawFn, stretch_id: str | None, small: bool) -> Stretch:
         "media": draw(st.lists(media(), max_size=1)),
         "cautions": draw(st.lists(texts(), max_size=1)),
     }
+    others = [p for p in Position if p is not fields["position"]]
+    fields["other_positions"] = draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
     return Stretch(**fields)
 
 

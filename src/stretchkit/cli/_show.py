@@ -71,7 +71,11 @@ def render_routine(catalog: Catalog, routine: Routine) -> str:
     lines.append("")
     for number, step in enumerate(routine.steps, 1):
         stretch = stretches[step.stretch]
-        facts = [stretch.position.value.replace("_", " ")]
+        facts = [
+            " or ".join(
+                p.value.replace("_", " ") for p in (stretch.position, *stretch.other_positions)
+            )
+        ]
         if stretch.sides is Sides.EACH:
             facts.append("each side")
         elif stretch.sides is Sides.BOTH:

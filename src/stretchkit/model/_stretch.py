@@ -43,6 +43,20 @@ def _media(items: Iterable[Media]) -> tuple[Media, ...]:
     return tuple(items)
 
 
+def _position_tuple(items: Iterable[Position]) -> tuple[Position, ...]:
+    return tuple(items)
+
+
+def _other_positions(instance: Stretch, attribute: object, value: tuple[Position, ...]) -> None:
+    if len(value) > len(Position) - 1:
+        raise ValueError(f"other_positions must hold at most {len(Position) - 1} positions")
+    for position in value:
+        if not isinstance(position, Position):
+            raise TypeError(f"other_positions must hold positions, got {position!r}")
+    if len(set(value)) != len(value) or instance.position in value:
+        raise ValueError("other_positions must not repeat a position or the start position itself")
+
+
 @frozen(kw_only=True)
 class Stretch:
     """One stretch: how to get into it, where it works, and how long to do it.
@@ -67,6 +81,16 @@ class Stretch:
         default=(), converter=_media, validator=deep_iterable(instance_of(Media))
     )
     cautions: tuple[str, ...] = field(default=(), converter=strings, validator=texts)
+    other_positions: tuple[Position, ...] = field(
+        default=(), converter=_position_tuple, validator=_other_positions
+    )
+    """Further start positions the stretch works from as written: the heel press is done
+    seated or standing. Routines and the generator accept any of :attr:`positions`."""
+
+    @property
+    def positions(self) -> frozenset[Position]:
+        """Every start position the stretch can be done from."""
+        return frozenset((self.position, *self.other_positions))
 
     @property
     def duration(self) -> int:
