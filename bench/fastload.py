@@ -68,6 +68,8 @@ __all__ = ["convert", "decode", "fast_load"]
 
 # --- Structs mirroring the schema ----------------------------------------------------------
 
+_MaxItems = Meta(max_length=200_000)
+"""``Limits().max_items``: arrays the schema leaves unbounded still stop there."""
 Slug = Annotated[str, Meta(min_length=1, max_length=64)]
 """Slug pattern checked in bulk by :func:`_slugs_ok`."""
 Text = Annotated[str, Meta(min_length=1, max_length=2000)]
@@ -127,7 +129,7 @@ class _Variation(Struct, **_KW):
     id: Slug
     name: Text
     instructions: Annotated[tuple[Text, ...], Meta(max_length=20)] | UnsetType = UNSET
-    equipment: tuple[Slug, ...] | UnsetType = UNSET
+    equipment: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
 
 
 class _Stretch(Struct, **_KW):
@@ -137,11 +139,11 @@ class _Stretch(Struct, **_KW):
     position: Position
     dose: _Dose
     sides: Sides | UnsetType = UNSET
-    equipment: tuple[Slug, ...] | UnsetType = UNSET
-    targets: tuple[Slug, ...] | UnsetType = UNSET
-    variations: tuple[_Variation, ...] | UnsetType = UNSET
-    media: tuple[_Media, ...] | UnsetType = UNSET
-    cautions: tuple[Text, ...] | UnsetType = UNSET
+    equipment: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
+    targets: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
+    variations: Annotated[tuple[_Variation, ...], _MaxItems] | UnsetType = UNSET
+    media: Annotated[tuple[_Media, ...], _MaxItems] | UnsetType = UNSET
+    cautions: Annotated[tuple[Text, ...], _MaxItems] | UnsetType = UNSET
 
 
 class _Step(Struct, **_KW):
@@ -202,12 +204,11 @@ class _Program(Struct, **_KW):
     red_flags: _Texts | UnsetType = UNSET
 
 
-_MaxItems = Meta(max_length=200_000)
-
-
 class _Catalog(Struct, **_KW):
     format_version: Literal[1]
-    schema_: str | UnsetType = msgspec.field(default=UNSET, name="$schema")
+    schema_: Annotated[str, Meta(max_length=100_000)] | UnsetType = msgspec.field(
+        default=UNSET, name="$schema"
+    )
     stretches: Annotated[tuple[_Stretch, ...], _MaxItems] | UnsetType = UNSET
     routines: Annotated[tuple[_Routine, ...], _MaxItems] | UnsetType = UNSET
     programs: Annotated[tuple[_Program, ...], _MaxItems] | UnsetType = UNSET
