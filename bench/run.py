@@ -13,7 +13,7 @@ import orjson
 
 from bench import data, report
 from bench.report import Row
-from bench.timing import measure
+from bench.timing import measure, measure_together
 
 __all__ = ["main"]
 
@@ -87,6 +87,33 @@ class Bench:
                 if guess > limit:
                     return f"skipped: about {guess:,.0f} s (scaled from 1,000 stretches)"
         return None
+
+    def time_together(
+        self,
+        section: str,
+        size: str,
+        entries: list[tuple[str, Callable[[], Any] | None, str]],
+        *,
+        repeats: int,
+        base: str | None,
+        skips: dict[str, str] | None = None,
+    ) -> None:
+        """Like :meth:`time` for several rows at once, timed in turns (see ``measure_together``)."""
+        skips = skips or {}
+        runnable = {label: fn for label, fn, _ in entries if fn is not None and label not in skips}
+        results = measure_together(runnable, repeats=repeats, budget=self.budget())
+        for label, fn, note in entries:
+            if fn is None:
+                row = Row(section, label, size, None, 0, base, note or NA)
+            elif label in skips:
+                row = Row(section, label, size, None, 0, base, skips[label])
+            else:
+                seconds, runs = results[label]
+                if runs == 0:
+                    row = Row(section, label, size, None, 0, base, "failed")
+                else:
+                    row = Row(section, label, size, seconds, runs, base, note)
+            self.add(row)
 
     def add(self, row: Row) -> None:
         self.rows.append(row)

@@ -35,48 +35,25 @@ def size_label(n: int) -> str:
 
 
 def load(bench: Bench) -> None:
+    """The five paths timed in turns, so their ratios share the machine's conditions."""
     load_catalog = sk("load_catalog")
     for n in bench.sizes:
         b = bench.catalog_bytes[n]
         size = size_label(n)
-        r = bench.repeats(n)
-        kb = f"{len(b) / 1024:,.0f} KiB"
-        bench.time(
+        skip = bench.too_slow("load", SK_LOAD, n)
+        bench.time_together(
             "load",
-            "orjson.loads (floor)",
             size,
-            lambda b=b: orjson.loads(b),
-            repeats=r,
+            [
+                ("orjson.loads (floor)", lambda b=b: orjson.loads(b), f"{len(b) / 1024:,.0f} KiB"),
+                ("json.loads (floor)", lambda b=b: json.loads(b), ""),
+                ("msgspec typed decode", lambda b=b: _MS_CATALOG.decode(b), ""),
+                (PYD, lambda b=b: peers.PyCatalog.model_validate_json(b), ""),
+                (SK_LOAD, None if load_catalog is None else (lambda b=b: load_catalog(b)), ""),
+            ],
+            repeats=bench.repeats(n),
             base=PYD,
-            note=kb,
-        )
-        bench.time(
-            "load", "json.loads (floor)", size, lambda b=b: json.loads(b), repeats=r, base=PYD
-        )
-        bench.time(
-            "load",
-            "msgspec typed decode",
-            size,
-            lambda b=b: _MS_CATALOG.decode(b),
-            repeats=r,
-            base=PYD,
-        )
-        bench.time(
-            "load",
-            PYD,
-            size,
-            lambda b=b: peers.PyCatalog.model_validate_json(b),
-            repeats=r,
-            base=PYD,
-        )
-        bench.time(
-            "load",
-            SK_LOAD,
-            size,
-            None if load_catalog is None else (lambda b=b: load_catalog(b)),
-            repeats=r,
-            base=PYD,
-            skip=bench.too_slow("load", SK_LOAD, n),
+            skips={SK_LOAD: skip} if skip else None,
         )
 
 
@@ -219,36 +196,26 @@ def replay(bench: Bench) -> None:
     for name in bench.histories:
         raw, evs = _history_bytes(bench, name)
         size = f"{name} ({len(evs):,} events)"
-        r = 3 if name == "year" else (10 if bench.quick else 30)
-        bench.time(
-            "replay", base, size, lambda raw=raw: peers.bare_replay(raw), repeats=r, base=base
-        )
-        bench.time(
-            "replay",
-            "msgspec decode + the same fold",
-            size,
-            lambda raw=raw: peers.msgspec_replay(raw),
-            repeats=r,
-            base=base,
-        )
+        r = 5 if name == "year" else (10 if bench.quick else 30)
         fn = None
         note = engine.why if engine.why else ""
         if engine.ok:
             try:
                 stored = engine.stored_bytes(evs)
-                engine.replay_bytes(stored)
                 fn = lambda stored=stored: engine.replay_bytes(stored)  # noqa: E731
                 note = f"{len(stored) / 1024:,.0f} KiB stored"
             except Exception as exc:
                 note = f"failed: {exc!s:.160}"
-        bench.time(
+        bench.time_together(
             "replay",
-            "stretchkit: stored JSON → events → Progress.replay",
             size,
-            fn,
+            [
+                (base, lambda raw=raw: peers.bare_replay(raw), f"{len(raw) / 1024:,.0f} KiB"),
+                ("msgspec decode + the same fold", lambda raw=raw: peers.msgspec_replay(raw), ""),
+                ("stretchkit: stored JSON → events → Progress.replay", fn, note),
+            ],
             repeats=r,
             base=base,
-            note=note,
         )
 
 

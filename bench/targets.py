@@ -24,7 +24,8 @@ def _verdict(value: float | None, limit: float, unit: str = "×") -> str:
         return f"**met** ({value:.2f}{unit})"
     over = value / limit
     band = " — within the noise band" if over < NOISE else ""
-    return f"**missed** ({value:.2f}{unit}, {over:.2f}× the target{band})"
+    times = f", {over:.2f}× the target" if limit != 1.0 else ""
+    return f"**missed** ({value:.2f}{unit}{times}{band})"
 
 
 def _why_missing(row: Row | None) -> str:

@@ -37,3 +37,45 @@ def measure(fn: Callable[[], Any], *, repeats: int, budget: float = 6.0) -> tupl
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), len(times)
+
+
+def measure_together(
+    fns: dict[str, Callable[[], Any]], *, repeats: int, budget: float = 6.0
+) -> dict[str, tuple[float, int]]:
+    """Medians of several functions timed in turns (A, B, C, A, B, C, ...).
+
+    Ratios between them are then taken under the same conditions: on a shared
+    machine the load drifts over seconds, and timing A's runs first and B's
+    afterwards would bill the drift to one of them. A function that raises is
+    dropped from the rest of the turns and reported with a median of ``nan``.
+    """
+    times: dict[str, list[float]] = {label: [] for label in fns}
+    failed: set[str] = set()
+    slow: set[str] = set()
+    for label, fn in fns.items():  # warm-up
+        gc.collect()
+        t0 = time.perf_counter()
+        try:
+            fn()
+        except Exception:
+            failed.add(label)
+        if time.perf_counter() - t0 > 0.005:
+            slow.add(label)
+    gc.collect()
+    began = time.perf_counter()
+    total_budget = budget * len(fns)
+    for _ in range(repeats):
+        for label, fn in fns.items():
+            if label in failed:
+                continue
+            if label in slow:
+                gc.collect()
+            t0 = time.perf_counter()
+            fn()
+            times[label].append(time.perf_counter() - t0)
+        if time.perf_counter() - began > total_budget:
+            break
+    return {
+        label: (statistics.median(ts), len(ts)) if ts else (float("nan"), 0)
+        for label, ts in times.items()
+    }
