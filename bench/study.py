@@ -45,7 +45,10 @@ def paused(fn: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def _rs_validator() -> tuple[Any, str]:
-    import jsonschema_rs
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None, "jsonschema-rs not installed"
 
     if _SCHEMA.exists():
         schema = json.loads(_SCHEMA.read_text(encoding="utf-8"))
@@ -86,6 +89,8 @@ def run(bench: Bench) -> None:
             return structure_catalog(doc)
 
         def rs_then_cattrs(raw: bytes = raw) -> Any:
+            if rs is None:
+                raise RuntimeError(rs_schema)
             doc = json.loads(raw)
             if not rs.is_valid(doc):
                 raise ValueError("schema errors")
