@@ -159,6 +159,8 @@ def _stretch(rng: random.Random, i: int) -> JSON:
         "position": position,
         "dose": [_phase(rng, k) for k in kinds],
     }
+    if position == "seated" and i % 3 == 0:
+        stretch["other_positions"] = ["standing"]
     sides = rng.choice(["none", "both", "each"])
     if sides != "none":
         stretch["sides"] = sides

@@ -144,6 +144,7 @@ class _Stretch(Struct, **_KW):
     variations: Annotated[tuple[_Variation, ...], _MaxItems] | UnsetType = UNSET
     media: Annotated[tuple[_Media, ...], _MaxItems] | UnsetType = UNSET
     cautions: Annotated[tuple[Text, ...], _MaxItems] | UnsetType = UNSET
+    other_positions: Annotated[tuple[Position, ...], Meta(max_length=6)] | UnsetType = UNSET
 
 
 class _Step(Struct, **_KW):
@@ -415,6 +416,9 @@ def convert(doc: _Catalog) -> Catalog:
             variations = tuple(vs)
         equipment = _NO if s.equipment is unset else s.equipment
         targets = _NO if s.targets is unset else s.targets
+        others = _NO if s.other_positions is unset else s.other_positions
+        if others and (len(set(others)) != len(others) or s.position in others):
+            raise _Reject  # a repeated position, or the start position again
         add_slug(s.id)
         add_slugs(equipment)
         add_slugs(targets)
@@ -433,6 +437,7 @@ def convert(doc: _Catalog) -> Catalog:
                 if s.media is unset
                 else tuple([Media(kind=m.kind, url=m.url, alt=m.alt) for m in s.media]),
                 cautions=_NO if s.cautions is unset else s.cautions,
+                other_positions=others,
             )
         )
     ids = {s.id for s in stretches}

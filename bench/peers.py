@@ -77,6 +77,11 @@ def _unique_labels(items: tuple[Any, ...]) -> None:
         seen.add(key)
 
 
+def _check_others(position: Any, others: tuple[Any, ...]) -> None:
+    if others and (len(set(others)) != len(others) or position in others):
+        raise ValueError("other_positions repeats a position or the start position")
+
+
 def check_catalog_refs(catalog: Any) -> None:
     """Ids unique across the catalog; steps, variations and programs point at what exists."""
     stretches: dict[str, Any] = {}
@@ -209,6 +214,12 @@ class PyStretch(BaseModel):
     variations: tuple[PyVariation, ...] = ()
     media: tuple[PyMedia, ...] = ()
     cautions: tuple[PyText, ...] = ()
+    other_positions: Annotated[tuple[Position, ...], Field(max_length=6)] = ()
+
+    @model_validator(mode="after")
+    def _others(self) -> PyStretch:
+        _check_others(self.position, self.other_positions)
+        return self
 
 
 class PyRoutineStep(BaseModel):
@@ -377,6 +388,10 @@ class MsStretch(msgspec.Struct, **_KW):
     variations: tuple[MsVariation, ...] = ()
     media: tuple[MsMedia, ...] = ()
     cautions: tuple[MsText, ...] = ()
+    other_positions: Annotated[tuple[Position, ...], msgspec.Meta(max_length=6)] = ()
+
+    def __post_init__(self) -> None:
+        _check_others(self.position, self.other_positions)
 
 
 class MsRoutineStep(msgspec.Struct, **_KW):
