@@ -189,7 +189,8 @@ The other gaps:
   notes). Re-exporting those names lazily (a module `__getattr__`, as
   `__version__` already is) and compiling their regular expressions on first
   use brings `import stretchkit` back to the model and the issues.
-- **Replay.** Of the year replay, `json.loads` is about a tenth,
+- **Replay** sits at the edge of its 3× target (2.5–5× the bare loop across
+  runs on this machine). Of the year replay, `json.loads` is about a tenth,
   `events_from_dicts` (Python checks per event) about a third and the fold in
   `Progress.replay` about half. msgspec decoding of the stored events into
   checked Structs plus the same fold is below the bare loop (the msgspec row),
