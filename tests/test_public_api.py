@@ -21,6 +21,18 @@ def test_all_is_sorted_and_every_name_resolves() -> None:
         assert getattr(sk, name) is not None, name
 
 
+def test_lazy_names_are_the_ones_the_type_checker_sees() -> None:
+    """Every name in ``__all__`` is imported eagerly or listed for lazy loading, once."""
+    import stretchkit
+
+    lazy = set(stretchkit._LAZY)
+    eager = {n for n in sk.__all__ if n not in lazy}
+    assert lazy <= set(sk.__all__)
+    for name in eager:
+        assert name in vars(stretchkit), f"{name} is neither imported nor lazy"
+    assert set(dir(sk)) >= set(sk.__all__)
+
+
 def test_version_comes_from_the_installed_metadata() -> None:
     assert isinstance(sk.__version__, str)
     assert sk.__version__.count(".") >= 2
