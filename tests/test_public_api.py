@@ -45,5 +45,13 @@ def test_import_stays_light() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
     loaded = set(json.loads(out))
-    heavy = {"jsonschema", "hypothesis", "sqlite3", "stretchkit.cli", "psycopg", "argparse"}
+    heavy = {
+        "jsonschema",
+        "hypothesis",
+        "sqlite3",
+        "stretchkit.cli",
+        "psycopg",
+        "argparse",
+        "msgspec",
+    }
     assert not loaded & heavy, loaded & heavy

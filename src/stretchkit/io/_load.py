@@ -13,10 +13,14 @@ words):
 5. semantics (:mod:`stretchkit.io._semantic`): ids, references, durations;
 6. structure (:mod:`stretchkit.io._converter`): the typed :class:`Catalog`.
 
-The success path is short: the strict converter and the semantic checks
-(:func:`_structure`). Only when something fails does the schema run, to say
-exactly what is wrong, and then only on the top level and the items the
-converter (or the parser) found fault with.
+The success path is shorter still: :mod:`stretchkit.io._fast` decodes the
+bytes with msgspec and checks every rule the stages above make; when it
+vouches for a document its catalog is the answer (and :func:`validate_catalog`
+adds the semantic warnings, computed from the parsed document as before).
+When it cannot vouch, the stages run as listed. There, the strict converter
+and the semantic checks (:func:`_structure`) decide; only when something fails
+does the schema run, to say exactly what is wrong, and then only on the top
+level and the items the converter (or the parser) found fault with.
 
 Warnings (a byte-order mark, minutes that do not match) never stop the
 pipeline. Lines and columns are filled in from the source map at the end, so
@@ -414,16 +418,72 @@ def _structure(document: dict[str, Any]) -> tuple[Catalog | None, list[tuple[str
     return catalog, []
 
 
+_DEFAULT_LIMITS: Final = Limits()
+
+
+def _fast_allowed(limits: Limits) -> bool:
+    """The fast path checks the default limits; it may answer when ``limits`` are no stricter."""
+    d = _DEFAULT_LIMITS
+    return (
+        limits.max_bytes >= d.max_bytes
+        and limits.max_depth >= d.max_depth
+        and limits.max_string_length >= d.max_string_length
+        and limits.max_items >= d.max_items
+        and limits.max_integer_digits >= d.max_integer_digits
+    )
+
+
+def _fast(
+    data: bytes | str, report: _Report, *, warnings: bool
+) -> tuple[list[Issue], Catalog] | None:
+    """The fast path's answer (issues are the semantic warnings), or ``None`` to run the stages.
+
+    A document the fast path accepts gives no parse issue (a byte-order mark
+    sends it down the full path), so its only issues are the semantic
+    warnings, found on the parsed document exactly as the full path does and
+    located only when there are any.
+    """
+    from stretchkit.io._fast import fast_catalog
+
+    try:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+    except UnicodeEncodeError:  # a lone surrogate: the parse stage explains it
+        return None
+    catalog = fast_catalog(raw)
+    if catalog is None:
+        return None
+    if not warnings:
+        return [], catalog
+    from stretchkit.io._semantic import semantic_issues_raw
+
+    text = data if isinstance(data, str) else data.decode("utf-8")
+    found = semantic_issues_raw(json.loads(text))
+    if found:
+        report.source = SourceText(text, report.limits)
+        report.add(found)
+    return report.finish(), catalog
+
+
 def check_catalog(
     source: CatalogSource, *, limits: Limits | None = None
 ) -> tuple[list[Issue], Catalog | None]:
     """Every issue of ``source``, and the catalog when there is no error."""
-    limits = limits or Limits()
+    return _check(source, limits or Limits(), warnings=True)
+
+
+def _check(
+    source: CatalogSource, limits: Limits, *, warnings: bool
+) -> tuple[list[Issue], Catalog | None]:
+    """:func:`check_catalog`; without ``warnings`` a valid document's warnings may be left out."""
     data, file, read_issues = _read(source, limits)
     report = _Report(source=None, limits=limits, file=file)
     report.add(read_issues)
     if data is None:
         return report.finish(), None
+    if not isinstance(data, Mapping) and _fast_allowed(limits):
+        answer = _fast(data, report, warnings=warnings)
+        if answer is not None:
+            return answer
 
     document: object
     if isinstance(data, Mapping):
@@ -505,7 +565,7 @@ def load_catalog(source: CatalogSource, *, limits: Limits | None = None) -> Cata
 
     Warnings do not stop loading; :func:`validate_catalog` shows them.
     """
-    issues, catalog = check_catalog(source, limits=limits)
+    issues, catalog = _check(source, limits or Limits(), warnings=False)
     if catalog is None:
         file = next((i.file for i in issues if i.file), None)
         raise CatalogError(issues, file=file)

@@ -1,0 +1,659 @@
+"""The success path of loading: decide fast, explain slowly.
+
+:func:`fast_catalog` either returns the very :class:`Catalog` the full
+pipeline (:mod:`stretchkit.io._load`) would build from the same bytes, or
+``None``, meaning "I cannot vouch for this document": the caller then runs the
+full, located pipeline, which also explains what is wrong. Only one direction
+matters for correctness: *whenever this module accepts, the full pipeline
+accepts and builds an equal catalog*. Falling back too often only costs time
+(``tests/test_fast_load.py`` holds both to that, on generated, mutated and
+corpus documents).
+
+How it stays fast with every check made:
+
+1. **msgspec does the shape.** Structs mirroring the schema (a tagged union on
+   ``kind``, unknown fields forbidden, strict types, every bound as
+   ``msgspec.Meta``) decode the bytes in C. A test keeps every property of
+   ``schemas/catalog.schema.json`` matched by a Struct field here.
+2. **Text rules in bulk.** Control characters are found with one scan of the
+   raw bytes, blank strings by candidate positions, slugs with one regex over
+   all of them joined by newlines (no string holds a newline: escapes that
+   could write one send the document to the full path).
+3. **Duplicate keys** (msgspec, like every fast parser, lets the last one win)
+   are caught by counting: every optional field is ``UNSET`` unless present,
+   so re-encoding the Structs writes exactly the members that were kept; the
+   raw text has more key ends than the re-encoding exactly when one was
+   dropped. Any doubt means ``None``.
+4. **The attrs objects are built without running their validators**, every
+   rule they check having just been checked. Not with
+   ``attrs.validators.set_disabled`` (process-wide: another thread's objects
+   would skip validation meanwhile) but with a constructor per class,
+   generated once, that does what a frozen slotted ``__init__`` does: a new
+   instance, then each slot set through its descriptor. Converters are not
+   run either, so every value passed is already what they would make (tuples).
+5. **The garbage collector is paused** while the many small objects are made:
+   at 20,000 stretches collections otherwise take about half the time. It is
+   re-enabled on every exit path, and only if it was enabled.
+6. The semantic *errors* (duplicate ids, unresolved references, context
+   mismatches, session ranges, duplicate labels) are checked on the typed
+   Structs with sets and dicts. Warnings are :func:`validate_catalog`'s
+   business, computed from the parsed document as before.
+
+Documents with a byte-order mark, and anything beyond the default
+:class:`~stretchkit.io.Limits`, always take the full path.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Final, Literal, TypeVar
+
+import attrs
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from stretchkit.model import (
+    Angle,
+    AngleSequence,
+    Breath,
+    Catalog,
+    Context,
+    Hold,
+    MaintenancePhase,
+    Media,
+    MediaKind,
+    NamedPosition,
+    Position,
+    PositionSequence,
+    Program,
+    Reintroduction,
+    ReliefPhase,
+    Reps,
+    Routine,
+    RoutineStep,
+    Sides,
+    Stretch,
+    Variation,
+)
+
+__all__ = ["MAX_BYTES", "STRUCTS", "decode", "fast_catalog"]
+
+# --- Structs mirroring the schema ----------------------------------------------------------
+
+_MaxItems = Meta(max_length=200_000)
+"""``Limits().max_items``: arrays the schema leaves unbounded still stop there."""
+Slug = Annotated[str, Meta(min_length=1, max_length=64)]
+"""Slug pattern checked in bulk by :func:`_slugs_ok`."""
+Text = Annotated[str, Meta(min_length=1, max_length=2000)]
+"""Blank texts checked by ``isspace``; control characters by the byte scan."""
+Label = Annotated[str, Meta(min_length=1, max_length=120)]
+Seconds = Annotated[int, Meta(ge=1, le=3600)]
+_KW: dict[str, Any] = {"forbid_unknown_fields": True, "kw_only": True, "gc": False}
+
+
+class _Hold(Struct, tag_field="kind", tag="hold", **_KW):
+    seconds: Seconds
+
+
+class _Angle(Struct, **_KW):
+    label: Label
+    degrees: Annotated[int, Meta(ge=-360, le=360)]
+    seconds: Seconds
+
+
+class _AngleSequence(Struct, tag_field="kind", tag="angle_sequence", **_KW):
+    angles: Annotated[tuple[_Angle, ...], Meta(min_length=2, max_length=24)]
+
+
+class _NamedPosition(Struct, **_KW):
+    label: Label
+    seconds: Seconds
+
+
+class _PositionSequence(Struct, tag_field="kind", tag="position_sequence", **_KW):
+    positions: Annotated[tuple[_NamedPosition, ...], Meta(min_length=2, max_length=24)]
+
+
+class _Reps(Struct, tag_field="kind", tag="reps", **_KW):
+    count: Annotated[int, Meta(ge=1, le=1000)]
+    seconds_per_rep: Seconds
+    hold_seconds: Annotated[int, Meta(ge=0, le=3600)] | UnsetType = UNSET
+
+
+class _Breath(Struct, tag_field="kind", tag="breath", **_KW):
+    rounds: Annotated[int, Meta(ge=1, le=100)]
+    exhale_seconds: Seconds
+    hold_seconds: Seconds
+    release_seconds: Seconds
+
+
+_Phase = _Hold | _AngleSequence | _PositionSequence | _Reps | _Breath
+_Dose = Annotated[tuple[_Phase, ...], Meta(min_length=1, max_length=24)]
+
+
+class _Media(Struct, **_KW):
+    kind: MediaKind
+    url: Text
+    alt: Text
+
+
+class _Variation(Struct, **_KW):
+    id: Slug
+    name: Text
+    instructions: Annotated[tuple[Text, ...], Meta(max_length=20)] | UnsetType = UNSET
+    equipment: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
+
+
+class _Stretch(Struct, **_KW):
+    id: Slug
+    name: Text
+    instructions: Annotated[tuple[Text, ...], Meta(min_length=1, max_length=20)]
+    position: Position
+    dose: _Dose
+    sides: Sides | UnsetType = UNSET
+    equipment: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
+    targets: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
+    variations: Annotated[tuple[_Variation, ...], _MaxItems] | UnsetType = UNSET
+    media: Annotated[tuple[_Media, ...], _MaxItems] | UnsetType = UNSET
+    cautions: Annotated[tuple[Text, ...], _MaxItems] | UnsetType = UNSET
+    other_positions: Annotated[tuple[Position, ...], Meta(max_length=6)] | UnsetType = UNSET
+
+
+class _Step(Struct, **_KW):
+    stretch: Slug
+    dose: _Dose | UnsetType | None = UNSET
+    variation: Slug | UnsetType | None = UNSET
+
+
+class _Routine(Struct, **_KW):
+    id: Slug
+    name: Text
+    context: Context
+    minutes: Annotated[float, Meta(ge=0.1, le=600)]
+    steps: Annotated[tuple[_Step, ...], Meta(min_length=1, max_length=200)]
+    description: Text | UnsetType | None = UNSET
+
+
+_Sessions = Annotated[int, Meta(ge=1, le=48)]
+_ByContext = Annotated[dict[Context, Slug], Meta(min_length=1)]
+
+
+class _Relief(Struct, **_KW):
+    routines: _ByContext
+    min_sessions_per_day: _Sessions | UnsetType = UNSET
+    max_sessions_per_day: _Sessions | UnsetType = UNSET
+    in_order: bool | UnsetType = UNSET
+
+
+class _Maintenance(Struct, **_KW):
+    routines: _ByContext
+    min_sessions_per_day: Annotated[int, Meta(ge=0, le=48)] | UnsetType = UNSET
+    max_sessions_per_day: _Sessions | UnsetType = UNSET
+
+
+_Hours = Annotated[float, Meta(ge=0, le=8760)]
+
+
+class _Reintroduction(Struct, **_KW):
+    rest_hours: _Hours | UnsetType = UNSET
+    rest_backoff: Annotated[float, Meta(ge=1, le=10)] | UnsetType = UNSET
+    max_rest_hours: _Hours | UnsetType = UNSET
+    max_tries: Annotated[int, Meta(ge=1, le=100)] | UnsetType = UNSET
+
+
+_Texts = Annotated[tuple[Text, ...], Meta(max_length=50)]
+
+
+class _Program(Struct, **_KW):
+    id: Slug
+    name: Text
+    relief: _Relief
+    maintenance: _Maintenance
+    pain_free_hours: Annotated[float, Meta(ge=1, le=8760)] | UnsetType = UNSET
+    reintroduction: _Reintroduction | UnsetType = UNSET
+    audience: Text | UnsetType | None = UNSET
+    symptoms: _Texts | UnsetType = UNSET
+    disclaimer: _Texts | UnsetType = UNSET
+    red_flags: _Texts | UnsetType = UNSET
+
+
+class _Catalog(Struct, **_KW):
+    format_version: Literal[1]
+    schema_: Annotated[str, Meta(max_length=100_000)] | UnsetType = msgspec.field(
+        default=UNSET, name="$schema"
+    )
+    stretches: Annotated[tuple[_Stretch, ...], _MaxItems] | UnsetType = UNSET
+    routines: Annotated[tuple[_Routine, ...], _MaxItems] | UnsetType = UNSET
+    programs: Annotated[tuple[_Program, ...], _MaxItems] | UnsetType = UNSET
+
+
+_DECODER: Final = msgspec.json.Decoder(_Catalog)
+MAX_BYTES: Final = 64 * 1024 * 1024
+"""``Limits().max_bytes``; with other limits the caller takes the full path."""
+_ENCODER: Final = msgspec.json.Encoder()
+_BOM: Final = b"\xef\xbb\xbf"
+
+# --- bulk checks -----------------------------------------------------------------------------
+
+_ESCAPE = re.compile(
+    rb"\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|u[dD][89a-fA-F])"
+)
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_BLANK = re.compile(
+    rb'"(?: |\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f'
+    rb'|\xe3\x80\x80|\\u[0-9a-fA-F]{4})+"'
+)
+_BLANK_STARTS = (
+    b'" ',
+    b'"\xc2\xa0',
+    b'"\xe1\x9a\x80',
+    b'"\xe2\x80',
+    b'"\xe2\x81\x9f',
+    b'"\xe3\x80\x80',
+    b'"\\u',
+)
+
+
+def _doubtful_text(raw: bytes) -> bool:
+    """Could a decoded string break a text rule? One cheap pass per kind of breach.
+
+    * A control character (or a lone surrogate): raw U+0000–U+001F are not
+      valid JSON (msgspec refuses them); U+007F and U+0080–U+009F may appear raw
+      (``\\x7f``, ``\\xc2\\x80``–``\\xc2\\x9f``) or as escapes.
+    * A string of white space only: ``"``, then nothing but the UTF-8 of the
+      schema's white-space characters (space, U+00A0, U+1680, U+2000–U+200A,
+      U+2028, U+2029, U+202F, U+205F, U+3000: ``str.isspace`` minus the control
+      characters) or ``\\uXXXX`` escapes, then ``"``. Empty strings are refused
+      by ``min_length``. Candidates are found with ``bytes.find`` (C speed) and
+      confirmed with a regex at that spot.
+
+    ``True`` anywhere (a key, an escaped backslash, escapes that are not
+    spaces) only means "take the full path"; every real breach gives ``True``.
+    """
+    if b"\\" in raw and _ESCAPE.search(raw) is not None:
+        return True
+    if b"\x7f" in raw or (b"\xc2" in raw and _C1.search(raw) is not None):
+        return True
+    for start in _BLANK_STARTS:
+        at = raw.find(start)
+        while at != -1:
+            if _BLANK.match(raw, at) is not None:
+                return True
+            at = raw.find(start, at + 1)
+    return False
+
+
+_SLUG_LINES = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\n)*")
+
+
+def _slugs_ok(slugs: list[str]) -> bool:
+    # No string holds a newline (no escapes were seen), so each line is one slug.
+    return _SLUG_LINES.fullmatch("\n".join(slugs) + "\n") is not None
+
+
+def _keys_in_text(raw: bytes) -> int:
+    """At least the number of keys the raw text holds.
+
+    Every key ends with ``"`` and then, after optional white space, ``:``; each
+    such end contributes to one of these counts (strings may add more).
+    """
+    return (
+        raw.count(b'":')
+        + raw.count(b" :")
+        + raw.count(b"\t:")
+        + raw.count(b"\n:")
+        + raw.count(b"\r:")
+    )
+
+
+def decode(raw: bytes) -> _Catalog | None:
+    """The Structs for ``raw`` when every shape, type, bound and text rule holds, else ``None``."""
+    if _doubtful_text(raw):
+        return None
+    try:
+        doc = _DECODER.decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    kept = _ENCODER.encode(doc)
+    if b"\\" not in raw:
+        # Without escapes every kept string is byte for byte in the raw text, so
+        # only dropped members (a duplicate key and its value) can lose a colon.
+        if kept.count(b":") != raw.count(b":"):
+            return None
+    elif b'\\"' in kept or kept.count(b'":') != _keys_in_text(raw):
+        return None  # a duplicate key, or a string holding '":' (then we cannot tell)
+    return doc
+
+
+STRUCTS: Final[dict[str, type[Struct]]] = {
+    "Angle": _Angle,
+    "AngleSequence": _AngleSequence,
+    "Breath": _Breath,
+    "Catalog": _Catalog,
+    "Hold": _Hold,
+    "MaintenancePhase": _Maintenance,
+    "Media": _Media,
+    "NamedPosition": _NamedPosition,
+    "PositionSequence": _PositionSequence,
+    "Program": _Program,
+    "Reintroduction": _Reintroduction,
+    "ReliefPhase": _Relief,
+    "Reps": _Reps,
+    "Routine": _Routine,
+    "RoutineStep": _Step,
+    "Stretch": _Stretch,
+    "Variation": _Variation,
+}
+"""The Struct for each model class (by name): the schema agreement test walks this."""
+
+
+# --- building attrs objects without their validators ---------------------------------------
+
+_T = TypeVar("_T")
+
+
+def _builder(cls: type[_T]) -> Callable[..., _T]:
+    """A keyword-only constructor for a frozen slotted attrs class that skips validators.
+
+    Every field must be given (no defaults, no converters): a field added to
+    the model and not passed here fails loudly with a ``TypeError`` in the
+    tests. Each slot is set through its descriptor, as attrs' own ``__init__``
+    does with ``object.__setattr__`` but without the name lookup; the code is
+    generated once per class, as attrs generates its ``__init__``.
+    """
+    names = [a.name for a in attrs.fields(cls)]  # type: ignore[arg-type]
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    lines = [f"def build(*, {', '.join(names)}):", "    self = _new(_cls)"]
+    for name in names:
+        namespace[f"_set_{name}"] = cls.__dict__[name].__set__
+        lines.append(f"    _set_{name}(self, {name})")
+    lines.append("    return self")
+    exec("\n".join(lines), namespace)
+    build: Callable[..., _T] = namespace["build"]
+    return build
+
+
+_hold_ = _builder(Hold)
+_angle_ = _builder(Angle)
+_angle_sequence_ = _builder(AngleSequence)
+_named_position_ = _builder(NamedPosition)
+_position_sequence_ = _builder(PositionSequence)
+_reps_ = _builder(Reps)
+_breath_ = _builder(Breath)
+_media_ = _builder(Media)
+_variation_ = _builder(Variation)
+_stretch_ = _builder(Stretch)
+_step_ = _builder(RoutineStep)
+_routine_ = _builder(Routine)
+_relief_ = _builder(ReliefPhase)
+_maintenance_ = _builder(MaintenancePhase)
+_reintroduction_ = _builder(Reintroduction)
+_program_ = _builder(Program)
+_catalog_ = _builder(Catalog)
+
+# --- conversion into the attrs model, with the semantic error checks -------------------------
+
+_NO: tuple[()] = ()
+
+
+class _Reject(Exception):
+    """Something the full pipeline reports; the fast path gives up."""
+
+
+def _unique_labels(items: tuple[Any, ...]) -> None:
+    if len({item.label.casefold() for item in items}) != len(items):
+        raise _Reject  # duplicate-label
+
+
+def _hold(p: Any) -> Hold:
+    return _hold_(seconds=p.seconds)
+
+
+def _angles(p: Any) -> AngleSequence:
+    _unique_labels(p.angles)
+    return _angle_sequence_(
+        angles=tuple(
+            [_angle_(label=a.label, degrees=a.degrees, seconds=a.seconds) for a in p.angles]
+        )
+    )
+
+
+def _positions(p: Any) -> PositionSequence:
+    _unique_labels(p.positions)
+    return _position_sequence_(
+        positions=tuple([_named_position_(label=a.label, seconds=a.seconds) for a in p.positions])
+    )
+
+
+def _reps(p: Any) -> Reps:
+    hold = p.hold_seconds
+    return _reps_(
+        count=p.count,
+        seconds_per_rep=p.seconds_per_rep,
+        hold_seconds=0 if hold is UNSET else hold,
+    )
+
+
+def _breath(p: Any) -> Breath:
+    return _breath_(
+        rounds=p.rounds,
+        exhale_seconds=p.exhale_seconds,
+        hold_seconds=p.hold_seconds,
+        release_seconds=p.release_seconds,
+    )
+
+
+_PHASE: Final[dict[type, Callable[[Any], Any]]] = {
+    _Hold: _hold,
+    _AngleSequence: _angles,
+    _PositionSequence: _positions,
+    _Reps: _reps,
+    _Breath: _breath,
+}
+
+
+def _dose(dose: tuple[Any, ...]) -> tuple[Any, ...]:
+    phase = _PHASE
+    return tuple([phase[type(p)](p) for p in dose])
+
+
+def _or(value: Any, default: Any) -> Any:
+    return default if value is UNSET else value
+
+
+def _variations(s: Any, variations_of: dict[str, set[str]], add_slugs: Any) -> tuple[Any, ...]:
+    if s.variations is UNSET:
+        return _NO
+    vids = {v.id for v in s.variations}
+    if len(vids) != len(s.variations):
+        raise _Reject  # duplicate-variation
+    variations_of[s.id] = vids
+    add_slugs(vids)
+    built = []
+    for v in s.variations:
+        equipment = _NO if v.equipment is UNSET else v.equipment
+        add_slugs(equipment)
+        built.append(
+            _variation_(
+                id=v.id,
+                name=v.name,
+                instructions=_NO if v.instructions is UNSET else v.instructions,
+                equipment=equipment,
+            )
+        )
+    return tuple(built)
+
+
+def _stretches(
+    doc: _Catalog, add_slugs: Any, variations_of: dict[str, set[str]]
+) -> tuple[Stretch, ...]:
+    unset = UNSET
+    none = Sides.NONE
+    stretches: list[Stretch] = []
+    for s in _or(doc.stretches, _NO):
+        variations = _variations(s, variations_of, add_slugs)
+        equipment = _NO if s.equipment is unset else s.equipment
+        targets = _NO if s.targets is unset else s.targets
+        others = _NO if s.other_positions is unset else s.other_positions
+        if others and (len(set(others)) != len(others) or s.position in others):
+            raise _Reject  # a repeated position, or the start position again
+        add_slugs((s.id, *equipment, *targets))
+        stretches.append(
+            _stretch_(
+                id=s.id,
+                name=s.name,
+                instructions=s.instructions,
+                position=s.position,
+                dose=_dose(s.dose),
+                sides=none if s.sides is unset else s.sides,
+                equipment=equipment,
+                targets=targets,
+                variations=variations,
+                media=_NO
+                if s.media is unset
+                else tuple([_media_(kind=m.kind, url=m.url, alt=m.alt) for m in s.media]),
+                cautions=_NO if s.cautions is unset else s.cautions,
+                other_positions=others,
+            )
+        )
+    return tuple(stretches)
+
+
+def _routines(
+    doc: _Catalog,
+    add_slug: Any,
+    ids: set[str],
+    variations_of: dict[str, set[str]],
+    context_of: dict[str, Context],
+) -> tuple[Routine, ...]:
+    unset = UNSET
+    routines: list[Routine] = []
+    for r in _or(doc.routines, _NO):
+        add_slug(r.id)
+        steps = []
+        for st in r.steps:
+            stretch = st.stretch
+            if stretch not in ids:
+                raise _Reject  # unknown-stretch
+            add_slug(stretch)
+            variation = st.variation
+            if variation is unset:
+                variation = None
+            elif variation is not None:
+                if variation not in variations_of.get(stretch, _NO):
+                    raise _Reject  # unknown-variation
+                add_slug(variation)
+            dose = st.dose
+            steps.append(
+                _step_(
+                    stretch=stretch,
+                    dose=None if dose is unset or dose is None else _dose(dose),
+                    variation=variation,
+                )
+            )
+        routines.append(
+            _routine_(
+                id=r.id,
+                name=r.name,
+                context=r.context,
+                minutes=float(r.minutes),
+                steps=tuple(steps),
+                description=_or(r.description, None),
+            )
+        )
+        context_of[r.id] = r.context
+    return tuple(routines)
+
+
+def _reintroduction(ri: Any) -> Reintroduction:
+    if ri is UNSET:
+        ri = _Reintroduction()
+    return _reintroduction_(
+        rest_hours=float(_or(ri.rest_hours, 24.0)),
+        rest_backoff=float(_or(ri.rest_backoff, 2.0)),
+        max_rest_hours=float(_or(ri.max_rest_hours, 168.0)),
+        max_tries=_or(ri.max_tries, 4),
+    )
+
+
+def _programs(doc: _Catalog, add_slug: Any, context_of: dict[str, Context]) -> tuple[Program, ...]:
+    programs: list[Program] = []
+    for p in _or(doc.programs, _NO):
+        add_slug(p.id)
+        for phase, default_max in ((p.relief, 10), (p.maintenance, 3)):
+            if _or(phase.max_sessions_per_day, default_max) < _or(phase.min_sessions_per_day, 1):
+                raise _Reject  # sessions-range
+            for context, rid in phase.routines.items():
+                if context_of.get(rid) is not context:
+                    raise _Reject  # unknown-routine or context-mismatch
+                add_slug(rid)
+        programs.append(
+            _program_(
+                id=p.id,
+                name=p.name,
+                relief=_relief_(
+                    routines=dict(p.relief.routines),
+                    min_sessions_per_day=_or(p.relief.min_sessions_per_day, 1),
+                    max_sessions_per_day=_or(p.relief.max_sessions_per_day, 10),
+                    in_order=_or(p.relief.in_order, True),
+                ),
+                maintenance=_maintenance_(
+                    routines=dict(p.maintenance.routines),
+                    min_sessions_per_day=_or(p.maintenance.min_sessions_per_day, 1),
+                    max_sessions_per_day=_or(p.maintenance.max_sessions_per_day, 3),
+                ),
+                pain_free_hours=float(_or(p.pain_free_hours, 24.0)),
+                reintroduction=_reintroduction(p.reintroduction),
+                audience=_or(p.audience, None),
+                symptoms=_or(p.symptoms, _NO),
+                disclaimer=_or(p.disclaimer, _NO),
+                red_flags=_or(p.red_flags, _NO),
+            )
+        )
+    return tuple(programs)
+
+
+def _convert(doc: _Catalog) -> Catalog:
+    """The attrs catalog for checked Structs; raises :class:`_Reject` on a semantic error."""
+    slugs: list[str] = []
+    variations_of: dict[str, set[str]] = {}
+    stretches = _stretches(doc, slugs.extend, variations_of)
+    ids = {s.id for s in stretches}
+    if len(ids) != len(stretches):
+        raise _Reject  # duplicate-id
+    context_of: dict[str, Context] = {}
+    routines = _routines(doc, slugs.append, ids, variations_of, context_of)
+    if len(context_of) != len(routines) or not ids.isdisjoint(context_of):
+        raise _Reject  # duplicate-id
+    programs = _programs(doc, slugs.append, context_of)
+    program_ids = {p.id for p in programs}
+    if len(program_ids) != len(programs) or not program_ids.isdisjoint(ids | context_of.keys()):
+        raise _Reject  # duplicate-id
+    if not _slugs_ok(slugs):
+        raise _Reject  # a slug field that is not a slug
+    return _catalog_(stretches=stretches, routines=routines, programs=programs, format_version=1)
+
+
+def fast_catalog(raw: bytes) -> Catalog | None:
+    """The catalog, or ``None`` when the full pipeline must decide (and explain).
+
+    Only for documents within the default :class:`~stretchkit.io.Limits`
+    (the caller checks that custom limits are at least as generous).
+    """
+    if len(raw) > MAX_BYTES or raw.startswith(_BOM):
+        return None
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        doc = decode(raw)
+        if doc is None:
+            return None
+        try:
+            return _convert(doc)
+        except _Reject:
+            return None
+    finally:
+        if was_enabled:
+            gc.enable()
