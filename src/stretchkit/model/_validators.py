@@ -34,6 +34,8 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 MAX_SLUG = 64
 MAX_TEXT = 2000
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters and DEL: one regex search beats a Python loop per character."""
 
 
 def slug(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -55,7 +57,7 @@ def _check_text(name: str, value: object, limit: int) -> None:
         raise ValueError(f"{name} must be non-empty text, got {value!r}")
     if len(value) > limit:
         raise ValueError(f"{name} must be at most {limit} characters, got {len(value)}")
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+    if _CONTROL.search(value) is not None:
         raise ValueError(f"{name} must not contain control characters, got {value!r}")
 
 
