@@ -16,8 +16,8 @@ import referencing
 import referencing.exceptions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.internal.conjecture import utils as conjecture_utils
 
+from jsonschema_strategies import from_schema
 from stretchkit.io._converter import (
     STRUCTURE_ERRORS,
     converter,
@@ -307,39 +307,10 @@ def test_schema_and_converter_agree_on_mangled_documents(catalog: Any, data: st.
 
 # --- documents generated from the schema -----------------------------------------------------
 
-# hypothesis-jsonschema 0.23 still calls ``many.more()``, which newer Hypothesis
-# replaced by iteration; adapt it for its own use only (nothing else is touched).
-_STOP = object()
-
-
-class _ManyCompat:
-    def __init__(self, data: Any, **kwargs: Any) -> None:
-        self._many = conjecture_utils.many(data, **kwargs)
-        self._many.__enter__()
-        self._elements = iter(self._many)
-
-    def more(self) -> bool:
-        return next(self._elements, _STOP) is not _STOP
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-class _ConjectureUtils:
-    many = _ManyCompat
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(conjecture_utils, name)
-
 
 def _from_schema(pointer: str) -> st.SearchStrategy[Any]:
-    import hypothesis_jsonschema
-    import hypothesis_jsonschema._from_schema as generator
-
-    if not hasattr(conjecture_utils.many, "more"):
-        generator.cu = _ConjectureUtils()  # type: ignore[assignment]
     schema = _schema()
-    return hypothesis_jsonschema.from_schema({"$defs": schema["$defs"], "$ref": pointer})
+    return from_schema({"$defs": schema["$defs"], "$ref": pointer})
 
 
 _SCHEMA_ONLY_RULES = ("twice", "is below")
