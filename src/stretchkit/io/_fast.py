@@ -22,8 +22,10 @@ How it stays fast with every check made:
 3. **Duplicate keys** (msgspec, like every fast parser, lets the last one win)
    are caught by counting: every optional field is ``UNSET`` unless present,
    so re-encoding the Structs writes exactly the members that were kept; the
-   raw text has more key ends than the re-encoding exactly when one was
-   dropped. Any doubt means ``None``.
+   raw text has more members than the re-encoding exactly when one was
+   dropped. Members are counted as colons: without backslashes every string
+   is byte for byte the same in both, so all colons count; with them, the
+   colons outside strings (one regex pass, on the rare escaped document).
 4. **The attrs objects are built without running their validators**, every
    rule they check having just been checked. Not with
    ``attrs.validators.set_disabled`` (process-wide: another thread's objects
@@ -243,7 +245,7 @@ _ESCAPE = re.compile(
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _BLANK = re.compile(
     rb'"(?: |\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f'
-    rb'|\xe3\x80\x80|\\u[0-9a-fA-F]{4})+"'
+    rb'|\xe3\x80\x80|\\u(?:0020|00[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000))+"'
 )
 _BLANK_STARTS = (
     b'" ',
@@ -272,8 +274,12 @@ def _doubtful_text(raw: bytes) -> bool:
     ``True`` anywhere (a key, an escaped backslash, escapes that are not
     spaces) only means "take the full path"; every real breach gives ``True``.
     """
-    if b"\\" in raw and _ESCAPE.search(raw) is not None:
-        return True
+    if b"\\" in raw:
+        # An escaped backslash starts no escape: drop those pairs (left to right,
+        # as JSON reads them) so that ``\\\\r`` (a backslash, then "r") is not taken for ``\\r``.
+        raw = raw.replace(b"\\\\", b"")
+        if _ESCAPE.search(raw) is not None:
+            return True
     if b"\x7f" in raw or (b"\xc2" in raw and _C1.search(raw) is not None):
         return True
     for start in _BLANK_STARTS:
@@ -289,23 +295,17 @@ _SLUG_LINES = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\n)*")
 
 
 def _slugs_ok(slugs: list[str]) -> bool:
-    # No string holds a newline (no escapes were seen), so each line is one slug.
-    return _SLUG_LINES.fullmatch("\n".join(slugs) + "\n") is not None
+    """Every one is a slug. No string holds a newline (escapes that write one were refused)."""
+    return not slugs or _SLUG_LINES.fullmatch("\n".join(slugs) + "\n") is not None
 
 
-def _keys_in_text(raw: bytes) -> int:
-    """At least the number of keys the raw text holds.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+"""A JSON string, escapes included; between strings JSON text holds no quote."""
 
-    Every key ends with ``"`` and then, after optional white space, ``:``; each
-    such end contributes to one of these counts (strings may add more).
-    """
-    return (
-        raw.count(b'":')
-        + raw.count(b" :")
-        + raw.count(b"\t:")
-        + raw.count(b"\n:")
-        + raw.count(b"\r:")
-    )
+
+def _members(text: bytes) -> int:
+    """How many object members valid JSON ``text`` holds: the colons left outside its strings."""
+    return _STRING.sub(b"", text).count(b":")
 
 
 def decode(raw: bytes) -> _Catalog | None:
@@ -322,8 +322,8 @@ def decode(raw: bytes) -> _Catalog | None:
         # only dropped members (a duplicate key and its value) can lose a colon.
         if kept.count(b":") != raw.count(b":"):
             return None
-    elif b'\\"' in kept or kept.count(b'":') != _keys_in_text(raw):
-        return None  # a duplicate key, or a string holding '":' (then we cannot tell)
+    elif _members(kept) != _members(raw):
+        return None  # a duplicate key: the last one won, the others were dropped
     return doc
 
 

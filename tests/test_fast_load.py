@@ -1,0 +1,317 @@
+"""The fast success path of loading never says yes when the full pipeline says no.
+
+:mod:`stretchkit.io._fast` may only accept a document the full pipeline
+accepts, and must then build an equal catalog (equal dumps, so int/float and
+every default agree too). Here that is held on generated catalogs (which it
+must accept), on mutations of them (hostile values, dropped, added and
+duplicated keys, control characters, other kinds), on the corpus and the
+examples, and its Structs are held to the published schema so neither can
+change alone.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+import msgspec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import CORPUS, EXAMPLES, ROOT
+from stretchkit import (
+    CatalogError,
+    Limits,
+    dump_catalog,
+    load_catalog,
+    validate_catalog,
+)
+from stretchkit.io import _fast
+from stretchkit.io._fast import STRUCTS, fast_catalog
+from stretchkit.io._load import check_catalog
+from stretchkit.strategies import catalogs
+
+FULL = Limits(max_bytes=Limits().max_bytes - 1)
+"""Limits one byte below the defaults: no effect on these documents, but the fast path,
+which only vouches under limits at least as generous as the defaults, stands aside."""
+
+SCHEMA = json.loads((ROOT / "schemas" / "catalog.schema.json").read_text(encoding="utf-8"))
+FILES = sorted(p for d in (CORPUS, EXAMPLES, ROOT / "tests" / "data") for p in d.rglob("*.json"))
+
+
+def _full(raw: bytes | str) -> Any:
+    """The catalog the full pipeline builds, or ``None`` when it refuses the document."""
+    try:
+        return load_catalog(raw, limits=FULL)
+    except CatalogError:
+        return None
+
+
+def _agree(raw: bytes) -> Any:
+    """Whatever the fast path says is what the full pipeline says; returns the fast verdict."""
+    fast = fast_catalog(raw)
+    full = _full(raw)
+    if fast is not None:
+        assert full is not None, "the fast path accepted a document the full pipeline refuses"
+        assert fast == full
+        assert dump_catalog(fast) == dump_catalog(full)
+    return fast
+
+
+# --- generated catalogs ----------------------------------------------------------------------
+
+
+@given(catalogs())
+def test_every_generated_catalog_takes_the_fast_path(catalog: Any) -> None:
+    raw = dump_catalog(catalog).encode()
+    fast = fast_catalog(raw)
+    assert fast is not None
+    assert fast == catalog == _full(raw)
+    assert load_catalog(raw) == catalog
+    assert dump_catalog(fast) == dump_catalog(catalog)
+
+
+@given(catalogs(), st.booleans())
+def test_ascii_escapes_and_compact_text_agree(catalog: Any, indent: bool) -> None:
+    """Escaped non-ASCII text (``\\u00e9``) and other layouts: the fast path still agrees."""
+    document = json.loads(dump_catalog(catalog))
+    raw = json.dumps(document, ensure_ascii=True, indent=2 if indent else None).encode()
+    _agree(raw)
+
+
+# --- mutations -------------------------------------------------------------------------------
+
+HOSTILE: list[Any] = [
+    0, -1, 1, 30.0, 30.5, 1e300, True, False, None, "", " ", "\u00a0", "\u2003", "\u3000",
+    "x", "X", "a b", "a--b", "-a", "a\u0085b", "a\x7fb", "a\x01b", "a\nb", "\u200b",
+    "ok text", [], {}, [1], {"k": 1}, 10**30, 3600, 3601, 24, 25, 48, 49, 600.5, 0.05,
+    "hold", "wiggle", "reps", "breath", "angle_sequence", "lying", "sitting", "standing",
+    "each", "none", "image", "a" * 65, "a" * 121, "é", "\ud800", "\"", "\\", '":',
+]  # fmt: skip
+KINDS = ["hold", "angle_sequence", "position_sequence", "reps", "breath", "wiggle"]
+EXTRA_KEYS = ["extra", "kind", "id", "seconds", "hold_seconds", "sides", "$schema", "Id"]
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+def _mutate(document: Any, data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(_paths(document)[1:]))
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    last = path[-1]
+    op = data.draw(st.sampled_from(["value", "drop", "add", "copy", "text", "kind"]))
+    if op == "value":
+        parent[last] = data.draw(st.sampled_from(HOSTILE))
+    elif op == "drop":
+        del parent[last]
+    elif op == "add" and isinstance(parent, dict):
+        parent[data.draw(st.sampled_from(EXTRA_KEYS))] = data.draw(st.sampled_from(HOSTILE))
+    elif op == "copy" and isinstance(parent, list):
+        parent.append(json.loads(json.dumps(parent[last])))
+    elif op == "text" and isinstance(parent[last], str):
+        text = parent[last]
+        parent[last] = data.draw(
+            st.sampled_from(
+                [text.upper(), text + " ", text + "\t", text + "\x1f", text + "\x9f", text[:-1]]
+            )
+        )
+    elif op == "kind" and isinstance(parent, dict) and "kind" in parent:
+        parent["kind"] = data.draw(st.sampled_from(KINDS))
+
+
+@given(catalogs(max_stretches=3, max_routines=2), st.data())
+def test_mutated_documents_never_fool_the_fast_path(catalog: Any, data: st.DataObject) -> None:
+    document = json.loads(dump_catalog(catalog))
+    for _ in range(data.draw(st.integers(1, 2))):
+        if _paths(document)[1:]:
+            _mutate(document, data)
+    raw = json.dumps(
+        document,
+        ensure_ascii=data.draw(st.booleans()),
+        indent=data.draw(st.sampled_from([None, 2])),
+    ).encode("utf-8", "surrogatepass")
+    _agree(raw)
+
+
+_MEMBER = re.compile(rb'"([a-z_$]+)": ?("[^"\\]*"|-?[0-9.]+|true|false|null)')
+
+
+@given(catalogs(max_stretches=3, max_routines=2), st.data())
+def test_a_duplicated_key_is_never_accepted(catalog: Any, data: st.DataObject) -> None:
+    """Fast parsers keep the last duplicate silently; the full pipeline refuses every one."""
+    raw = json.dumps(
+        json.loads(dump_catalog(catalog)),
+        ensure_ascii=data.draw(st.booleans()),
+        indent=data.draw(st.sampled_from([None, 2])),
+    ).encode()
+    members = list(_MEMBER.finditer(raw))
+    member = data.draw(st.sampled_from(members))
+    again = member.group(0)
+    if data.draw(st.booleans()):  # the same key with another value
+        again = member.group(1).join([b'"', b'": 7'])
+    duplicated = raw[: member.end()] + b", " + again + raw[member.end() :]
+    assert fast_catalog(duplicated) is None
+    assert _full(duplicated) is None
+
+
+@pytest.mark.parametrize(
+    "escape", ["\\u0001", "\\u001f", "\\u007f", "\\u0085", "\\u009f", "\\n", "\\t", "\\ud800"]
+)
+def test_control_character_escapes_are_left_to_the_full_pipeline(escape: str) -> None:
+    text = (EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8")
+    at = text.index('"name": "') + len('"name": "')
+    raw = (text[:at] + escape + text[at:]).encode()
+    assert fast_catalog(raw) is None
+    assert _full(raw) is None
+
+
+def test_blank_text_is_left_to_the_full_pipeline() -> None:
+    text = (EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8")
+    name = re.search(r'"name": "([^"]*)"', text)
+    assert name is not None
+    for blank in (" ", "\u00a0\u2003", "\\u0020", "\u3000"):
+        raw = (text[: name.start(1)] + blank + text[name.end(1) :]).encode()
+        assert fast_catalog(raw) is None
+        assert _full(raw) is None
+
+
+# --- the corpus and the examples -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_corpus_agrees_and_validate_reports_the_same(path: Path) -> None:
+    raw = path.read_bytes()
+    _agree(raw)
+    for source in (path, raw):
+        assert validate_catalog(source) == validate_catalog(source, limits=FULL)
+    issues, catalog = check_catalog(raw)
+    full_issues, full_catalog = check_catalog(raw, limits=FULL)
+    assert (issues, catalog) == (full_issues, full_catalog)
+
+
+def test_the_valid_corpus_does_take_the_fast_path() -> None:
+    accepted = {p.name for p in FILES if fast_catalog(p.read_bytes()) is not None}
+    assert {"upper-back-relief.json", "every-feature.json", "minimal.json"} <= accepted
+    assert "bom.json" not in accepted  # its warning comes from the parse stage
+
+
+def test_warnings_of_a_fast_document_are_located() -> None:
+    """validate still reports (and locates) semantic warnings of a document it loads fast."""
+    document = json.loads((EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8"))
+    document["routines"][0]["minutes"] = 600
+    raw = json.dumps(document, indent=2).encode()
+    assert fast_catalog(raw) is not None
+    issues = validate_catalog(raw)
+    assert [i.code for i in issues] == ["minutes-mismatch"]
+    assert issues[0].line is not None
+    assert issues == validate_catalog(raw, limits=FULL)
+
+
+def test_stricter_limits_are_honoured() -> None:
+    raw = (EXAMPLES / "upper-back-relief.json").read_bytes()
+    with pytest.raises(CatalogError):
+        load_catalog(raw, limits=Limits(max_string_length=10))
+    assert load_catalog(raw, limits=Limits(max_bytes=10**9)) == load_catalog(raw)
+
+
+def test_text_sources_take_the_same_road() -> None:
+    text = (EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8")
+    assert load_catalog(text) == load_catalog(text.encode())
+    with pytest.raises(CatalogError):
+        load_catalog(text.replace('"name": "', '"name": "\ud800', 1))
+
+
+def test_global_state_is_left_as_it_was() -> None:
+    """No process-wide switch is touched: attrs validators stay on, gc as it was found."""
+    raw = (EXAMPLES / "upper-back-relief.json").read_bytes()
+    assert gc.isenabled()
+    assert fast_catalog(raw) is not None
+    assert gc.isenabled()
+    assert not attrs.validators.get_disabled()
+    gc.disable()
+    try:
+        assert fast_catalog(raw) is not None
+        assert fast_catalog(b"{") is None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+# --- the Structs against the schema and the model --------------------------------------------
+
+
+def _struct_keys(struct: type[msgspec.Struct]) -> tuple[set[str], set[str]]:
+    """The JSON keys a Struct reads (its tag included) and the ones it requires."""
+    info = msgspec.inspect.type_info(struct)
+    assert isinstance(info, msgspec.inspect.StructType)
+    keys = {f.encode_name for f in info.fields}
+    required = {f.encode_name for f in info.fields if f.required}
+    if info.tag_field is not None:
+        keys.add(info.tag_field)
+        required.add(info.tag_field)
+    return keys, required
+
+
+def _model_name(definition: str) -> str:
+    return "".join(word.capitalize() for word in definition.split("_"))
+
+
+def test_every_schema_object_has_a_struct_with_the_same_fields() -> None:
+    """A field added to the schema without one in ``_fast.py`` fails here (and the reverse)."""
+    objects = {
+        name: d
+        for name, d in SCHEMA["$defs"].items()
+        if "properties" in d and d.get("additionalProperties") is False
+    }
+    objects.pop("routines_by_context")  # a mapping: checked below
+    assert {_model_name(n) for n in objects} | {"Catalog"} == set(STRUCTS)
+    for name, definition in [*objects.items(), ("catalog", SCHEMA)]:
+        keys, required = _struct_keys(STRUCTS[_model_name(name)])
+        assert keys == set(definition["properties"]), name
+        assert required == set(definition.get("required", [])), name
+    by_context = SCHEMA["$defs"]["routines_by_context"]
+    relief = msgspec.inspect.type_info(STRUCTS["ReliefPhase"])
+    assert isinstance(relief, msgspec.inspect.StructType)
+    routines = relief.fields[0].type
+    assert isinstance(routines, msgspec.inspect.DictType)
+    assert isinstance(routines.key_type, msgspec.inspect.EnumType)
+    assert {c.value for c in routines.key_type.cls} == set(by_context["properties"])
+
+
+def test_every_model_field_has_a_struct_field() -> None:
+    """The JSON keys are the attrs field names; the fast constructors pass every one."""
+    import stretchkit.model as model
+
+    for name, struct in STRUCTS.items():
+        keys, _ = _struct_keys(struct)
+        fields = {f.name for f in attrs.fields(getattr(model, name))}
+        keys -= {"$schema"}
+        if name in {"Hold", "AngleSequence", "PositionSequence", "Reps", "Breath"}:
+            keys -= {"kind"}
+        assert keys == fields, name
+
+
+def test_the_fast_constructors_build_equal_objects_without_validating() -> None:
+    from stretchkit.model import Angle
+
+    build = _fast._builder(Angle)
+    assert build(label="toe out", degrees=45, seconds=30) == Angle(
+        label="toe out", degrees=45, seconds=30
+    )
+    with pytest.raises(TypeError):
+        build(label="toe out", degrees=45)
