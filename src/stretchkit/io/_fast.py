@@ -247,15 +247,8 @@ _BLANK = re.compile(
     rb'"(?: |\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f'
     rb'|\xe3\x80\x80|\\u(?:0020|00[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000))+"'
 )
-_BLANK_STARTS = (
-    b'" ',
-    b'"\xc2\xa0',
-    b'"\xe1\x9a\x80',
-    b'"\xe2\x80',
-    b'"\xe2\x81\x9f',
-    b'"\xe3\x80\x80',
-    b'"\\u',
-)
+_BLANK_START = re.compile(rb'"[ \xc2\xe1\xe2\xe3\\]')
+"""Where a blank string could start: one regex pass finds the few candidates."""
 
 
 def _doubtful_text(raw: bytes) -> bool:
@@ -267,12 +260,12 @@ def _doubtful_text(raw: bytes) -> bool:
     * A string of white space only: ``"``, then nothing but the UTF-8 of the
       schema's white-space characters (space, U+00A0, U+1680, U+2000–U+200A,
       U+2028, U+2029, U+202F, U+205F, U+3000: ``str.isspace`` minus the control
-      characters) or ``\\uXXXX`` escapes, then ``"``. Empty strings are refused
-      by ``min_length``. Candidates are found with ``bytes.find`` (C speed) and
+      characters) or their ``\\uXXXX`` escapes, then ``"``. Empty strings are refused
+      by ``min_length``. Candidates are found with one regex pass and
       confirmed with a regex at that spot.
 
-    ``True`` anywhere (a key, an escaped backslash, escapes that are not
-    spaces) only means "take the full path"; every real breach gives ``True``.
+    ``True`` where there is no breach (a candidate that is a key, say) only
+    means "take the full path"; every real breach gives ``True``.
     """
     if b"\\" in raw:
         # An escaped backslash starts no escape: drop those pairs (left to right,
@@ -282,13 +275,7 @@ def _doubtful_text(raw: bytes) -> bool:
             return True
     if b"\x7f" in raw or (b"\xc2" in raw and _C1.search(raw) is not None):
         return True
-    for start in _BLANK_STARTS:
-        at = raw.find(start)
-        while at != -1:
-            if _BLANK.match(raw, at) is not None:
-                return True
-            at = raw.find(start, at + 1)
-    return False
+    return any(_BLANK.match(raw, m.start()) is not None for m in _BLANK_START.finditer(raw))
 
 
 _SLUG_LINES = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\n)*")
