@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +251,28 @@ def test_global_state_is_left_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_other_threads_keep_their_validators_while_a_catalog_loads_fast() -> None:
+    """The fast constructors switch nothing off: a bad object made meanwhile is still refused."""
+    from stretchkit.model import Hold
+
+    raw = (EXAMPLES / "upper-back-relief.json").read_bytes()
+    done = threading.Event()
+
+    def load_repeatedly() -> None:
+        while not done.is_set():
+            assert fast_catalog(raw) is not None
+
+    worker = threading.Thread(target=load_repeatedly)
+    worker.start()
+    try:
+        for _ in range(2_000):
+            with pytest.raises(ValueError, match="seconds"):
+                Hold(seconds=0)
+    finally:
+        done.set()
+        worker.join()
 
 
 # --- the Structs against the schema and the model --------------------------------------------

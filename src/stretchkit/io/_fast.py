@@ -34,8 +34,11 @@ How it stays fast with every check made:
    instance, then each slot set through its descriptor. Converters are not
    run either, so every value passed is already what they would make (tuples).
 5. **The garbage collector is paused** while the many small objects are made:
-   at 20,000 stretches collections otherwise take about half the time. It is
-   re-enabled on every exit path, and only if it was enabled.
+   measured at 20,000 stretches, 0.63 s instead of 0.85–1.03 s, and 40 ms
+   instead of 49 ms at 1,000. It is re-enabled on every exit path, and only
+   if it was enabled when this call began (so concurrent loads leave it on;
+   only an app that disables it from another thread during a load would see
+   it back on).
 6. The semantic *errors* (duplicate ids, unresolved references, context
    mismatches, session ranges, duplicate labels) are checked on the typed
    Structs with sets and dicts. Warnings are :func:`validate_catalog`'s
