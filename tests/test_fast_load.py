@@ -146,7 +146,42 @@ def test_mutated_documents_never_fool_the_fast_path(catalog: Any, data: st.DataO
         ensure_ascii=data.draw(st.booleans()),
         indent=data.draw(st.sampled_from([None, 2])),
     ).encode("utf-8", "surrogatepass")
-    _agree(raw)
+    if _agree(raw) is not None:
+        assert validate_catalog(raw) == validate_catalog(raw, limits=FULL)
+
+
+@given(catalogs(max_stretches=3, max_routines=3), st.data())
+def test_warnings_found_fast_are_the_full_pipelines(catalog: Any, data: st.DataObject) -> None:
+    """Minutes that do not match, repeated steps, duplicate entries, a capped first rest."""
+    document = json.loads(dump_catalog(catalog))
+    for routine in document.get("routines", []):
+        if data.draw(st.booleans()):
+            routine["minutes"] = data.draw(
+                st.integers(1, 600) | st.floats(0.1, 600, allow_nan=False)
+            )
+        if data.draw(st.booleans()):
+            at = data.draw(st.integers(0, len(routine["steps"]) - 1))
+            routine["steps"].insert(at, routine["steps"][at])
+    for stretch in document.get("stretches", []):
+        for obj, keys in [
+            (stretch, ["equipment", "targets", None]),
+            *((v, ["equipment", None]) for v in stretch.get("variations", [])),
+        ]:
+            key = data.draw(st.sampled_from(keys))
+            if key is not None:
+                obj[key] = [*obj.get(key, []), "mat", "mat"]
+    for program in document.get("programs", []):
+        hours = st.integers(0, 8760) | st.floats(0, 8760, allow_nan=False)
+        program["reintroduction"] = {
+            k: data.draw(hours)
+            for k in ("rest_hours", "max_rest_hours")
+            if data.draw(st.booleans())
+        }
+    raw = json.dumps(document, ensure_ascii=False, indent=data.draw(st.sampled_from([None, 2])))
+    assert fast_catalog(raw.encode()) is not None
+    issues = validate_catalog(raw)
+    assert issues == validate_catalog(raw, limits=FULL)
+    assert all(i.line is not None for i in issues)
 
 
 _MEMBER = re.compile(rb'"([a-z_$]+)": ?("[^"\\]*"|-?[0-9.]+|true|false|null)')
@@ -214,12 +249,21 @@ def test_the_valid_corpus_does_take_the_fast_path() -> None:
 def test_warnings_of_a_fast_document_are_located() -> None:
     """validate still reports (and locates) semantic warnings of a document it loads fast."""
     document = json.loads((EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8"))
+    document["stretches"][1]["equipment"] = ["mat", "wall", "mat"]
     document["routines"][0]["minutes"] = 600
+    steps = document["routines"][1]["steps"]
+    steps.insert(0, steps[0])
+    document["programs"][0]["reintroduction"] = {"rest_hours": 48, "max_rest_hours": 24.5}
     raw = json.dumps(document, indent=2).encode()
     assert fast_catalog(raw) is not None
     issues = validate_catalog(raw)
-    assert [i.code for i in issues] == ["minutes-mismatch"]
-    assert issues[0].line is not None
+    assert {i.code for i in issues} == {
+        "duplicate-entry",
+        "minutes-mismatch",
+        "repeated-step",
+        "rest-range",
+    }
+    assert all(i.line is not None for i in issues)
     assert issues == validate_catalog(raw, limits=FULL)
 
 

@@ -41,8 +41,10 @@ How it stays fast with every check made:
    it back on).
 6. The semantic *errors* (duplicate ids, unresolved references, context
    mismatches, session ranges, duplicate labels) are checked on the typed
-   Structs with sets and dicts. Warnings are :func:`validate_catalog`'s
-   business, computed from the parsed document as before.
+   Structs with sets and dicts. The warnings, which only
+   :func:`~stretchkit.io.validate_catalog` reports, are found on the Structs
+   too (:func:`fast_check`), in the words and order of
+   :mod:`stretchkit.io._semantic`, so a valid document is never parsed twice.
 
 Documents with a byte-order mark, and anything beyond the default
 :class:`~stretchkit.io.Limits`, always take the full path.
@@ -59,6 +61,15 @@ import attrs
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from stretchkit.io._issues import Issue
+from stretchkit.io._semantic import (
+    MINUTES_TOLERANCE_FRACTION,
+    MINUTES_TOLERANCE_SECONDS,
+    SEMANTIC_CODES,
+    _clock,  # the same words as the full pipeline's warnings
+    _pointer_key,  # and the same order
+    pointer,
+)
 from stretchkit.model import (
     Angle,
     AngleSequence,
@@ -83,7 +94,7 @@ from stretchkit.model import (
     Variation,
 )
 
-__all__ = ["MAX_BYTES", "STRUCTS", "decode", "fast_catalog"]
+__all__ = ["MAX_BYTES", "STRUCTS", "decode", "fast_catalog", "fast_check"]
 
 # --- Structs mirroring the schema ----------------------------------------------------------
 
@@ -626,11 +637,134 @@ def _convert(doc: _Catalog) -> Catalog:
     return _catalog_(stretches=stretches, routines=routines, programs=programs, format_version=1)
 
 
+# --- the semantic warnings, for validate_catalog ---------------------------------------------
+
+
+def _phase_seconds(p: Any) -> int:
+    kind = type(p)
+    if kind is _Hold:
+        return int(p.seconds)
+    if kind is _AngleSequence:
+        return sum(a.seconds for a in p.angles)
+    if kind is _PositionSequence:
+        return sum(a.seconds for a in p.positions)
+    if kind is _Reps:
+        return int(p.count * (p.seconds_per_rep + _or(p.hold_seconds, 0)))
+    return int(p.rounds * (p.exhale_seconds + p.hold_seconds + p.release_seconds))
+
+
+def _routine_seconds(r: Any, stretch_by_id: dict[str, Any]) -> int:
+    """:func:`stretchkit.io._semantic.raw_routine_seconds` on checked Structs."""
+    total = 0
+    for step in r.steps:
+        s = stretch_by_id[step.stretch]
+        dose = s.dose if step.dose is UNSET or step.dose is None else step.dose
+        seconds = sum(_phase_seconds(p) for p in dose)
+        total += seconds * (2 if s.sides is Sides.EACH else 1)
+    return total
+
+
+def _entries(obj: Any, base: tuple[str | int, ...], found: list[Issue]) -> None:
+    for key in ("equipment", "targets"):
+        values = getattr(obj, key, UNSET)
+        if values is UNSET or len(set(values)) == len(values):
+            continue
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            if value in seen:
+                found.append(
+                    _warning(
+                        "duplicate-entry",
+                        pointer(*base, key, index),
+                        f"{value!r} is listed twice in {key}",
+                    )
+                )
+            seen.add(value)
+
+
+def _warnings(doc: _Catalog) -> list[Issue]:
+    """The semantic warnings of an accepted document, exactly as ``semantic_issues_raw`` words
+    and orders them (the errors cannot occur: the document was accepted).
+
+    Written against the Structs so that a valid document is not parsed twice; a
+    test holds it to :func:`~stretchkit.io._semantic.semantic_issues_raw` on
+    generated, mutated and corpus documents.
+    """
+    found: list[Issue] = []
+    stretches = _or(doc.stretches, _NO)
+    for s_index, s in enumerate(stretches):
+        base: tuple[str | int, ...] = ("stretches", s_index)
+        _entries(s, base, found)
+        for v_index, v in enumerate(_or(s.variations, _NO)):
+            _entries(v, (*base, "variations", v_index), found)
+    stretch_by_id = {s.id: s for s in stretches}
+    for r_index, r in enumerate(_or(doc.routines, _NO)):
+        previous: tuple[str, str | None] | None = None
+        for st_index, step in enumerate(r.steps):
+            current = (step.stretch, _or(step.variation, None))
+            if previous == current:
+                found.append(
+                    _warning(
+                        "repeated-step",
+                        pointer("routines", r_index, "steps", st_index),
+                        f"the stretch {step.stretch!r} is done twice in a row; "
+                        "make it one step with a longer dose",
+                    )
+                )
+            previous = current
+        minutes = float(r.minutes)
+        derived = _routine_seconds(r, stretch_by_id)
+        declared = minutes * 60
+        if abs(derived - declared) > max(
+            MINUTES_TOLERANCE_SECONDS, MINUTES_TOLERANCE_FRACTION * declared
+        ):
+            found.append(
+                _warning(
+                    "minutes-mismatch",
+                    pointer("routines", r_index, "minutes"),
+                    f"the routine promises {minutes:g} min but its steps take "
+                    f"{_clock(derived)}; change minutes or the doses",
+                )
+            )
+    for p_index, p in enumerate(_or(doc.programs, _NO)):
+        ri = p.reintroduction
+        if ri is UNSET or ri.rest_hours is UNSET or ri.max_rest_hours is UNSET:
+            continue
+        rest, cap = float(ri.rest_hours), float(ri.max_rest_hours)
+        if cap < rest:
+            found.append(
+                _warning(
+                    "rest-range",
+                    pointer("programs", p_index, "reintroduction", "max_rest_hours"),
+                    f"the longest rest ({cap:g} h) is shorter than the first rest ({rest:g} h), "
+                    "so every rest lasts the capped time",
+                )
+            )
+    found.sort(key=lambda i: _pointer_key(i.pointer))
+    return found
+
+
+def _warning(code: str, ptr: str, message: str) -> Issue:
+    return Issue(severity=SEMANTIC_CODES[code], code=code, pointer=ptr, message=message)
+
+
+# --- the entry points --------------------------------------------------------------------------
+
+
 def fast_catalog(raw: bytes) -> Catalog | None:
     """The catalog, or ``None`` when the full pipeline must decide (and explain).
 
     Only for documents within the default :class:`~stretchkit.io.Limits`
     (the caller checks that custom limits are at least as generous).
+    """
+    found = fast_check(raw, warnings=False)
+    return None if found is None else found[0]
+
+
+def fast_check(raw: bytes, *, warnings: bool = True) -> tuple[Catalog, list[Issue]] | None:
+    """The catalog and its semantic warnings (unlocated), or ``None`` for the full pipeline.
+
+    Without ``warnings`` the list is empty: loading does not look for them.
     """
     if len(raw) > MAX_BYTES or raw.startswith(_BOM):
         return None
@@ -641,9 +775,10 @@ def fast_catalog(raw: bytes) -> Catalog | None:
         if doc is None:
             return None
         try:
-            return _convert(doc)
+            catalog = _convert(doc)
         except _Reject:
             return None
+        return catalog, _warnings(doc) if warnings else []
     finally:
         if was_enabled:
             gc.enable()

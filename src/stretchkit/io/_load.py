@@ -440,27 +440,22 @@ def _fast(
 
     A document the fast path accepts gives no parse issue (a byte-order mark
     sends it down the full path), so its only issues are the semantic
-    warnings, found on the parsed document exactly as the full path does and
-    located only when there are any.
+    warnings, located against the text only when there are any.
     """
-    from stretchkit.io._fast import fast_catalog
+    from stretchkit.io._fast import fast_check
 
     try:
         raw = data.encode("utf-8") if isinstance(data, str) else data
     except UnicodeEncodeError:  # a lone surrogate: the parse stage explains it
         return None
-    catalog = fast_catalog(raw)
-    if catalog is None:
+    found = fast_check(raw, warnings=warnings)
+    if found is None:
         return None
-    if not warnings:
-        return [], catalog
-    from stretchkit.io._semantic import semantic_issues_raw
-
-    text = data if isinstance(data, str) else data.decode("utf-8")
-    found = semantic_issues_raw(json.loads(text))
-    if found:
+    catalog, issues = found
+    if issues:
+        text = data if isinstance(data, str) else data.decode("utf-8")
         report.source = SourceText(text, report.limits)
-        report.add(found)
+        report.add(issues)
     return report.finish(), catalog
 
 
