@@ -19,6 +19,7 @@ import msgspec
 
 from bench import peers
 from bench.report import Row
+from bench.targets import FAST_ROW
 
 if TYPE_CHECKING:
     from bench.run import Bench
@@ -63,7 +64,7 @@ def run(bench: Bench) -> None:
     except ImportError as exc:
         bench.notes.append(f"study skipped: {exc}")
         return
-    from bench import fastload
+    from stretchkit.io import _fast
 
     rs, rs_schema = _rs_validator()
     ms_peer = msgspec.json.Decoder(peers.MsCatalog)
@@ -73,7 +74,7 @@ def run(bench: Bench) -> None:
         size = f"{n:,} stretches"
         r = bench.repeats(n)
         if n <= 1000:
-            fast = fastload.fast_load(raw)
+            fast = _fast.fast_catalog(raw)
             same = (
                 "builds an equal catalog"
                 if fast == structure_catalog(json.loads(raw))
@@ -99,11 +100,10 @@ def run(bench: Bench) -> None:
             with attrs.validators.disabled():
                 return structure_catalog(doc)
 
-        structs = fastload.decode(raw)
+        structs = _fast.decode(raw)
 
         def convert_only(structs: Any = structs) -> Any:
-            with attrs.validators.disabled():
-                return fastload.convert(structs)
+            return _fast._convert(structs)
 
         variants: list[tuple[str, Callable[[], Any], str]] = [
             (PYD, lambda raw=raw: peers.PyCatalog.model_validate_json(raw), "the reference"),
@@ -133,27 +133,22 @@ def run(bench: Bench) -> None:
                 f"{rs_schema}; misses duplicate keys",
             ),
             (
-                "(c) fastload.decode only: msgspec Structs + bulk checks",
-                lambda raw=raw: fastload.decode(raw),
+                "(c) _fast.decode only: msgspec Structs + bulk checks",
+                lambda raw=raw: _fast.decode(raw),
                 "shape, types, bounds, text rules, duplicate keys",
             ),
             (
-                "(c) fastload.convert only: Structs → attrs, validators off",
+                "(c) _fast._convert only: Structs → attrs, generated constructors",
                 convert_only,
                 "semantic errors, labels, slugs, blanks; gc on",
             ),
             (
-                "(c) fast_load, gc on",
-                lambda raw=raw: fastload.fast_load(raw, pause_gc=False),
-                f"every check; {same}",
-            ),
-            (
-                "(c+d) fast_load, gc paused",
-                lambda raw=raw: fastload.fast_load(raw),
+                FAST_ROW,
+                lambda raw=raw: _fast.fast_catalog(raw),
                 f"every check; {same}",
             ),
         ]
-        big_skip = ("(a) ", "(b+e) ", "(c) fastload.")
+        big_skip = ("(a) ", "(b+e) ", "(c) _fast.")
         # Seen at 1,000; at 20,000 only the contenders, to keep the run short.
         chosen = [v for v in variants if n <= 1000 or not v[0].startswith(big_skip)]
         bench.time_together("study", size, chosen, repeats=r, base=PYD)

@@ -10,6 +10,9 @@ NOISE = 1.3
 """Ratios closer than this to a target are within the machine's noise."""
 
 
+FAST_ROW = "(c+d) fast_catalog, gc paused (shipped in stretchkit.io._fast)"
+
+
 def _row(rows: list[Row], section: str, label: str, size: str) -> Row | None:
     for row in rows:
         if row.section == section and row.label == label and row.size == size:
@@ -39,20 +42,18 @@ def _load_statement(rows: list[Row]) -> list[str]:
     for size in ("1,000 stretches", "20,000 stretches"):
         row = _row(rows, "load", "stretchkit load_catalog", size)
         r = ratio(row, rows) if row else None
-        best = _row(rows, "study", "(c+d) fast_load, gc paused", size)
+        best = _row(rows, "study", FAST_ROW, size)
         rb = ratio(best, rows) if best else None
         text = f"- Catalog load, {size}: at most 1.0× pydantic — {_verdict(r, 1.0)}"
         if r is None:
             text += f" ({_why_missing(row)})"
         elif r > 1.0:
             text += (
-                ". Why: `load_catalog` parses with `json.loads`, walks the document for the "
-                "limits, runs the semantic checks on the dicts, then structures it with "
-                "cattrs in Python with every attrs validator on; building the objects in "
-                "Python is the cost (pydantic builds them in Rust)"
+                ". Why: building the attrs objects in Python is the floor of this path "
+                "(pydantic builds its objects in Rust); see the study's (c) rows for the split"
             )
         if rb is not None:
-            text += f". The prototype fast path of the study (c+d) makes every check in {rb:.2f}×"
+            text += f". The fast path alone (study, c+d) takes {rb:.2f}×"
         out.append(text + ".")
     return out
 
@@ -65,12 +66,11 @@ def statements(rows: list[Row]) -> list[str]:
         text = f"- Valid-file validate, {size}: at most 3× the load time — {_verdict(r, 3.0)}"
         if r is None:
             text += f" ({_why_missing(row)})"
-        fast = _row(rows, "study", "(c+d) fast_load, gc paused", size)
+        fast = _row(rows, "study", FAST_ROW, size)
         if row is not None and row.seconds and fast is not None and fast.seconds:
             text += (
-                f" (against today's load; against the fast path's {fmt_time(fast.seconds)} it "
-                f"would be {row.seconds / fast.seconds:.1f}×, so validate needs the fast path "
-                "too, plus the warnings checked on the typed catalog)"
+                f" ({row.seconds / fast.seconds:.1f}× the bare fast path's "
+                f"{fmt_time(fast.seconds)}: validate also looks for warnings)"
             )
         out.append(text + ".")
     year = next((r for r in rows if r.section == "replay" and r.size.startswith("year")), None)
@@ -140,55 +140,35 @@ def statements(rows: list[Row]) -> list[str]:
 
 
 CLOSING = """\
-## What would close the gaps
+## What closed the load gap, and what is left
 
-The study above measures, in the same run, what each known idea buys on the
-load path. Its conclusions, with the numbers of the rows above:
+The study above measures, in the same run, what each idea buys on the load
+path:
 
 - **The schema is not the cost once it is compiled**: jsonschema-rs validates
   the published schema in a few milliseconds per 1,000 stretches. Python
-  `jsonschema` must stay off the success path (it is 10–50× the whole budget);
-  it remains the right tool to *explain* an invalid file.
-- **cattrs structuring is the cost.** Strict cattrs with the attrs validators
-  is 2–4× pydantic on its own; turning the validators off (they repeat what
-  the schema checked) and pausing the garbage collector helps, but the
-  Python-level structuring still leaves it at ~1.5× pydantic: (b+d+e).
-- **msgspec as the strict decoder, then a cheap conversion** — variant (c+d),
-  `bench/fastload.py` — meets the target while making every check: msgspec
-  Structs that mirror the schema decode and check shapes, types, bounds and
-  unknown fields in C; the text rules are checked in bulk on the raw bytes
-  (control characters, blank strings) and on all slugs joined; duplicate keys
-  are caught by counting keys (optional fields are `UNSET` unless present);
-  the semantic errors are set and dict look-ups on the Structs; the attrs
-  objects are built with their validators off and the collector paused. It
-  either returns exactly the catalog `load_catalog` builds or `None`, and
-  then the full, located pipeline runs — so it needs to be right in one
-  direction only (accept ⇒ the full pipeline accepts and builds an equal
-  catalog), which a differential test over the hostile corpus and
-  mutated catalogs checks.
-- **Pausing the garbage collector** during a bulk build is worth 1.5–2.5× at
-  20,000 stretches for every path that builds objects (pydantic included —
-  pydantic does not pause it).
-
-Wiring it in (for the owners of `stretchkit.io`): move `bench/fastload.py` to
-`src/stretchkit/io/_fast.py` (msgspec imported inside it, so `import
-stretchkit` stays light), and at the top of `check_catalog` in `_load.py`,
-when the source is bytes or text and the limits are the defaults, call
-`fast_load(raw)`; if it returns a catalog, `load_catalog` returns it at once,
-otherwise the present pipeline runs unchanged and reports. `validate_catalog`
-can take the same path and then only look for warnings, on the typed catalog
-(`semantic_issues`), to stay within 3× of load. msgspec becomes a run-time
-dependency. The Structs must follow the schema: a test that every schema
-property has its Struct field (and bound), and the differential tests, keep
-them together.
+  `jsonschema` stays off the success path (it is 10–50× the whole budget); it
+  remains the right tool to *explain* an invalid file, and it runs only then.
+- **cattrs structuring is the cost** of the classic path: strict cattrs with
+  the attrs validators is 2–4× pydantic on its own; validators off and the
+  collector paused still leave it above pydantic: (b+d+e).
+- **What ships: msgspec as the strict decoder, then direct construction**
+  (`stretchkit.io._fast`, variant c+d). msgspec Structs that mirror the schema
+  decode and check shapes, types, bounds and unknown fields in C; the text
+  rules are checked in bulk on the raw bytes and on all slugs joined;
+  duplicate keys are caught by counting keys; the semantic errors are set and
+  dict look-ups; the attrs objects are built by constructors generated once
+  per class (no validator runs twice, and no process-wide switch, so other
+  threads keep their validation), with the collector paused. It returns
+  exactly the catalog the full pipeline builds or steps aside, and property
+  tests (`tests/test_fast_load.py`) hold that over generated catalogs, mutated
+  documents and every corpus file.
+- **Pausing the garbage collector** during a bulk build is worth 1.3–2.5× at
+  20,000 stretches for every path that builds objects (pydantic does not pause
+  it).
 
 The other gaps:
 
-- **Import.** `stretchkit/__init__.py` imports the engine, the generator, the
-  importers and the io pipeline eagerly (see the largest self times in the
-  notes). Re-exporting those names lazily (a module `__getattr__`, as
-  `__version__` already is) and compiling their regular expressions on first
-  use brings `import stretchkit` back to the model and the issues.
 - **Replay** sits at the edge of its 3× target (2.5–5× the bare loop across
   runs on this machine). Of the year replay, `json.loads` is about a tenth,
   `events_from_dicts` (Python checks per event) about a third and the fold in
