@@ -56,8 +56,31 @@ def _stretch_id(instance: object, attribute: attrs.Attribute[Any], value: object
     slug(instance, attribute, value)
 
 
+class _Stored:
+    """``to_dict`` / ``from_dict`` for every event; :mod:`._codec` does the work."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready dict, tagged with ``type`` (see :mod:`._codec`)."""
+        from stretchkit.engine._codec import event_to_dict
+
+        return event_to_dict(self)  # type: ignore[arg-type]  # only events inherit this
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The event ``data`` describes; it must be of this class."""
+        from stretchkit.engine._codec import event_from_dict
+
+        event = event_from_dict(data)
+        if not isinstance(event, cls):
+            tag = EVENT_TYPES[cls]  # type: ignore[index]  # only events inherit this
+            raise EngineError(f"expected a {tag} event, got {data.get('type')!r}")
+        return event
+
+
 @frozen(kw_only=True)
-class PainReported:
+class PainReported(_Stored):
     """The user said how much it hurts, 0 (nothing) to 10."""
 
     id: str = field(validator=_id)
@@ -69,29 +92,13 @@ class PainReported:
         if isinstance(value, bool):
             raise TypeError("level must be an integer 0–10, got a bool")
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready dict, tagged with ``type`` (see :mod:`._codec`)."""
-        from stretchkit.engine._codec import event_to_dict
-
-        return event_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The event ``data`` describes; it must be of this class."""
-        from stretchkit.engine._codec import event_from_dict
-
-        event = event_from_dict(data)
-        if not isinstance(event, cls):
-            raise EngineError(f"expected a {EVENT_TYPES[cls]} event, got {data.get('type')!r}")
-        return event
-
 
 def _session_end(self: SessionLogged) -> datetime:
     return self.session.ended_at
 
 
 @frozen(kw_only=True)
-class SessionLogged:
+class SessionLogged(_Stored):
     """A session was done (or started and abandoned); it counts if a step was completed."""
 
     id: str = field(validator=_id)
@@ -108,46 +115,14 @@ class SessionLogged:
                 f"hours ({s.started_at.isoformat()} to {s.ended_at.isoformat()})"
             )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready dict, tagged with ``type`` (see :mod:`._codec`)."""
-        from stretchkit.engine._codec import event_to_dict
-
-        return event_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The event ``data`` describes; it must be of this class."""
-        from stretchkit.engine._codec import event_from_dict
-
-        event = event_from_dict(data)
-        if not isinstance(event, cls):
-            raise EngineError(f"expected a {EVENT_TYPES[cls]} event, got {data.get('type')!r}")
-        return event
-
 
 @frozen(kw_only=True)
-class StretchReenabled:
+class StretchReenabled(_Stored):
     """The user brings back a parked stretch (or ends a rest early)."""
 
     id: str = field(validator=_id)
     at: datetime = field(validator=_at)
     stretch_id: str = field(validator=_stretch_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready dict, tagged with ``type`` (see :mod:`._codec`)."""
-        from stretchkit.engine._codec import event_to_dict
-
-        return event_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The event ``data`` describes; it must be of this class."""
-        from stretchkit.engine._codec import event_from_dict
-
-        event = event_from_dict(data)
-        if not isinstance(event, cls):
-            raise EngineError(f"expected a {EVENT_TYPES[cls]} event, got {data.get('type')!r}")
-        return event
 
 
 Event = PainReported | SessionLogged | StretchReenabled
