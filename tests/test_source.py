@@ -97,6 +97,23 @@ def test_lines_and_columns_agree_with_json_decode_errors(case: tuple[Any, str]) 
         assert ours == theirs
 
 
+@given(dumped(), st.data())
+def test_prepared_pointers_are_located_as_the_whole_map_locates_them(
+    case: tuple[Any, str], data: st.DataObject
+) -> None:
+    """The targeted walk (clean text, a few pointers) answers exactly as the full scan does."""
+    _, text = case
+    every = sorted(scan(text).values)
+    chosen = data.draw(st.lists(st.sampled_from(every), max_size=6))
+    extra = data.draw(st.lists(st.sampled_from(["/0", "/missing", "/~1", "/"]), max_size=2))
+    pointers = [*chosen, *(p + e for p in chosen[:2] for e in extra)]
+    whole, targeted = SourceText(text), SourceText(text, clean=True)
+    targeted.prepare(pointers)
+    for pointer in pointers:
+        for key in (False, True):
+            assert targeted.locate(pointer, key=key) == whole.locate(pointer, key=key)
+
+
 def test_keys_with_slashes_tildes_and_escapes_give_rfc6901_pointers() -> None:
     text = '{"a/b": {"~x": [10, {"\\u0041\\n": true}]}, "": 1}'
     source_map = scan(text)

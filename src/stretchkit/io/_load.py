@@ -367,6 +367,8 @@ class _Report:
         return any(issue.is_error for issue, _ in self.issues)
 
     def finish(self) -> list[Issue]:
+        if self.source is not None:
+            self.source.prepare(issue.pointer for issue, _ in self.issues if issue.line is None)
         located = [self._locate(issue, at_key) for issue, at_key in self.issues]
         if self.source is not None:
             located.sort(key=lambda i: (i.line or 0, i.column or 0))

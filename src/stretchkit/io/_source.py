@@ -260,6 +260,100 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
             raise ScanError(pos, frame_pointer)
 
 
+_DECODER: Final = json.JSONDecoder()
+
+
+def _targeted(text: str, pointers: Iterable[str]) -> tuple[dict[str, int], dict[str, int]] | None:
+    """Value and key offsets of ``pointers`` and their ancestors that ``text`` holds.
+
+    For text :func:`json.loads` accepts with no duplicate keys and no nesting
+    beyond the limit, these are exactly the entries :func:`scan` would give
+    for them; but only the containers on the way to a wanted pointer are
+    walked in Python, every other value is skipped by the C decoder. ``None``
+    when the text turns out otherwise (the caller then scans it whole).
+    """
+    trie: dict[str, Any] = {}
+    edges = 0  # trie edges not yet met in the text: the walk stops when none is left
+    for pointer in pointers:
+        node = trie
+        for token in pointer.split("/")[1:]:
+            if token not in node:
+                node[token] = {}
+                edges += 1
+            node = node[token]
+    values: dict[str, int] = {}
+    keys: dict[str, int] = {}
+    ws = _WS.match
+    skip = _DECODER.raw_decode
+
+    def walk(pos: int, pointer: str, node: dict[str, Any]) -> int:
+        """Record the value at ``pos`` (and wanted descendants); the offset after it."""
+        nonlocal edges
+        values[pointer] = pos
+        if pointer:
+            edges -= 1
+        if not edges:
+            raise _Done
+        c = text[pos]
+        if not node or c not in "{[":
+            return skip(text, pos)[1]
+        pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+        if c == "{":
+            if text[pos] == "}":
+                return pos + 1
+            seen: set[str] = set()
+            while True:
+                if text[pos] != '"':
+                    raise ValueError(pos)
+                key, end = scanstring(text, pos + 1, True)
+                if key in seen:
+                    raise ValueError(pos)
+                seen.add(key)
+                end = ws(text, end).end()  # type: ignore[union-attr]
+                if text[end] != ":":
+                    raise ValueError(end)
+                start = ws(text, end + 1).end()  # type: ignore[union-attr]
+                token = escape_token(key)
+                sub = node.get(token)
+                if sub is None:
+                    end = skip(text, start)[1]
+                else:
+                    child = pointer + "/" + token
+                    keys[child] = pos
+                    end = walk(start, child, sub)
+                end = ws(text, end).end()  # type: ignore[union-attr]
+                if text[end] == "}":
+                    return end + 1
+                if text[end] != ",":
+                    raise ValueError(end)
+                pos = ws(text, end + 1).end()  # type: ignore[union-attr]
+        if text[pos] == "]":
+            return pos + 1
+        index = 0
+        while True:
+            sub = node.get(str(index))
+            end = skip(text, pos)[1] if sub is None else walk(pos, f"{pointer}/{index}", sub)
+            end = ws(text, end).end()  # type: ignore[union-attr]
+            if text[end] == "]":
+                return end + 1
+            if text[end] != ",":
+                raise ValueError(end)
+            pos = ws(text, end + 1).end()  # type: ignore[union-attr]
+            index += 1
+
+    try:
+        walk(ws(text, 0).end(), "", trie)  # type: ignore[union-attr]
+    except _Done:
+        pass
+    except (ValueError, IndexError, RecursionError):
+        return None
+    return values, keys
+
+
+class _Done(Exception):
+    """Every wanted pointer has been met: :func:`_targeted` need read no further."""
+
+
 @define
 class SourceText:
     """Decoded text whose source map is built on first use (only failures need it)."""
@@ -268,6 +362,22 @@ class SourceText:
     limits: Limits = field(factory=Limits)
     _map: SourceMap | None = field(default=None, init=False)
     _newlines: list[int] | None = field(default=None, init=False)
+    clean: bool = field(default=False, kw_only=True)
+    """Set when :func:`json.loads` accepted the text, with no duplicate key and no
+    nesting beyond the limits: then :meth:`prepare` can find a few pointers
+    without the whole source map."""
+    _partial: tuple[set[str], dict[str, int], dict[str, int]] | None = field(
+        default=None, init=False
+    )
+
+    def prepare(self, pointers: Iterable[str]) -> None:
+        """Find ``pointers`` ahead of :meth:`locate`, cheaply if the text is clean."""
+        if self._map is not None or not self.clean:
+            return
+        wanted = set(pointers)
+        found = _targeted(self.text, wanted)
+        if found is not None:
+            self._partial = (wanted, *found)
 
     @property
     def source_map(self) -> SourceMap | None:
@@ -297,16 +407,20 @@ class SourceText:
         A pointer the text does not have (a missing property, a pointer into a
         migrated document) falls back to its nearest ancestor.
         """
-        source_map = self.source_map
-        if source_map is None:
-            return None
-        if key and pointer in source_map.keys:
-            return self.position(source_map.keys[pointer])
-        while pointer not in source_map.values:
+        if self._map is None and self._partial is not None and pointer in self._partial[0]:
+            _, values, keys = self._partial
+        else:
+            source_map = self.source_map
+            if source_map is None:
+                return None
+            values, keys = source_map.values, source_map.keys
+        if key and pointer in keys:
+            return self.position(keys[pointer])
+        while pointer not in values:
             if not pointer:
                 return None
             pointer = _parent(pointer)
-        return self.position(source_map.values[pointer])
+        return self.position(values[pointer])
 
 
 # --- checking a parsed value against the limits -----------------------------------------------
@@ -754,6 +868,8 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Parsed:
             return Parsed(value=value, source=source, issues=tuple(_capped(issues, limits)))
     if _may_have_duplicates(text, members):
         issues.extend(_duplicate_issues(source))
+    elif within:
+        source.clean = True
     return Parsed(value=value, source=source, issues=tuple(_capped(issues, limits)))
 
 
