@@ -456,7 +456,9 @@ def _fast(
     catalog, issues = found
     if issues:
         text = data if isinstance(data, str) else data.decode("utf-8")
-        report.source = SourceText(text, report.limits)
+        # What the fast path vouches for, the parse stage accepts whole: JSON with no
+        # duplicate key, within the limits. So the warnings need no full source map.
+        report.source = SourceText(text, report.limits, clean=True)
         report.add(issues)
     return report.finish(), catalog
 
