@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 import importlib
 import json
 import os
@@ -483,7 +484,21 @@ def _check(
         answer = _fast(data, report, warnings=warnings)
         if answer is not None:
             return answer
+    # The stages make many small objects and no reference cycles worth collecting meanwhile:
+    # the garbage collector is paused, as on the fast path (and only resumed if it was on).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _stages(data, report, limits)
+    finally:
+        if was_enabled:
+            gc.enable()
 
+
+def _stages(
+    data: bytes | str | Mapping[str, Any], report: _Report, limits: Limits
+) -> tuple[list[Issue], Catalog | None]:
+    """The full pipeline: parse, version, structure, and the schema to explain failures."""
     document: object
     if isinstance(data, Mapping):
         document = dict(data)
