@@ -12,6 +12,9 @@ Two costs are kept off the success path:
   :class:`RecursionError` past this module.
 * The source map (JSON pointer → line and column) is built by a small scanner
   only when something has to be reported, the first time it is asked for.
+  When the text parsed cleanly (no duplicate key, within the limits), the few
+  pointers to report are found by a walk through only the containers on their
+  way, every other value skipped by the C decoder (:meth:`SourceText.prepare`).
 
 Lines and columns count from 1; a column counts characters (not bytes) from
 the start of the line, as :class:`json.JSONDecodeError` does. A UTF-8
