@@ -147,8 +147,22 @@ def test_a_damaged_event_is_read_or_refused_with_a_sentence(
         else:
             message = ""
             VALIDATOR.validate(doc)
-            assert back.to_dict() == doc or back == event
+            # What is read survives its own canonical form; the form may differ from
+            # ``doc`` only where ``doc`` spelled out a default (``"steps": []``).
+            canonical = back.to_dict()
+            VALIDATOR.validate(canonical)
+            assert event_from_dict(canonical) == back
+            assert canonical == doc or back == event or _without_defaults(doc) == canonical
         assert isinstance(message, str)
+
+
+def _without_defaults(doc: Any) -> Any:
+    """``doc`` with the empty lists and nulls the canonical form leaves out."""
+    if isinstance(doc, dict):
+        return {k: _without_defaults(v) for k, v in doc.items() if v not in ([], None)}
+    if isinstance(doc, list):
+        return [_without_defaults(v) for v in doc]
+    return doc
 
 
 @pytest.mark.parametrize(
