@@ -108,95 +108,63 @@ class RunnerStep:
     reintroduced: bool = False
 
 
-def _phase_segments(phase: Phase, i: int, side: str | None) -> list[Segment]:
+_Part = tuple[CueKind, str, int, str | None, int | None]
+"""One timed part of a phase: kind, cue text, seconds, label, degrees."""
+
+
+def _phase_parts(phase: Phase) -> list[_Part]:
+    """The parts of one phase in the order they are done, one side's worth."""
     if isinstance(phase, Hold):
-        return [
-            Segment(
-                kind=CueKind.HOLD,
-                text=f"Hold, {phase.seconds} seconds",
-                seconds=phase.seconds,
-                phase_index=i,
-                side=side,
-            )
-        ]
+        return [(CueKind.HOLD, f"Hold, {phase.seconds} seconds", phase.seconds, None, None)]
     if isinstance(phase, AngleSequence):
         return [
-            Segment(
-                kind=CueKind.ANGLE,
-                text=f"{a.label}, {a.seconds} seconds",
-                seconds=a.seconds,
-                phase_index=i,
-                side=side,
-                label=a.label,
-                degrees=a.degrees,
-            )
+            (CueKind.ANGLE, f"{a.label}, {a.seconds} seconds", a.seconds, a.label, a.degrees)
             for a in phase.angles
         ]
     if isinstance(phase, PositionSequence):
         return [
-            Segment(
-                kind=CueKind.POSITION,
-                text=f"{p.label}, {p.seconds} seconds",
-                seconds=p.seconds,
-                phase_index=i,
-                side=side,
-                label=p.label,
-            )
+            (CueKind.POSITION, f"{p.label}, {p.seconds} seconds", p.seconds, p.label, None)
             for p in phase.positions
         ]
-    out: list[Segment] = []
+    parts: list[_Part] = []
     if isinstance(phase, Reps):
+        top = phase.hold_seconds
         for r in range(1, phase.count + 1):
-            out.append(
-                Segment(
-                    kind=CueKind.REP,
-                    text=f"Rep {r} of {phase.count}",
-                    seconds=phase.seconds_per_rep,
-                    phase_index=i,
-                    side=side,
-                )
+            parts.append(
+                (CueKind.REP, f"Rep {r} of {phase.count}", phase.seconds_per_rep, None, None)
             )
-            if phase.hold_seconds:
-                out.append(
-                    Segment(
-                        kind=CueKind.REP_HOLD,
-                        text=f"Hold, {phase.hold_seconds} seconds",
-                        seconds=phase.hold_seconds,
-                        phase_index=i,
-                        side=side,
-                    )
-                )
-        return out
+            if top:
+                parts.append((CueKind.REP_HOLD, f"Hold, {top} seconds", top, None, None))
+        return parts
     assert isinstance(phase, Breath)
     for r in range(1, phase.rounds + 1):
-        out.append(
-            Segment(
-                kind=CueKind.EXHALE,
-                text=f"Breath {r} of {phase.rounds}: breathe out",
-                seconds=phase.exhale_seconds,
-                phase_index=i,
-                side=side,
-            )
+        parts += [
+            (
+                CueKind.EXHALE,
+                f"Breath {r} of {phase.rounds}: breathe out",
+                phase.exhale_seconds,
+                None,
+                None,
+            ),
+            (CueKind.BREATH_HOLD, "Hold the breath", phase.hold_seconds, None, None),
+            (CueKind.RELEASE, "Release", phase.release_seconds, None, None),
+        ]
+    return parts
+
+
+def _phase_segments(phase: Phase, i: int, side: str | None) -> list[Segment]:
+    return [
+        Segment(
+            kind=kind,
+            text=text,
+            seconds=seconds,
+            phase_index=i,
+            side=side,
+            label=label,
+            degrees=degrees,
         )
-        out.append(
-            Segment(
-                kind=CueKind.BREATH_HOLD,
-                text="Hold the breath",
-                seconds=phase.hold_seconds,
-                phase_index=i,
-                side=side,
-            )
-        )
-        out.append(
-            Segment(
-                kind=CueKind.RELEASE,
-                text="Release",
-                seconds=phase.release_seconds,
-                phase_index=i,
-                side=side,
-            )
-        )
-    return out
+        for kind, text, seconds, label, degrees in _phase_parts(phase)
+    ]
 
 
 def segments_of(stretch: Stretch, dose: tuple[Phase, ...] | None = None) -> tuple[Segment, ...]:
