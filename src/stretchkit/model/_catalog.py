@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from types import MappingProxyType
 
 from attrs import field, frozen
@@ -51,36 +52,39 @@ class Catalog:
     )
     format_version: int = field(default=FORMAT_VERSION, validator=instance_of(int))
 
-    @property
+    @cached_property
     def stretch_by_id(self) -> Mapping[str, Stretch]:
-        return MappingProxyType({s.id: s for s in self.stretches})
+        """Read-only look-up by id, built once per catalog (the first of a repeated id wins)."""
+        return MappingProxyType({s.id: s for s in reversed(self.stretches)})
 
-    @property
+    @cached_property
     def routine_by_id(self) -> Mapping[str, Routine]:
-        return MappingProxyType({r.id: r for r in self.routines})
+        """Read-only look-up by id, built once per catalog (the first of a repeated id wins)."""
+        return MappingProxyType({r.id: r for r in reversed(self.routines)})
 
-    @property
+    @cached_property
     def program_by_id(self) -> Mapping[str, Program]:
-        return MappingProxyType({p.id: p for p in self.programs})
+        """Read-only look-up by id, built once per catalog (the first of a repeated id wins)."""
+        return MappingProxyType({p.id: p for p in reversed(self.programs)})
 
     def stretch(self, stretch_id: str) -> Stretch:
         """The stretch with this id; :class:`KeyError` naming it if there is none."""
-        for s in self.stretches:
-            if s.id == stretch_id:
-                return s
-        raise KeyError(f"no stretch with id {stretch_id!r} in this catalog")
+        found = self.stretch_by_id.get(stretch_id)
+        if found is None:
+            raise KeyError(f"no stretch with id {stretch_id!r} in this catalog")
+        return found
 
     def routine(self, routine_id: str) -> Routine:
-        for r in self.routines:
-            if r.id == routine_id:
-                return r
-        raise KeyError(f"no routine with id {routine_id!r} in this catalog")
+        found = self.routine_by_id.get(routine_id)
+        if found is None:
+            raise KeyError(f"no routine with id {routine_id!r} in this catalog")
+        return found
 
     def program(self, program_id: str) -> Program:
-        for p in self.programs:
-            if p.id == program_id:
-                return p
-        raise KeyError(f"no program with id {program_id!r} in this catalog")
+        found = self.program_by_id.get(program_id)
+        if found is None:
+            raise KeyError(f"no program with id {program_id!r} in this catalog")
+        return found
 
     def routine_duration(self, routine: Routine | str) -> int:
         """Seconds a routine of this catalog takes; references must resolve."""
