@@ -3,209 +3,149 @@
 Everything public is re-exported here; the modules behind it are private.
 ``import stretchkit`` stays light: schema validation, Hypothesis, databases
 and the command line are imported only when used.
+
+The import statements in this file are the one list of public names. Light
+names are imported at once; the others sit in the ``if TYPE_CHECKING:`` block,
+which type checkers read as it stands and which this module reads (once, on
+the first look-up of a name it has not loaded) to know which module to import.
+``__all__`` is derived from the same statements. To add a public name, add one
+``from stretchkit.x import Name as Name`` line, in either place; nothing else.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stretchkit.io._issues import CatalogError, Issue, Severity
+# `Name as Name` marks a re-export; isort would give each its own statement.
+# isort: off
+from stretchkit._errors import StretchkitError as StretchkitError
+from stretchkit.io._issues import CatalogError as CatalogError, Issue as Issue, Severity as Severity
 from stretchkit.model import (
-    FORMAT_VERSION,
-    PHASE_KINDS,
-    Angle,
-    AngleSequence,
-    Breath,
-    Catalog,
-    Context,
-    Hold,
-    MaintenancePhase,
-    Media,
-    MediaKind,
-    NamedPosition,
-    Outcome,
-    Phase,
-    Position,
-    PositionSequence,
-    Program,
-    Reintroduction,
-    ReliefPhase,
-    Reps,
-    Routine,
-    RoutineStep,
-    Session,
-    Sides,
-    SkipReason,
-    StepResult,
-    Stretch,
-    Variation,
-    dose_seconds,
+    FORMAT_VERSION as FORMAT_VERSION,
+    PHASE_KINDS as PHASE_KINDS,
+    Angle as Angle,
+    AngleSequence as AngleSequence,
+    Breath as Breath,
+    Catalog as Catalog,
+    Context as Context,
+    Hold as Hold,
+    MaintenancePhase as MaintenancePhase,
+    Media as Media,
+    MediaKind as MediaKind,
+    NamedPosition as NamedPosition,
+    Outcome as Outcome,
+    Phase as Phase,
+    Position as Position,
+    PositionSequence as PositionSequence,
+    Program as Program,
+    Reintroduction as Reintroduction,
+    ReliefPhase as ReliefPhase,
+    Reps as Reps,
+    Routine as Routine,
+    RoutineStep as RoutineStep,
+    Session as Session,
+    Sides as Sides,
+    SkipReason as SkipReason,
+    StepResult as StepResult,
+    Stretch as Stretch,
+    Variation as Variation,
+    dose_seconds as dose_seconds,
 )
 
 if TYPE_CHECKING:
     from stretchkit.engine import (
-        Cue,
-        CueKind,
-        DuplicateEventError,
-        EngineError,
-        Event,
-        EventFormatError,
-        LeftOut,
-        PainReported,
-        Plan,
-        PlannedStep,
-        Policy,
-        ProgramPhase,
-        Progress,
-        Reason,
-        ReasonCode,
-        SessionLogged,
-        SessionRunner,
-        StretchReenabled,
-        StretchStatus,
-        TimeError,
-        event_from_dict,
-        event_to_dict,
-        events_from_dicts,
+        Cue as Cue,
+        CueKind as CueKind,
+        DuplicateEventError as DuplicateEventError,
+        EngineError as EngineError,
+        Event as Event,
+        EventFormatError as EventFormatError,
+        LeftOut as LeftOut,
+        PainReported as PainReported,
+        Plan as Plan,
+        PlannedStep as PlannedStep,
+        Policy as Policy,
+        ProgramPhase as ProgramPhase,
+        Progress as Progress,
+        Reason as Reason,
+        ReasonCode as ReasonCode,
+        SessionLogged as SessionLogged,
+        SessionRunner as SessionRunner,
+        StretchReenabled as StretchReenabled,
+        StretchStatus as StretchStatus,
+        TimeError as TimeError,
+        event_from_dict as event_from_dict,
+        event_to_dict as event_to_dict,
+        events_from_dicts as events_from_dicts,
     )
     from stretchkit.generate import (
-        Constraints,
-        GenerationResult,
-        Unmet,
-        generate_routine,
-        substitute,
+        Constraints as Constraints,
+        GenerationResult as GenerationResult,
+        Unmet as Unmet,
+        generate_routine as generate_routine,
+        substitute as substitute,
     )
-    from stretchkit.importers import ImportReport, ImportResult, import_free_exercise_db
-    from stretchkit.io._load import catalog_schema, dump_catalog, load_catalog, validate_catalog
-    from stretchkit.io._source import Limits
+    from stretchkit.importers import (
+        ImportReport as ImportReport,
+        ImportResult as ImportResult,
+        import_free_exercise_db as import_free_exercise_db,
+    )
+    from stretchkit.io._load import (
+        catalog_schema as catalog_schema,
+        dump_catalog as dump_catalog,
+        load_catalog as load_catalog,
+        validate_catalog as validate_catalog,
+    )
+    from stretchkit.io._source import Limits as Limits
+# isort: on
 
-_LAZY: dict[str, str] = {
-    "Constraints": "stretchkit.generate",
-    "Cue": "stretchkit.engine",
-    "CueKind": "stretchkit.engine",
-    "DuplicateEventError": "stretchkit.engine",
-    "EngineError": "stretchkit.engine",
-    "Event": "stretchkit.engine",
-    "EventFormatError": "stretchkit.engine",
-    "GenerationResult": "stretchkit.generate",
-    "ImportReport": "stretchkit.importers",
-    "ImportResult": "stretchkit.importers",
-    "LeftOut": "stretchkit.engine",
-    "Limits": "stretchkit.io._source",
-    "PainReported": "stretchkit.engine",
-    "Plan": "stretchkit.engine",
-    "PlannedStep": "stretchkit.engine",
-    "Policy": "stretchkit.engine",
-    "ProgramPhase": "stretchkit.engine",
-    "Progress": "stretchkit.engine",
-    "Reason": "stretchkit.engine",
-    "ReasonCode": "stretchkit.engine",
-    "SessionLogged": "stretchkit.engine",
-    "SessionRunner": "stretchkit.engine",
-    "StretchReenabled": "stretchkit.engine",
-    "StretchStatus": "stretchkit.engine",
-    "TimeError": "stretchkit.engine",
-    "Unmet": "stretchkit.generate",
-    "catalog_schema": "stretchkit.io._load",
-    "dump_catalog": "stretchkit.io._load",
-    "event_from_dict": "stretchkit.engine",
-    "event_to_dict": "stretchkit.engine",
-    "events_from_dicts": "stretchkit.engine",
-    "generate_routine": "stretchkit.generate",
-    "import_free_exercise_db": "stretchkit.importers",
-    "load_catalog": "stretchkit.io._load",
-    "substitute": "stretchkit.generate",
-    "validate_catalog": "stretchkit.io._load",
-}
-"""Public names whose modules load on first use, so ``import stretchkit`` stays light."""
+
+def _public_names() -> dict[str, str]:
+    """Every public name and the module it comes from, read from this file's imports."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    blocks = [tree.body]
+    blocks += [n.body for n in tree.body if isinstance(n, ast.If)]  # the TYPE_CHECKING block
+    return {
+        alias.asname or alias.name: node.module or ""
+        for body in blocks
+        for node in body
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("stretchkit")
+        for alias in node.names
+    }
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """Constants, then classes, then functions: the order ruff's RUF022 keeps."""
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2), name
+
+
+_table: dict[str, str] = {}
+"""Filled on the first look-up this module cannot answer from its own globals."""
 
 
 def __getattr__(name: str) -> object:
-    module_name = _LAZY.get(name)
-    if module_name is not None:
+    if not _table:
+        _table.update(_public_names())
+    if name == "__all__":
+        value: object = sorted(_table, key=_isort_key)
+    elif name in _table:
         from importlib import import_module
 
-        value = getattr(import_module(module_name), name)
-        globals()[name] = value  # later look-ups skip this function
-        return value
-    if name == "__version__":
+        value = getattr(import_module(_table[name]), name)
+    elif name == "__version__":
         from importlib.metadata import version
 
         return version("stretchkit")
-    raise AttributeError(f"module 'stretchkit' has no attribute {name!r}")
+    else:
+        raise AttributeError(f"module 'stretchkit' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
-__all__ = [
-    "FORMAT_VERSION",
-    "PHASE_KINDS",
-    "Angle",
-    "AngleSequence",
-    "Breath",
-    "Catalog",
-    "CatalogError",
-    "Constraints",
-    "Context",
-    "Cue",
-    "CueKind",
-    "DuplicateEventError",
-    "EngineError",
-    "Event",
-    "EventFormatError",
-    "GenerationResult",
-    "Hold",
-    "ImportReport",
-    "ImportResult",
-    "Issue",
-    "LeftOut",
-    "Limits",
-    "MaintenancePhase",
-    "Media",
-    "MediaKind",
-    "NamedPosition",
-    "Outcome",
-    "PainReported",
-    "Phase",
-    "Plan",
-    "PlannedStep",
-    "Policy",
-    "Position",
-    "PositionSequence",
-    "Program",
-    "ProgramPhase",
-    "Progress",
-    "Reason",
-    "ReasonCode",
-    "Reintroduction",
-    "ReliefPhase",
-    "Reps",
-    "Routine",
-    "RoutineStep",
-    "Session",
-    "SessionLogged",
-    "SessionRunner",
-    "Severity",
-    "Sides",
-    "SkipReason",
-    "StepResult",
-    "Stretch",
-    "StretchReenabled",
-    "StretchStatus",
-    "TimeError",
-    "Unmet",
-    "Variation",
-    "catalog_schema",
-    "dose_seconds",
-    "dump_catalog",
-    "event_from_dict",
-    "event_to_dict",
-    "events_from_dicts",
-    "generate_routine",
-    "import_free_exercise_db",
-    "load_catalog",
-    "substitute",
-    "validate_catalog",
-]
+    if not _table:
+        _table.update(_public_names())
+    return sorted({*globals(), *_table})

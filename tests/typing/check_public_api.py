@@ -55,3 +55,10 @@ def seconds_of(catalog: sk.Catalog) -> int:
     instructions: tuple[str, ...] = catalog.stretches[0].instructions
     assert instructions
     return catalog.routine_duration("sitting")
+
+
+def load_or_explain(text: str) -> sk.Catalog | str:
+    try:
+        return sk.load_catalog(text.encode())
+    except sk.StretchkitError as error:  # CatalogError, EngineError and the rest
+        return str(error)

@@ -1,11 +1,13 @@
-"""Errors the engine raises: always a :class:`ValueError` subclass with a sentence that says why."""
+"""Errors the engine raises: each a :class:`~stretchkit.StretchkitError` saying why."""
 
 from __future__ import annotations
+
+from stretchkit._errors import StretchkitError
 
 __all__ = ["DuplicateEventError", "EngineError", "EventFormatError", "TimeError"]
 
 
-class EngineError(ValueError):
+class EngineError(StretchkitError):
     """Input the engine cannot use. The state it was given is unchanged."""
 
 

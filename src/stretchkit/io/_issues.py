@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from attrs import field, frozen
 
+from stretchkit._errors import StretchkitError
+
 __all__ = ["CatalogError", "Issue", "Severity"]
 
 
@@ -64,7 +66,7 @@ class Issue:
         }
 
 
-class CatalogError(ValueError):
+class CatalogError(StretchkitError):
     """A catalog could not be loaded; ``issues`` says every reason, located."""
 
     def __init__(self, issues: Iterable[Issue], *, file: str | None = None) -> None:
