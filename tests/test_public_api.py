@@ -21,16 +21,27 @@ def test_all_is_sorted_and_every_name_resolves() -> None:
         assert getattr(sk, name) is not None, name
 
 
-def test_lazy_names_are_the_ones_the_type_checker_sees() -> None:
-    """Every name in ``__all__`` is imported eagerly or listed for lazy loading, once."""
+def test_the_import_statements_are_the_one_list_of_public_names() -> None:
+    """``__all__`` and the lazy look-ups both come from the file's imports: none is missing."""
+    import importlib
+
     import stretchkit
 
-    lazy = set(stretchkit._LAZY)
-    eager = {n for n in sk.__all__ if n not in lazy}
-    assert lazy <= set(sk.__all__)
-    for name in eager:
-        assert name in vars(stretchkit), f"{name} is neither imported nor lazy"
+    table = stretchkit._public_names()
+    assert sorted(table) == sorted(sk.__all__)
+    for name, module in table.items():
+        assert getattr(sk, name) is getattr(importlib.import_module(module), name), name
     assert set(dir(sk)) >= set(sk.__all__)
+    assert not hasattr(stretchkit, "_LAZY")
+
+
+def test_every_error_derives_from_the_one_base() -> None:
+    errors = [getattr(sk, n) for n in sk.__all__ if n.endswith("Error")]
+    assert sk.StretchkitError in errors
+    assert len(errors) > 2
+    for error in errors:
+        assert issubclass(error, sk.StretchkitError), error
+        assert issubclass(error, ValueError), error
 
 
 def test_version_comes_from_the_installed_metadata() -> None:
