@@ -71,6 +71,7 @@ if TYPE_CHECKING:
         ReasonCode as ReasonCode,
         SessionLogged as SessionLogged,
         SessionRunner as SessionRunner,
+        SnapshotError as SnapshotError,
         StretchReenabled as StretchReenabled,
         StretchStatus as StretchStatus,
         TimeError as TimeError,

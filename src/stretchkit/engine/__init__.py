@@ -25,11 +25,13 @@ from stretchkit.engine._plan import (
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
 from stretchkit.engine._runner import Cue, CueKind, RunnerStep, Segment, SessionRunner
+from stretchkit.engine._snapshot import RULES_VERSION, SnapshotError
 from stretchkit.engine._time import check_local_time
 
 __all__ = [
     "EVENT_TYPES",
     "MAX_SESSION_HOURS",
+    "RULES_VERSION",
     "Cue",
     "CueKind",
     "DuplicateEventError",
@@ -49,6 +51,7 @@ __all__ = [
     "Segment",
     "SessionLogged",
     "SessionRunner",
+    "SnapshotError",
     "StretchReenabled",
     "StretchStatus",
     "TimeError",

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from operator import itemgetter
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stretchkit.engine._errors import DuplicateEventError, EngineError
 from stretchkit.engine._events import EVENT_TYPES, Event, event_instant
@@ -48,13 +48,15 @@ CHECKPOINT_EVERY = 64
 class _Log:
     """The shared, append-only store behind a family of :class:`Progress` views."""
 
-    __slots__ = ("checkpoints", "events", "index", "keys")
+    __slots__ = ("base", "checkpoints", "events", "index", "keys")
 
     def __init__(self) -> None:
         self.keys: list[tuple[int, str]] = []
         self.events: list[Event] = []
         self.index: dict[str, int] = {}
         self.checkpoints: list[State] = [State()]
+        self.base: tuple[tuple[int, str], int] | None = None
+        """Resumed from a snapshot: the key of its last event and how many it held."""
 
 
 class Progress:
@@ -122,6 +124,8 @@ class Progress:
         fresh: dict[str, Event] = {}
         for event in events:
             _check_event(event)
+            if log.base is not None:
+                _after_base(event, log.base[0])
             at = log.index.get(event.id)
             known = at is not None and at < n
             old = log.events[at] if known else fresh.setdefault(event.id, event)  # type: ignore[index]
@@ -144,6 +148,8 @@ class Progress:
         """The progress after one more event; this one is unchanged."""
         _check_event(event)
         log, n = self._log, self._n
+        if log.base is not None:
+            _after_base(event, log.base[0])
         at = log.index.get(event.id)
         if at is not None and at < n and log.keys[at][1] == event.id:
             if log.events[at] != event:
@@ -184,6 +190,7 @@ class Progress:
         """A new log of ``everything`` (sorted), refolded from the checkpoint before ``pos``."""
         old = self._log
         log = _Log()
+        log.base = old.base
         first = pos // CHECKPOINT_EVERY
         log.checkpoints = old.checkpoints[: first + 1]
         state = log.checkpoints[-1]
@@ -220,6 +227,13 @@ class Progress:
 
     def _state_until(self, now_us: int) -> tuple[State, int]:
         log, n = self._log, self._n
+        if log.base is not None and now_us < log.base[0][0]:
+            from stretchkit.engine._snapshot import SnapshotError
+
+            raise SnapshotError(
+                "this progress was resumed from a snapshot of later events; "
+                "replay the history to plan for an earlier time"
+            )
         if n == 0 or log.keys[n - 1][0] <= now_us:
             return self._state, 0
         k = bisect_left(log.keys, (now_us + 1,), 0, n)
@@ -249,6 +263,54 @@ class Progress:
             context=context,
         )
 
+    # -- snapshots (see stretchkit.engine._snapshot) ------------------------------------
+
+    def snapshot(self, *, until: datetime | None = None) -> dict[str, Any]:
+        """The fold's state as JSON-ready data a store keeps instead of replaying.
+
+        ``until`` leaves out the events stamped after it (keep a device clock set to
+        next year out of a snapshot): a plan for a ``now`` before ``until`` needs them.
+        """
+        from stretchkit.engine._snapshot import snapshot_of
+
+        if until is not None:
+            check_local_time(until, "until")
+        return snapshot_of(self, None if until is None else instant(until))
+
+    @classmethod
+    def from_snapshot(
+        cls,
+        data: Mapping[str, Any],
+        program: Program,
+        policy: Policy | None = None,
+        *,
+        catalog: Catalog | None = None,
+    ) -> Progress:
+        """The progress a :meth:`snapshot` stands for; apply the events after it next.
+
+        Raises :class:`~stretchkit.engine._snapshot.SnapshotError` for a snapshot of
+        other rules, another policy or program: replay the events instead.
+        """
+        from stretchkit.engine._snapshot import progress_from_snapshot
+
+        return progress_from_snapshot(data, program, policy, catalog=catalog)
+
+    def _snapshot_point(self, until: int | None) -> tuple[State, tuple[int, str] | None, int]:
+        """The state of the events at or before ``until``, the last one's key, their count."""
+        log, n = self._log, self._n
+        k = n if until is None else bisect_left(log.keys, (until + 1,), 0, n)
+        state = self._state if k == n else self._state_until(until)[0]  # type: ignore[arg-type]
+        base_key, base_count = log.base if log.base is not None else (None, 0)
+        key = log.keys[k - 1] if k else base_key
+        return state, key, base_count + k
+
+    def _resumed(self, state: State, key: tuple[int, str] | None, count: int) -> Progress:
+        log = _Log()
+        log.checkpoints = [state]
+        if key is not None:
+            log.base = (key, count)
+        return Progress(self.program, self.policy, self.routines, log, 0, state)
+
     def __repr__(self) -> str:
         return f"<Progress {self.program.id!r}: {self._n} events>"
 
@@ -259,6 +321,7 @@ _first = itemgetter(0)
 
 def _copy(old: _Log, n: int) -> _Log:
     log = _Log()
+    log.base = old.base
     log.keys = old.keys[:n]
     log.events = old.events[:n]
     log.index = old.index.copy()  # a C-speed copy, then forget the entries past n
@@ -266,6 +329,16 @@ def _copy(old: _Log, n: int) -> _Log:
         del log.index[key[1]]
     log.checkpoints = old.checkpoints[: n // CHECKPOINT_EVERY + 1]
     return log
+
+
+def _after_base(event: Event, base: tuple[int, str]) -> None:
+    if (event_instant(event), event.id) <= base:
+        from stretchkit.engine._snapshot import SnapshotError
+
+        raise SnapshotError(
+            f"event {event.id!r} is not after the snapshot this progress was resumed from; "
+            "replay the history to add it"
+        )
 
 
 def _check_event(event: object) -> None:
