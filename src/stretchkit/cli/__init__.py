@@ -44,13 +44,39 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 invalid, 2 usage)."""
+    """Run the command line; returns the exit code (0 ok, 1 invalid, 2 usage).
+
+    Every command gets the same Unix manners from here: a closed or full standard
+    output or error (``>&-``, ``2>&-``, ``>/dev/full``) or a reader that stops early
+    (``| head -1``) never shows a traceback. Diagnostics that cannot be written are
+    dropped. For ``validate`` the exit code still says valid or invalid; for a
+    command whose output *is* its result, output that could not be written ends it
+    with :data:`EXIT_USAGE` (said on standard error when that still works).
+    """
+    from stretchkit.cli._streams import guarded_streams
+
+    with guarded_streams() as streams:
+        try:
+            code = _dispatch(argv)
+        except KeyboardInterrupt:
+            return 130
+        streams.flush()
+        if streams.stdout_failed and code == EXIT_OK and streams.output_is_result:
+            streams.note("stretchkit: cannot write the output: " + streams.stdout_reason)
+            return EXIT_USAGE
+        return code
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
+    from stretchkit.cli._streams import current
+
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
-        return int(exit_.code or 0)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE if exit_.code else EXIT_OK
     module = importlib.import_module(args._module)
+    current().output_is_result = getattr(module, "OUTPUT_IS_RESULT", True)
     code: int = module.run(args)
     return code
 

@@ -57,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
+    from stretchkit._files import write_atomic
+
     try:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_atomic(args.output, text)
     except OSError as exc:
         emit(sys.stderr, f"stretchkit import: cannot write {args.output}: {exc.strerror or exc}")
         return EXIT_USAGE

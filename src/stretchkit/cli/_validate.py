@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
     from stretchkit.io import Issue
 
-__all__ = ["add_arguments", "emit", "run"]
+__all__ = ["OUTPUT_IS_RESULT", "add_arguments", "emit", "run"]
+
+OUTPUT_IS_RESULT = False
+"""The exit code is the verdict: output that cannot be written does not change it."""
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -73,11 +76,27 @@ def _check(name: str) -> list[Issue]:
     from stretchkit.io import Limits, validate_catalog
 
     if name == STDIN:
-        limit = Limits().max_bytes
-        data = sys.stdin.buffer.read(limit + 1)
+        from stretchkit.cli._streams import read_stdin
+
+        try:
+            data = read_stdin(Limits().max_bytes)
+        except OSError as exc:
+            return [_unreadable(STDIN_NAME, exc)]
         issues = validate_catalog(data)
         return [i if i.file else _with_file(i, STDIN_NAME) for i in issues]
     return validate_catalog(Path(name))
+
+
+def _unreadable(name: str, exc: OSError) -> Issue:
+    from stretchkit.io import Issue, Severity
+
+    return Issue(
+        code="unreadable",
+        severity=Severity.ERROR,
+        pointer="",
+        message=f"cannot read the file: {exc.strerror or type(exc).__name__}",
+        file=name,
+    )
 
 
 def _with_file(issue: Issue, name: str) -> Issue:

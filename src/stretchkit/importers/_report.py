@@ -12,7 +12,11 @@ from attrs import field, frozen
 
 from stretchkit.model._catalog import Catalog
 
-__all__ = ["EntryReport", "ImportReport", "ImportResult", "Note"]
+__all__ = ["EntryReport", "ImportReport", "ImportResult", "ImporterError", "Note"]
+
+
+class ImporterError(ValueError):
+    """An importer was called with an option it cannot use (bad content is reported instead)."""
 
 
 @frozen(kw_only=True)

@@ -15,18 +15,27 @@ reported as skipped with the reason.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stretchkit.importers._report import EntryReport, ImportReport, ImportResult, Note
+from stretchkit.importers._report import (
+    EntryReport,
+    ImporterError,
+    ImportReport,
+    ImportResult,
+    Note,
+)
 from stretchkit.model._catalog import Catalog
 from stretchkit.model._phases import MAX_SECONDS, Hold, Phase, Reps
 from stretchkit.model._stretch import Media, Stretch
+from stretchkit.model._validators import BAD_TEXT, describe
 from stretchkit.model._vocabulary import MediaKind, Position, Sides
+
+if TYPE_CHECKING:
+    from stretchkit.io._source import Limits
 
 __all__ = [
     "ATTRIBUTION",
@@ -202,7 +211,8 @@ _CAUTION = re.compile(
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_CONTROL = re.compile(f"(?:{BAD_TEXT.pattern})+")
+"""Control characters, lone surrogates and bidirectional controls: each run becomes a space."""
 _SPACES = re.compile(r"\s+")
 
 DEFAULT_HOLD = 30
@@ -227,25 +237,48 @@ def slugify(value: str) -> str:
 
 
 def import_free_exercise_db(
-    entries_or_path: object, *, image_base: str = IMAGE_BASE
+    entries_or_path: object, *, image_base: str = IMAGE_BASE, limits: Limits | None = None
 ) -> ImportResult:
     """Turn Free Exercise DB entries into a catalog of stretches, with a report.
 
     ``entries_or_path`` is the parsed JSON list, or a path to the JSON file
-    (``str`` or :class:`os.PathLike`). A file that cannot be read raises
-    :class:`OSError`; anything wrong *inside* it is reported, never raised.
+    (``str`` or :class:`os.PathLike`). The file is read as ``validate`` reads a
+    catalog: a regular file only, within ``limits`` (the same defaults). A file that
+    cannot be read (missing, a FIFO, a directory, a device) raises :class:`OSError`;
+    anything wrong *inside* it, too large or too deep included, is reported, never
+    raised. ``image_base`` that is not text raises :class:`ImporterError`.
     """
+    from stretchkit._files import read_regular
+    from stretchkit.io._source import Limits, parse_json
+
+    if not isinstance(image_base, str) or (image_base and _text(image_base, 500) != image_base):
+        raise ImporterError(
+            f"image_base must be a URL or path prefix of plain text, got {describe(image_base)}"
+        )
+    limits = Limits() if limits is None else limits
     problems: list[Note] = []
     entries: Sequence[object]
     data: object = entries_or_path
     if isinstance(data, str | os.PathLike):
-        with open(data, "rb") as handle:
-            raw = handle.read()
-        try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            problems.append(Note(code="invalid-json", message=f"the file is not JSON: {exc}"))
+        raw, size = read_regular(data, limits.max_bytes)
+        if size > limits.max_bytes:
+            problems.append(
+                Note(
+                    code="too-large",
+                    message=f"the file is {size:,} bytes, more than the limit of "
+                    f"{limits.max_bytes:,}",
+                )
+            )
             data = []
+        else:
+            parsed = parse_json(raw, limits)
+            if parsed.fatal:
+                first = next((i for i in parsed.issues if i.is_error), None)
+                why = first.message if first is not None else "it is not JSON"
+                problems.append(Note(code="invalid-json", message=f"the file is not JSON: {why}"))
+                data = []
+            else:
+                data = parsed.value
     if isinstance(data, dict):
         if isinstance(data.get("exercises"), list):
             data = data["exercises"]
@@ -267,13 +300,13 @@ def import_free_exercise_db(
 
     stretches: list[Stretch] = []
     reports: list[EntryReport] = []
-    used_ids: set[str] = set()
+    used_ids: dict[str, int] = {}
     for index, entry in enumerate(entries):
         report, stretch = _import_entry(index, entry, used_ids, image_base)
         reports.append(report)
         if stretch is not None:
             stretches.append(stretch)
-            used_ids.add(stretch.id)
+            used_ids.setdefault(stretch.id, 2)
     return ImportResult(
         catalog=Catalog(stretches=stretches),
         report=ImportReport(
@@ -300,7 +333,7 @@ class _Entry:
 
 
 def _import_entry(
-    index: int, entry: object, used_ids: set[str], image_base: str
+    index: int, entry: object, used_ids: dict[str, int], image_base: str
 ) -> tuple[EntryReport, Stretch | None]:
     notes = _Entry()
     if not isinstance(entry, dict):
@@ -310,7 +343,7 @@ def _import_entry(
     try:
         return _build(index, entry, source_id, used_ids, image_base, notes)
     except Exception as exc:  # an unseen entry must be reported, never crash
-        notes.problem("not-understood", f"the entry could not be read: {exc}")
+        notes.problem("not-understood", f"the entry could not be read: {str(exc)[:200]}")
         return _report(index, source_id, None, notes, {}), None
 
 
@@ -318,7 +351,7 @@ def _build(
     index: int,
     entry: dict[str, Any],
     source_id: str | None,
-    used_ids: set[str],
+    used_ids: dict[str, int],
     image_base: str,
     notes: _Entry,
 ) -> tuple[EntryReport, Stretch | None]:
@@ -446,7 +479,7 @@ def _instructions(value: object, notes: _Entry) -> tuple[str, ...]:
 
 
 def _stretch_id(
-    source_id: str | None, name: str, index: int, used_ids: set[str], notes: _Entry
+    source_id: str | None, name: str, index: int, used_ids: dict[str, int], notes: _Entry
 ) -> str:
     base = slugify(source_id) if source_id else ""
     if not base:
@@ -458,11 +491,14 @@ def _stretch_id(
     if not base:
         base = f"exercise-{index + 1}"
     candidate = base
-    n = 2
+    n = used_ids.get(base, 2)
     while candidate in used_ids:
         suffix = f"-{n}"
         candidate = base[: 64 - len(suffix)].rstrip("-") + suffix
         n += 1
+    if candidate != base:
+        # The next suffix to try for this base: 20,000 copies of one id stay linear.
+        used_ids[base] = n
     if candidate != base:
         notes.guess("id-renamed", f"{base!r} is taken; renamed to {candidate!r}")
     return candidate

@@ -65,6 +65,7 @@ from stretchkit.model import (
     Context,
     Phase,
 )
+from stretchkit.model._validators import describe
 
 __all__ = [
     "STRUCTURE_ERRORS",
@@ -88,27 +89,6 @@ STRUCTURE_ERRORS: tuple[type[Exception], ...] = (
     TypeError,
 )
 """Every exception :func:`structure_catalog` raises for bad data (nothing else escapes)."""
-
-
-def describe(value: object) -> str:
-    """A JSON-flavoured description of a value for messages: ``string '30'``, ``null``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"string {shown!r}"
-    if isinstance(value, int):
-        text = str(value) if value.bit_length() < 128 else "a very large integer"
-        return f"number {text}"
-    if isinstance(value, float):
-        return f"number {value!r}"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return f"a {type(value).__name__}"
 
 
 # --- strict primitive hooks ---------------------------------------------------------------

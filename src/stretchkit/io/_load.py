@@ -41,6 +41,7 @@ from typing import Any, Final, TypeAlias
 
 import attrs
 
+from stretchkit._files import read_regular
 from stretchkit.io._issues import CatalogError, Issue, Severity
 from stretchkit.io._migrate import migrate
 from stretchkit.io._source import (
@@ -109,13 +110,7 @@ def _read(
         )
     name = os.fsdecode(source)
     try:
-        with open(source, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size > limits.max_bytes:
-                data = b""
-            else:
-                data = f.read(limits.max_bytes + 1)
-                size = len(data)
+        data, size = read_regular(source, limits.max_bytes)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return None, name, [_issue("unreadable", "", f"cannot read the file: {reason}")]

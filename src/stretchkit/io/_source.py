@@ -37,6 +37,7 @@ from attrs import define, field, frozen
 from attrs.validators import ge, instance_of
 
 from stretchkit.io._issues import Issue, Severity
+from stretchkit.model._validators import CONTROL, SURROGATE
 
 __all__ = [
     "FATAL_CODES",
@@ -430,8 +431,8 @@ class SourceText:
 
 _Link: TypeAlias = "tuple[_Link, str | int] | None"
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = CONTROL  # the one set of refused characters lives in model._validators
+_SURROGATE = SURROGATE
 _CONTROL_ESCAPE = re.compile(r"\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _RAW_CONTROL = re.compile("[\x7f-\x9f]")  # JSON itself refuses only U+0000 to U+001F raw

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
 
 __all__ = [
+    "BAD_TEXT",
+    "BIDI",
+    "CONTROL",
+    "SURROGATE",
     "Validator",
     "aware",
+    "describe",
     "label",
     "number",
     "slug",
     "slugs",
     "strings",
     "text",
+    "text_problem",
     "texts",
     "unique_labels",
     "whole",
@@ -34,8 +40,64 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 MAX_SLUG = 64
 MAX_TEXT = 2000
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 """C0 and C1 control characters and DEL: one regex search beats a Python loop per character."""
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""Lone UTF-16 surrogates (a ``\\ud800`` escape without its pair): not characters, not UTF-8."""
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embedding, override and isolate controls: they make text read other than it is."""
+BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+"""Any of the three above, in one search: what no id, name or other text may hold."""
+_CONTROL = CONTROL
+_SHOWN = 40
+"""How much of a bad string a message quotes; the rest is given as a length."""
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` is not clean text (a control character, a lone surrogate or a
+    bidirectional control), or ``None``. The one text check the model, the engine, the
+    importer and the generator share; the reason names the character and where it is.
+    """
+    m = BAD_TEXT.search(value)
+    if m is None:
+        return None
+    char = m.group()
+    if SURROGATE.match(char):
+        what = "a lone surrogate"
+    elif BIDI.match(char):
+        what = "a bidirectional control"
+    else:
+        what = "a control character"
+    return f"contains {what} U+{ord(char):04X} at character {m.start() + 1}"
+
+
+def describe(value: object) -> str:
+    """A short, JSON-flavoured description of a bad value for a message: ``string '30'``.
+
+    Never longer than about 100 characters whatever the value: a long string is cut
+    to a prefix and its length, a huge integer is given by its digit count, and a
+    container by its size (``repr`` of a deep one would recurse without end).
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        if len(value) <= _SHOWN:
+            return f"string {value!r}"
+        return f"string {value[:_SHOWN]!r}… ({len(value):,} characters)"
+    if isinstance(value, int):
+        if value.bit_length() < 128:
+            return f"number {int(value)}"
+        return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
+    if isinstance(value, float):
+        return f"number {float(value)!r}"
+    kind = type(value).__name__[:_SHOWN]
+    if isinstance(value, Mapping):
+        return "an object" if type(value) is dict else f"an object ({kind})"
+    if isinstance(value, list | tuple):
+        return "an array" if type(value) in (list, tuple) else f"an array ({kind})"
+    return f"a {kind}"
 
 
 def slug(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -43,7 +105,7 @@ def slug(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
     if not isinstance(value, str) or len(value) > MAX_SLUG or not _SLUG.fullmatch(value):
         raise ValueError(
             f"{attribute.name} must be a slug of lower-case letters, digits and single "
-            f"hyphens (at most {MAX_SLUG} characters), got {value!r}"
+            f"hyphens (at most {MAX_SLUG} characters), got {describe(value)}"
         )
 
 
@@ -54,11 +116,12 @@ def slugs(instance: object, attribute: attrs.Attribute[Any], value: Iterable[obj
 
 def _check_text(name: str, value: object, limit: int) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name} must be non-empty text, got {value!r}")
+        raise ValueError(f"{name} must be non-empty text, got {describe(value)}")
     if len(value) > limit:
         raise ValueError(f"{name} must be at most {limit} characters, got {len(value)}")
-    if _CONTROL.search(value) is not None:
-        raise ValueError(f"{name} must not contain control characters, got {value!r}")
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValueError(f"{name} must be plain text, but it {problem}")
 
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -82,7 +145,7 @@ def unique_labels(instance: object, attribute: attrs.Attribute[Any], value: Iter
     for item in value:
         key = item.label.casefold()
         if key in seen:
-            raise ValueError(f"{attribute.name} has the label {item.label!r} twice")
+            raise ValueError(f"{attribute.name} has the label {describe(item.label)} twice")
         seen.add(key)
 
 
@@ -102,9 +165,11 @@ def whole(low: int, high: int) -> Validator:
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{attribute.name} must be a whole number, got {value!r}")
+            raise TypeError(f"{attribute.name} must be a whole number, got {describe(value)}")
         if not low <= value <= high:
-            raise ValueError(f"{attribute.name} must be between {low} and {high}, got {value}")
+            raise ValueError(
+                f"{attribute.name} must be between {low} and {high}, got {describe(value)}"
+            )
 
     return check
 
@@ -114,9 +179,11 @@ def number(low: float, high: float) -> Validator:
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"{attribute.name} must be a number, got {value!r}")
+            raise TypeError(f"{attribute.name} must be a number, got {describe(value)}")
         if not math.isfinite(value) or not low <= value <= high:
-            raise ValueError(f"{attribute.name} must be between {low} and {high}, got {value}")
+            raise ValueError(
+                f"{attribute.name} must be between {low} and {high}, got {describe(value)}"
+            )
 
     return check
 
