@@ -87,6 +87,7 @@ if TYPE_CHECKING:
         substitute as substitute,
     )
     from stretchkit.importers import (
+        ImporterError as ImporterError,
         ImportReport as ImportReport,
         ImportResult as ImportResult,
         import_free_exercise_db as import_free_exercise_db,

@@ -10,12 +10,13 @@ from typing import Any
 
 from attrs import field, frozen
 
+from stretchkit._errors import StretchkitError
 from stretchkit.model._catalog import Catalog
 
 __all__ = ["EntryReport", "ImportReport", "ImportResult", "ImporterError", "Note"]
 
 
-class ImporterError(ValueError):
+class ImporterError(StretchkitError):
     """An importer was called with an option it cannot use (bad content is reported instead)."""
 
 
