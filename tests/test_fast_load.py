@@ -297,6 +297,49 @@ def test_global_state_is_left_as_it_was() -> None:
         gc.enable()
 
 
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
+def test_eight_threads_validating_at_once_leave_the_collector_as_they_found_it(
+    enabled: bool,
+) -> None:
+    """No path touches the garbage collector: not the fast one, not the full one, not the bad one.
+
+    A pause with "re-enable only if it was enabled" is racy: a thread that starts
+    while another has paused sees it off and never turns it back on. So the
+    collector is watched from the threads themselves, on every path.
+    """
+    valid = (EXAMPLES / "upper-back-relief.json").read_bytes()
+    document = json.loads(valid)
+    document["stretches"][0]["name"] = ""
+    invalid = json.dumps(document).encode()
+    seen: list[bool] = []
+    start = threading.Barrier(8)
+
+    def work(index: int) -> None:
+        start.wait()
+        for _ in range(15):
+            seen.append(gc.isenabled())
+            if index % 3 == 0:
+                validate_catalog(valid)
+            elif index % 3 == 1:
+                validate_catalog(invalid)
+            else:
+                validate_catalog(valid, limits=FULL)
+            seen.append(gc.isenabled())
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert gc.isenabled() is enabled
+        assert set(seen) == {enabled}
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 def test_other_threads_keep_their_validators_while_a_catalog_loads_fast() -> None:
     """The fast constructors switch nothing off: a bad object made meanwhile is still refused."""
     from stretchkit.model import Hold

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import gc
 import importlib
 import json
 import os
@@ -479,15 +478,7 @@ def _check(
         answer = _fast(data, report, warnings=warnings)
         if answer is not None:
             return answer
-    # The stages make many small objects and no reference cycles worth collecting meanwhile:
-    # the garbage collector is paused, as on the fast path (and only resumed if it was on).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _stages(data, report, limits)
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _stages(data, report, limits)
 
 
 def _stages(
