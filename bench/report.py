@@ -171,7 +171,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
         "Catalog dump: typed catalog → JSON",
         "vs pydantic",
         "`stretchkit.dump_catalog` returns canonical text (field order, defaults left out, "
-        "indented); the peers dump their model to compact bytes.",
+        "indented); the base is pydantic's indented dump. All rows are timed in turns.",
     ),
     (
         "validate",

@@ -59,48 +59,16 @@ def load(bench: Bench) -> None:
 
 
 def dump(bench: Bench) -> None:
+    """Every row timed in turns; the target is pydantic's indented dump (``indent=2``)."""
     load_catalog = sk("load_catalog")
     dump_catalog = sk("dump_catalog")
-    base = "pydantic model_dump_json"
+    base = "pydantic model_dump_json(indent=2)"
     for n in bench.sizes:
         b = bench.catalog_bytes[n]
         size = size_label(n)
-        r = bench.repeats(n)
         doc = orjson.loads(b)
         py = peers.PyCatalog.model_validate_json(b)
         ms = _MS_CATALOG.decode(b)
-        bench.time(
-            "dump",
-            "orjson.dumps of the dict (floor)",
-            size,
-            lambda doc=doc: orjson.dumps(doc),
-            repeats=r,
-            base=base,
-        )
-        bench.time(
-            "dump",
-            "json.dumps of the dict (floor)",
-            size,
-            lambda doc=doc: json.dumps(doc),
-            repeats=r,
-            base=base,
-        )
-        bench.time(
-            "dump",
-            "msgspec.json.encode",
-            size,
-            lambda ms=ms: msgspec.json.encode(ms),
-            repeats=r,
-            base=base,
-        )
-        bench.time(
-            "dump",
-            base,
-            size,
-            lambda py=py: py.model_dump_json(by_alias=True, exclude_defaults=True),
-            repeats=r,
-            base=base,
-        )
         fn = None
         if dump_catalog is not None:
             try:
@@ -109,7 +77,30 @@ def dump(bench: Bench) -> None:
                 bench.notes.append(f"dump {size}: could not build the catalog: {exc!s:.200}")
             else:
                 fn = lambda catalog=catalog: dump_catalog(catalog)  # noqa: E731
-        bench.time("dump", "stretchkit dump_catalog", size, fn, repeats=r, base=base)
+        bench.time_together(
+            "dump",
+            size,
+            [
+                ("orjson.dumps of the dict (floor)", lambda doc=doc: orjson.dumps(doc), ""),
+                ("json.dumps of the dict (floor)", lambda doc=doc: json.dumps(doc), ""),
+                ("msgspec.json.encode", lambda ms=ms: msgspec.json.encode(ms), ""),
+                (
+                    "pydantic model_dump_json",
+                    lambda py=py: py.model_dump_json(by_alias=True, exclude_defaults=True),
+                    "",
+                ),
+                (
+                    base,
+                    lambda py=py: py.model_dump_json(
+                        indent=2, by_alias=True, exclude_defaults=True
+                    ),
+                    "",
+                ),
+                ("stretchkit dump_catalog", fn, "indented, as the base row"),
+            ],
+            repeats=bench.repeats(n),
+            base=base,
+        )
 
 
 def _typed_catalog(raw: bytes, load_catalog: Any) -> Any:

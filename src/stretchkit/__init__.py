@@ -92,9 +92,9 @@ if TYPE_CHECKING:
         ImportResult as ImportResult,
         import_free_exercise_db as import_free_exercise_db,
     )
+    from stretchkit.io._dump import dump_catalog as dump_catalog
     from stretchkit.io._load import (
         catalog_schema as catalog_schema,
-        dump_catalog as dump_catalog,
         load_catalog as load_catalog,
         validate_catalog as validate_catalog,
     )

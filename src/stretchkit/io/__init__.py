@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from stretchkit.io._issues import CatalogError, Issue, Severity
 
 if TYPE_CHECKING:
+    from stretchkit.io._dump import dump_catalog
     from stretchkit.io._load import (
         CatalogSource,
         catalog_schema,
         check_catalog,
-        dump_catalog,
         load_catalog,
         validate_catalog,
     )
@@ -29,7 +29,7 @@ _LAZY: dict[str, str] = {
     "MIGRATIONS": "stretchkit.io._migrate",
     "catalog_schema": "stretchkit.io._load",
     "check_catalog": "stretchkit.io._load",
-    "dump_catalog": "stretchkit.io._load",
+    "dump_catalog": "stretchkit.io._dump",
     "load_catalog": "stretchkit.io._load",
     "migrate": "stretchkit.io._migrate",
     "validate_catalog": "stretchkit.io._load",

@@ -55,6 +55,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union
 
@@ -200,6 +201,8 @@ def _tuple_structure_factory(t: Any, conv: cattrs.Converter) -> Callable[[object
 
 def _tuple_unstructure_factory(t: Any, conv: cattrs.Converter) -> Callable[[Any], list[Any]]:
     elem_hook = conv.get_unstructure_hook(typing.get_args(t)[0])
+    if elem_hook is identity:
+        return list  # strings, numbers: copied in C, no call per item
 
     def unstructure_tuple(value: tuple[Any, ...]) -> list[Any]:
         return [elem_hook(item) for item in value]

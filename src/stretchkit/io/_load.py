@@ -60,7 +60,6 @@ __all__ = [
     "CatalogSource",
     "catalog_schema",
     "check_catalog",
-    "dump_catalog",
     "load_catalog",
     "validate_catalog",
 ]
@@ -570,16 +569,6 @@ def load_catalog(source: CatalogSource, *, limits: Limits | None = None) -> Cata
         file = next((i.file for i in issues if i.file), None)
         raise CatalogError(issues, file=file)
     return catalog
-
-
-def dump_catalog(catalog: Catalog) -> str:
-    """Canonical JSON text: defaults omitted, two-space indent, UTF-8 as is, a final newline.
-
-    Equal catalogs give equal text, so dumps diff cleanly under version control.
-    """
-    from stretchkit.io._converter import unstructure_catalog
-
-    return json.dumps(unstructure_catalog(catalog), indent=2, ensure_ascii=False) + "\n"
 
 
 def catalog_schema() -> dict[str, Any]:
