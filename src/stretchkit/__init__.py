@@ -99,6 +99,7 @@ if TYPE_CHECKING:
         validate_catalog as validate_catalog,
     )
     from stretchkit.io._source import Limits as Limits
+    from stretchkit.report import ReportError as ReportError, report_html as report_html
 # isort: on
 
 

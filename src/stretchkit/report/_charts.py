@@ -58,7 +58,7 @@ COLOURS = {
 """Colour-blind-safe hues (ColorBrewer RdBu/PRGn), each paired with a shape or a label."""
 
 _LOCK = threading.Lock()
-_WIDTH = 8.0  # inches; the page scales the SVG to its column
+_WIDTH = 7.0  # inches; the page scales the SVG to its column
 _LABEL_CHARS = 36
 
 
@@ -70,7 +70,7 @@ def _rc(chart: str) -> Any:  # matplotlib types the keys as a Literal of every r
         "text.parse_math": False,
         "text.usetex": False,
         "font.family": "sans-serif",
-        "font.size": 9,
+        "font.size": 10,
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
@@ -88,7 +88,7 @@ def _figure(chart: str, height: float) -> Iterator[tuple[Figure, list[str]]]:
         yield figure, out
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-    out.append(_inline(buffer.getvalue()))
+    out.append(_inline(buffer.getvalue(), chart))
 
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
@@ -96,12 +96,26 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _SIZE = re.compile(r'\s(width|height)="[^"]*"')
 
 
-def _inline(svg: str) -> str:
-    """SVG text for inlining in HTML: no XML prologue, no metadata, no fixed size."""
+_TAG = re.compile(r"<[^>]*>")  # text content has its < escaped, so this finds tags only
+_REFERENCE = re.compile(r'(\bid="|href="#|url\(#)([^"()\-]+)(?=[")])')
+
+
+def _inline(svg: str, chart: str) -> str:
+    """SVG text for inlining in HTML: no XML prologue, no metadata, no fixed size.
+
+    matplotlib numbers its own ids per figure (``axes_1``); three figures on one page
+    would repeat them, so those (and every reference to them) get the chart's name in
+    front. The report's ids (``session-3``) have a hyphen and are left as they are.
+    """
     svg = _PROLOGUE.sub("", svg, count=1)
     svg = _METADATA.sub("", svg, count=1)
     head, _, rest = svg.partition(">")
-    return _SIZE.sub("", head) + ">" + rest
+    svg = _SIZE.sub("", head) + ">" + rest
+
+    def tag(match: re.Match[str]) -> str:
+        return _REFERENCE.sub(lambda m: f"{m[1]}{chart}_{m[2]}", match[0])
+
+    return _TAG.sub(tag, svg)
 
 
 def _time_axis(ax: Axes, history: History) -> None:
@@ -110,8 +124,9 @@ def _time_axis(ax: Axes, history: History) -> None:
     tz = history.now.tzinfo
     locator = mdates.AutoDateLocator(tz=tz, minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=tz))  # type: ignore[no-untyped-call]
-    ax.set_xlim(_x(history.start), _x(history.now))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=tz, show_offset=False))  # type: ignore[no-untyped-call]
+    start = _x(history.start)
+    ax.set_xlim(start, max(_x(history.now), start + 1 / 24))  # now at midnight: an hour
 
 
 def _x(at: datetime) -> float:
@@ -163,7 +178,7 @@ def pain_chart(history: History) -> str:
         ax.set_ylabel("pain (0–10)")
         _time_axis(ax, history)
         if history.pain or history.pain_free:
-            ax.legend(loc="upper right", fontsize=8, frameon=False, ncols=3)
+            ax.legend(loc="upper right", fontsize=9, frameon=False, ncols=3)
     return out[0]
 
 
@@ -215,7 +230,7 @@ def sessions_chart(history: History) -> str:
         ticks = xs[::-1][::step][::-1]
         ax.set_xticks(ticks, [history.days[i].day.strftime("%d %b") for i in ticks])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=4)
+        ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=4)
     return out[0]
 
 
@@ -226,7 +241,8 @@ def timeline_chart(history: History, name: Callable[[str], str]) -> str:
         ax = figure.add_subplot()
         start, now = _x(history.start), _x(history.now)
         # row 0: the phase
-        bounds = [(start, history.phase_at_start)]
+        first = start if history.first_at is None else max(start, _x(history.first_at))
+        bounds = [(first, history.phase_at_start)]
         bounds += [(_x(c.at), c.phase) for c in history.phase_changes]
         labelled: set[str] = set()
         for i, (left, phase) in enumerate(bounds):
@@ -286,7 +302,7 @@ def timeline_chart(history: History, name: Callable[[str], str]) -> str:
         ax.set_ylim(rows - 0.5, -0.5)
         _time_axis(ax, history)
         ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8, frameon=False, ncols=4
+            loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=9, frameon=False, ncols=4
         )
     return out[0]
 

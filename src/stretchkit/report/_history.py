@@ -158,6 +158,8 @@ class History:
     now: datetime
     start: datetime
     """The first instant of the first day shown."""
+    first_at: datetime | None
+    """The user's first event (its place in history), if any is shown or came before."""
     days: tuple[DayCount, ...]
     sessions: tuple[SessionBlock, ...]
     pain: tuple[PainPoint, ...]
@@ -289,6 +291,7 @@ def history(progress: Progress, *, now: datetime, days: int = 28) -> History:
     return History(
         now=now,
         start=start,
+        first_at=local(min(event_instant(e) for e in used)) if used else None,
         days=tuple(day_counts),
         sessions=tuple(blocks),
         pain=tuple(pain),

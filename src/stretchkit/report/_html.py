@@ -79,7 +79,8 @@ def _figure(key: str, caption: str, alt: str, svg: str, table: str) -> str:
     svg = f'{head}{sep}<title id="title-{key}">{title}</title>{rest}'
     return (
         f'<figure id="chart-{key}" class="chart">'
-        f"<figcaption>{caption}</figcaption>{svg}{table}</figure>"
+        f'<figcaption>{caption}</figcaption><div class="plot" tabindex="0">{svg}</div>'
+        f"{table}</figure>"
     )
 
 
@@ -123,7 +124,8 @@ p.meta { color: var(--muted); margin: 0 0 1rem; }
 ul.summary { padding-left: 1.2rem; }
 figure.chart { margin: 1.25rem 0; padding: .5rem 0; border-top: 1px solid var(--line); }
 figcaption { font-weight: 600; margin-bottom: .25rem; }
-figure.chart svg { display: block; width: 100%; height: auto; }
+.plot { overflow-x: auto; }
+.plot svg { display: block; width: 100%; height: auto; min-width: 32rem; max-width: 56rem; }
 details { margin-top: .5rem; }
 summary { cursor: pointer; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; margin-top: .5rem; }
@@ -142,6 +144,8 @@ th, td { border-bottom: 1px solid var(--line); padding: .25rem .5rem; text-align
   main { max-width: none; padding: 0; }
   figure.chart { break-inside: avoid; page-break-inside: avoid; }
   details { display: none; }
+  .plot { overflow: visible; }
+  .plot svg { min-width: 0; }
 }
 """
 

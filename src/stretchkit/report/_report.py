@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from stretchkit._errors import StretchkitError
 from stretchkit.engine import EngineError, Progress
 from stretchkit.model import Catalog
 from stretchkit.report._history import MAX_DAYS, history
@@ -14,7 +15,7 @@ DEFAULT_DAYS = 28
 """Four weeks: enough to see a trend, short enough to read on a phone."""
 
 
-class ReportError(ValueError):
+class ReportError(StretchkitError):
     """A report could not be made: bad arguments, or matplotlib is not installed."""
 
 
