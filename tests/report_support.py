@@ -7,6 +7,7 @@ count them again from the events, so the two can never drift apart silently.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import stretchkit as sk
@@ -95,3 +96,36 @@ def known_progress() -> tuple[sk.Catalog, sk.Progress]:
     cat = catalog()
     events = known_events(cat)
     return cat, sk.Progress.replay(cat.program(PROGRAM), events, catalog=cat)
+
+
+class Ids(HTMLParser):
+    """Every id in a page, and the ``<use>`` elements inside ``g#pain-points``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.pain_markers = 0
+        self._depth = 0  # > 0 inside g#pain-points
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        found = dict(attrs).get("id")
+        if found:
+            self.ids.append(found)
+        if self._depth:
+            self._depth += tag == "g"
+            self.pain_markers += tag == "use"
+        elif tag == "g" and found == "pain-points":
+            self._depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth and tag == "g":
+            self._depth -= 1
+
+
+def parse(page: str) -> Ids:
+    ids = Ids()
+    ids.feed(page)
+    ids.close()
+    return ids

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stretchkit as sk
-from report_support import DAYS, NOW, PAIN_POINTS, SESSIONS, USER, known_progress
+from report_support import DAYS, NOW, PAIN_POINTS, SESSIONS, USER, known_progress, parse
 from stretchkit.report._history import history
 
 CAT, PROGRESS = known_progress()
@@ -52,39 +52,6 @@ def sessions_in(events: tuple[sk.Event, ...], first: int, last: int, now: dateti
         and e.session.completed_any
         and first <= e.session.started_at.date().toordinal() <= last
     )
-
-
-class Ids(HTMLParser):
-    """Every id in a page, and the ``<use>`` elements inside ``g#pain-points``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: list[str] = []
-        self.pain_markers = 0
-        self._depth = 0  # > 0 inside g#pain-points
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        found = dict(attrs).get("id")
-        if found:
-            self.ids.append(found)
-        if self._depth:
-            self._depth += tag == "g"
-            self.pain_markers += tag == "use"
-        elif tag == "g" and found == "pain-points":
-            self._depth = 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._depth and tag == "g":
-            self._depth -= 1
-
-
-def parse(page: str) -> Ids:
-    ids = Ids()
-    ids.feed(page)
-    ids.close()
-    return ids
 
 
 @pytest.fixture(scope="module")

@@ -178,7 +178,7 @@ def pain_chart(history: History) -> str:
         ax.set_ylabel("pain (0–10)")
         _time_axis(ax, history)
         if history.pain or history.pain_free:
-            ax.legend(loc="upper right", fontsize=9, frameon=False, ncols=3)
+            _legend(figure)
     return out[0]
 
 
@@ -226,11 +226,16 @@ def sessions_chart(history: History) -> str:
         ax.set_ylim(0, top + 1)
         ax.set_xlim(-0.6, len(xs) - 0.4)
         ax.set_ylabel("sessions")
-        step = max(1, len(xs) // 10)
+        step = -(-len(xs) // 8)  # at most eight labels, today's always among them
         ticks = xs[::-1][::step][::-1]
-        ax.set_xticks(ticks, [history.days[i].day.strftime("%d %b") for i in ticks])
+        labels, month = [], 0
+        for i in ticks:
+            day = history.days[i].day
+            labels.append(f"{day.day} {day:%b}" if day.month != month else str(day.day))
+            month = day.month
+        ax.set_xticks(ticks, labels)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=4)
+        _legend(figure)
     return out[0]
 
 
@@ -301,10 +306,13 @@ def timeline_chart(history: History, name: Callable[[str], str]) -> str:
         ax.set_yticks(range(rows), labels)
         ax.set_ylim(rows - 0.5, -0.5)
         _time_axis(ax, history)
-        ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=9, frameon=False, ncols=4
-        )
+        _legend(figure)
     return out[0]
+
+
+def _legend(figure: Figure) -> None:
+    """Below the chart, outside the axes, so it never hides data."""
+    figure.legend(loc="outside lower center", fontsize=9, frameon=False, ncols=4)
 
 
 def _short(text: str) -> str:
