@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
+from stretchkit.model._validators import BAD_TEXT
 from stretchkit.report._history import History, SpanKind
 
 __all__ = ["MAX_TEXT", "clean", "page"]
@@ -27,17 +28,18 @@ __all__ = ["MAX_TEXT", "clean", "page"]
 MAX_TEXT = 120
 """Longer outside text is cut to this many characters (and says how long it was)."""
 
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters (tab and newlines kept)
-    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, isolates
-    "\ud800-\udfff]"  # lone surrogates
-)
+_MARKS = re.compile("[\u061c\u200e\u200f]")
+"""Bidi marks: they reorder nothing on their own, but have no place in a name either."""
 
 
 def clean(text: str, limit: int = MAX_TEXT) -> str:
-    """``text`` made safe to show: no bidi or control characters, at most ``limit`` long."""
-    text = _UNSAFE.sub("\ufffd", str(text))
-    text = " ".join(text.split())
+    """``text`` made safe to show: no bidi or control characters, at most ``limit`` long.
+
+    Runs of white space become one space; then what the model refuses in any text
+    (:data:`~stretchkit.model._validators.BAD_TEXT`) and bidi marks become U+FFFD.
+    """
+    text = " ".join(str(text).split())
+    text = _MARKS.sub("\ufffd", BAD_TEXT.sub("\ufffd", text))
     if len(text) > limit:
         text = f"{text[: limit - 20]}… ({len(text)} characters)"
     return text
