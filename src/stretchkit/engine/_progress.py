@@ -247,7 +247,7 @@ class Progress:
     def plan(
         self, now: datetime, context: Context | str, *, catalog: Catalog | None = None
     ) -> Plan:
-        """What to do at ``now`` in ``context``; see :mod:`stretchkit.engine._plan`."""
+        """What to do at ``now`` in ``context``: a `Plan` that gives its reasons."""
         from stretchkit.engine._plan import make_plan
 
         check_local_time(now, "now")

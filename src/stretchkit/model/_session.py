@@ -15,6 +15,8 @@ __all__ = ["Outcome", "Session", "SkipReason", "StepResult"]
 
 
 class Outcome(enum.Enum):
+    """How a step ended: done as written, or skipped (the reason is a ``SkipReason``)."""
+
     COMPLETED = "completed"
     SKIPPED = "skipped"
 

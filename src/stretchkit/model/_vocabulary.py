@@ -86,6 +86,8 @@ class Sides(enum.Enum):
 
 
 class MediaKind(enum.Enum):
+    """What a media link shows, so an app can pick a player before fetching it."""
+
     IMAGE = "image"
     VIDEO = "video"
     ANIMATION = "animation"
