@@ -139,7 +139,10 @@ def test_no_page_points_readers_at_private_modules(site: Path) -> None:
         page = _parse(html)
         shown = " ".join([*page.text, *page.links, *page.titles])
         found = PRIVATE.findall(shown)
-        assert not found, f"{html.relative_to(site)} names private modules: {sorted(set(found))}"
+        assert not found, (
+            f"{html.relative_to(site)} names private modules {sorted(set(found))}: name the "
+            "public sk.Name instead (docstrings and CHANGELOG.md are pages of the site too)"
+        )
 
 
 def test_the_site_loads_nothing_from_the_network(site: Path) -> None:

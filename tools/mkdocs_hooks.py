@@ -27,7 +27,15 @@ def on_files(files: Files, config: Any) -> Files:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
     # Pages sit at the top of docs/, so ../schemas/ is one level up from them.
-    return markdown.replace("](../schemas/", "](schemas/")
+    markdown = markdown.replace("](../schemas/", "](schemas/")
+    if page.file.src_uri == "reference.md":
+        # The reference renders exactly the names the package exports; the
+        # list is read from the package, never copied.
+        import stretchkit
+
+        names = "[" + ", ".join(stretchkit.__all__) + "]"
+        markdown = markdown.replace("members: PUBLIC_NAMES", f"members: {names}")
+    return markdown
 
 
 # A tooltip naming where a type is defined ("stretchkit.engine._policy._int")

@@ -288,7 +288,7 @@ class Progress:
     ) -> Progress:
         """The progress a :meth:`snapshot` stands for; apply the events after it next.
 
-        Raises :class:`~stretchkit.engine._snapshot.SnapshotError` for a snapshot of
+        Raises `SnapshotError` for a snapshot of
         other rules, another policy or program: replay the events instead.
         """
         from stretchkit.engine._snapshot import progress_from_snapshot
