@@ -81,8 +81,12 @@ __all__ = [
 
 MAX_SECONDS = 3600
 _SLUG_ALPHABET = string.ascii_lowercase + string.digits
-_TEXT_CHARS = st.characters(exclude_categories=("Cc", "Cs"))
-"""Any character but controls (U+0000-U+001F, U+007F-U+009F) and lone surrogates."""
+_TEXT_CHARS = st.characters(
+    exclude_categories=("Cc", "Cs"),
+    exclude_characters="".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])),
+)
+"""Any character but controls (U+0000-U+001F, U+007F-U+009F), lone surrogates and the
+bidirectional controls the model refuses (U+202A-U+202E, U+2066-U+2069)."""
 
 
 @functools.cache
