@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import stretchkit as sk
-from conftest import CORPUS
+from conftest import CORPUS, EXAMPLES
 from stretchkit.cli import main
+from stretchkit.io._source import join_pointer
 
 HOSTILE = sorted((CORPUS / "hostile").glob("*.json"))
 VALID = [
@@ -164,3 +166,53 @@ def test_catalog_shaped_nonsense_never_raises(document: dict[str, object], versi
     except ValueError:
         return
     _consistent(text.encode("utf-8", "surrogatepass"))
+
+
+_BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_TEXT_FIELDS = [
+    ("stretches", 0, "name"),
+    ("stretches", 0, "instructions", 0),
+    ("stretches", 12, "variations", 0, "name"),
+    ("programs", 0, "audience"),
+    ("routines", 0, "name"),
+    ("programs", 0, "disclaimer", 0),
+]
+
+
+def _example() -> dict[str, Any]:
+    return json.loads((EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8"))
+
+
+def _set(document: Any, path: tuple[str | int, ...], make: Any) -> None:
+    for part in path[:-1]:
+        document = document[part]
+    document[path[-1]] = make(document[path[-1]])
+
+
+@given(
+    code_point=st.sampled_from(_BIDI_CONTROLS),
+    path=st.sampled_from(_TEXT_FIELDS),
+    at=st.integers(min_value=0, max_value=3),
+    escaped=st.booleans(),
+)
+def test_a_bidirectional_control_in_any_text_is_refused_and_located(
+    code_point: int, path: tuple[str | int, ...], at: int, escaped: bool
+) -> None:
+    """Trojan Source: a text that reads other than it is, refused on every path, with a place."""
+    document = _example()
+    _set(document, path, lambda text: text[:at] + chr(code_point) + text[at:])
+    raw = json.dumps(document, ensure_ascii=escaped).encode()
+    for limits in (None, sk.Limits(max_bytes=sk.Limits().max_bytes - 1)):  # fast path, full path
+        errors = [i for i in sk.validate_catalog(raw, limits=limits) if i.is_error]
+        assert [(i.code, i.pointer) for i in errors] == [("bidi-control", join_pointer(path))]
+        assert errors[0].line is not None
+        assert f"U+{code_point:04X}" in errors[0].message
+        with pytest.raises(sk.CatalogError):
+            sk.load_catalog(raw, limits=limits)
+
+
+def test_a_bidirectional_control_in_a_key_is_shown_escaped() -> None:
+    raw = b'{"format_version": 1, "x\\u202e": 1}'
+    lines = [i.format() for i in sk.validate_catalog(raw)]
+    assert any("bidi-control" in line for line in lines)
+    assert all("\u202e" not in line and "\\u202e" in line for line in lines if "/x" in line)

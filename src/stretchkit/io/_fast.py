@@ -255,6 +255,8 @@ _ESCAPE = re.compile(
     rb"\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|u[dD][89a-fA-F])"
 )
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_BIDI = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])|\\u(?:202[a-eA-E]|206[6-9])")
+"""U+202A–U+202E and U+2066–U+2069, as UTF-8 or as an escape: bidirectional controls."""
 _BLANK = re.compile(
     rb'"(?: |\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f'
     rb'|\xe3\x80\x80|\\u(?:0020|00[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000))+"'
@@ -266,6 +268,7 @@ _BLANK_START = re.compile(rb'"[ \xc2\xe1\xe2\xe3\\]')
 def _doubtful_text(raw: bytes) -> bool:
     """Could a decoded string break a text rule? One cheap pass per kind of breach.
 
+    * A bidirectional control (U+202A–U+202E, U+2066–U+2069), raw or escaped.
     * A control character (or a lone surrogate): raw U+0000–U+001F are not
       valid JSON (msgspec refuses them); U+007F and U+0080–U+009F may appear raw
       (``\\x7f``, ``\\xc2\\x80``–``\\xc2\\x9f``) or as escapes.
@@ -286,6 +289,8 @@ def _doubtful_text(raw: bytes) -> bool:
         if _ESCAPE.search(raw) is not None:
             return True
     if b"\x7f" in raw or (b"\xc2" in raw and _C1.search(raw) is not None):
+        return True
+    if (b"\xe2" in raw or b"\\" in raw) and _BIDI.search(raw) is not None:
         return True
     return any(_BLANK.match(raw, m.start()) is not None for m in _BLANK_START.finditer(raw))
 

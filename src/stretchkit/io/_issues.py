@@ -8,11 +8,13 @@ carries the same list.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Sequence
 
 from attrs import field, frozen
 
 from stretchkit._errors import StretchkitError
+from stretchkit.model._validators import BAD_TEXT
 
 __all__ = ["CatalogError", "Issue", "Severity"]
 
@@ -52,7 +54,10 @@ class Issue:
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         pointer = self.pointer or "/"
-        return f"{where}: {self.severity.value}[{self.code}] {pointer}: {self.message}"
+        line = f"{where}: {self.severity.value}[{self.code}] {pointer}: {self.message}"
+        # A key in a pointer is quoted as written: a control or bidirectional character
+        # there would break the line or reorder it on a terminal, so it is shown escaped.
+        return BAD_TEXT.sub(_escaped, line)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -64,6 +69,10 @@ class Issue:
             "pointer": self.pointer,
             "message": self.message,
         }
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 class CatalogError(StretchkitError):

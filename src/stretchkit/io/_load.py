@@ -258,7 +258,7 @@ def _schema_issues(
                 code,
                 pointer,
                 f"{_describe(instance)} is not usable text: it must not be blank, "
-                "and must not hold control characters",
+                "and must not hold control or bidirectional characters",
             ),
             False,
         )

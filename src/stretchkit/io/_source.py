@@ -37,7 +37,7 @@ from attrs import define, field, frozen
 from attrs.validators import ge, instance_of
 
 from stretchkit.io._issues import Issue, Severity
-from stretchkit.model._validators import CONTROL, SURROGATE
+from stretchkit.model._validators import BIDI, CONTROL, SURROGATE
 
 __all__ = [
     "FATAL_CODES",
@@ -436,6 +436,9 @@ _SURROGATE = SURROGATE
 _CONTROL_ESCAPE = re.compile(r"\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _RAW_CONTROL = re.compile("[\x7f-\x9f]")  # JSON itself refuses only U+0000 to U+001F raw
+_BIDI = BIDI
+_BIDI_ANY = re.compile(r"[\u202a-\u202e\u2066-\u2069]|\\u(?:202[a-eA-E]|206[6-9])")
+"""A bidirectional control typed as itself or written as an escape."""
 
 
 def _path(link: _Link) -> list[str | int]:
@@ -490,6 +493,16 @@ def check_value(
                         join_pointer(_path(link)),
                         f"text contains the control character U+{ord(m.group()):04X} "
                         f"(at character {m.start() + 1}); remove it",
+                    )
+                )
+            if (m := _BIDI.search(s)) is not None:
+                problems.append(
+                    (
+                        "bidi-control",
+                        join_pointer(_path(link)),
+                        f"text contains the bidirectional control U+{ord(m.group()):04X} "
+                        f"(at character {m.start() + 1}), which makes text read other than "
+                        "it is; remove it",
                     )
                 )
             if (m := _SURROGATE.search(s)) is not None:
@@ -863,7 +876,10 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Parsed:
 
     within, members = _quick_check(value, limits)
     check_text = bool(
-        _CONTROL_ESCAPE.search(text) or _SURROGATE_ESCAPE.search(text) or _RAW_CONTROL.search(text)
+        _CONTROL_ESCAPE.search(text)
+        or _SURROGATE_ESCAPE.search(text)
+        or _RAW_CONTROL.search(text)
+        or _BIDI_ANY.search(text)
     ) or (not isinstance(data, bytes) and _SURROGATE.search(text) is not None)
     if not within or check_text:
         problems = check_value(value, limits, check_text=check_text)
