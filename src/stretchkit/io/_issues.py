@@ -72,7 +72,9 @@ class Issue:
 
 
 def _escaped(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    """``\\x0a`` below U+0100, ``\\u202e`` above: the command line's own escapes."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class CatalogError(StretchkitError):
