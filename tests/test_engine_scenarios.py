@@ -213,20 +213,18 @@ def test_fall_back(zone: ZoneInfo, day: datetime, repeated: int) -> None:
     assert plan.sessions_today == 3
     assert not plan.allowed
     assert plan.next_allowed_at == datetime(day.year, day.month, day.day + 1, tzinfo=zone)
-    # the repeated hour is ambiguous in the zone: refused, never guessed
+    # the repeated hour: fold says which instant (as datetime.now returns it); both usable
     twice = datetime(day.year, day.month, day.day, repeated, 30, tzinfo=zone)
-    for fold in (0, 1):
-        with pytest.raises(TimeError, match="ambiguous"):
-            pain(twice.replace(fold=fold), 0)
-        with pytest.raises(TimeError, match="ambiguous"):
-            start().plan(twice.replace(fold=fold), "lying")
-    # with an explicit offset it is one instant, and both occurrences are usable
-    first = twice.replace(tzinfo=timezone(twice.utcoffset()))  # type: ignore[arg-type]
-    second = twice.replace(fold=1)
-    second = second.replace(tzinfo=timezone(second.utcoffset()))  # type: ignore[arg-type]
-    assert second - first == H
+    first, second = twice.replace(fold=0), twice.replace(fold=1)
+    assert elapsed(first, second) == H
+    assert start().apply(pain(first, 0)).apply(pain(second, 0)).plan(second, "lying")
     both = start().extend([session(first, minutes=5), session(second, minutes=5)])
     assert both.plan(after, "lying").sessions_today == 2
+    # with an explicit offset it is the same instant
+    fixed = second.replace(tzinfo=timezone(second.utcoffset()))  # type: ignore[arg-type]
+    assert (
+        start().apply(pain(fixed, 0, id="x")).state == start().apply(pain(second, 0, id="x")).state
+    )
 
 
 def test_naive_and_impossible_times_are_refused() -> None:

@@ -151,7 +151,7 @@ def session(
         StepResult(stretch=s, outcome=Outcome.SKIPPED, reason=r) for s, r in (skipped or {}).items()
     ]
     sid = id or new_id("session")
-    end = start + timedelta(minutes=minutes)
+    end = later(start, minutes / 60)  # elapsed time: keeps the repeated hour's fold right
     return SessionLogged(
         id=sid,
         session=Session(
@@ -200,38 +200,64 @@ class Oracle:
     def __init__(self, events: list[Event], now: datetime, policy: Policy) -> None:
         now_us = instant(now)
 
-        def when(e: Event) -> int:  # a session sits in history at its end
-            return instant(e.session.ended_at if isinstance(e, SessionLogged) else e.at)
+        own = {
+            e.id: instant(e.session.ended_at if isinstance(e, SessionLogged) else e.at)
+            for e in events
+        }
+        eff = dict(own)  # a device's events sit no earlier than the device's previous one
+        unique = list({e.id: e for e in events}.values())
+        for device in {e.device for e in unique if e.device is not None}:
+            latest = None
+            for e in sorted((e for e in unique if e.device == device), key=lambda e: (e.seq, e.id)):
+                latest = own[e.id] if latest is None else max(latest, own[e.id])
+                eff[e.id] = latest
 
-        seen = [e for e in {e.id: e for e in events}.values() if when(e) <= now_us]
-        seen.sort(key=lambda e: (when(e), e.id))
-        reports: list[tuple[int, bool]] = []
+        def when(e: Event) -> int:  # a session sits in history at its (effective) end
+            return eff[e.id]
+
+        seen = [e for e in unique if when(e) <= now_us]
+        seen.sort(key=lambda e: (when(e), e.device or "", e.seq or 0, e.id))
         level = policy.pain_free_level
-        for e in seen:
+        need = policy.pain_free_hours * HOUR_US
+
+        def reports_of(e: Event) -> list[tuple[int, bool]]:
             if isinstance(e, PainReported):
-                reports.append((instant(e.at), e.level > level))
-            elif isinstance(e, SessionLogged):
-                s = e.session
-                if s.pain_before is not None:
-                    reports.append((instant(s.started_at), s.pain_before > level))
-                if any(r.reason is SkipReason.PAIN for r in s.steps):
-                    reports.append((instant(s.ended_at), True))
-                if s.pain_after is not None:
-                    reports.append((instant(s.ended_at), s.pain_after > level))
+                return [(when(e), e.level > level)]
+            if not isinstance(e, SessionLogged):
+                return []
+            s = e.session
+            shift = when(e) - own[e.id]
+            out = []
+            if s.pain_before is not None:
+                out.append((instant(s.started_at) + shift, s.pain_before > level))
+            if any(r.reason is SkipReason.PAIN for r in s.steps):
+                out.append((when(e), True))
+            if s.pain_after is not None:
+                out.append((when(e), s.pain_after > level))
+            return out
+
+        def met_by(reports: list[tuple[int, bool]]) -> int | None:
+            painful = [t for t, p in reports if p]
+            last = max(painful) if painful else None
+            free = sorted(t for t, p in reports if not p and (last is None or t > last))
+            return next((t for t in free if t - free[0] >= need), None)
+
+        reports: list[tuple[int, bool]] = []
+        today = day_of(now, policy.day_starts_hour)
+        counts = [0, 0]  # today's relief and maintenance sessions
+        for e in seen:
+            if isinstance(e, SessionLogged) and e.session.completed_any:
+                start = instant(e.session.started_at) + when(e) - own[e.id]
+                met = met_by(reports)
+                if day_of(e.session.started_at, policy.day_starts_hour) == today:
+                    counts[met is not None and met <= start] += 1
+            reports += reports_of(e)
         painful = [t for t, p in reports if p]
         last = max(painful) if painful else None
         free = sorted(t for t, p in reports if not p and (last is None or t > last))
         self.pain_free_since = free[0] if free else None
-        need = policy.pain_free_hours * HOUR_US
-        self.met = bool(free) and any(t - free[0] >= need for t in free)
-        today = day_of(now, policy.day_starts_hour)
-        self.sessions_today = sum(
-            1
-            for e in seen
-            if isinstance(e, SessionLogged)
-            and e.session.completed_any
-            and day_of(e.session.started_at, policy.day_starts_hour) == today
-        )
+        self.met = met_by(reports) is not None
+        self.sessions_today = counts[self.met]
         # stretches: (tries, rest_until, parked, returning)
         st: dict[str, tuple[int, int | None, bool, bool]] = {}
         for e in seen:

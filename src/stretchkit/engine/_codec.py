@@ -9,6 +9,7 @@ Rules
 - Bad input raises :class:`EventFormatError` with a JSON-pointer-like path, never
   a bare ``KeyError`` or ``TypeError``. Unknown keys are refused (a typo must not be
   silently dropped from a user's history).
+- ``device`` and ``seq`` are written only when set, and read only together.
 - The schema ``schemas/events.schema.json`` describes the same shape; tests hold
   the two together.
 
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 from stretchkit.engine._errors import EngineError, EventFormatError, TimeError
 from stretchkit.engine._events import (
     EVENT_TYPES,
+    MAX_SEQ,
     MAX_SESSION_HOURS,
     Event,
     PainReported,
@@ -54,9 +56,9 @@ _TAGS = {tag: cls for cls, tag in EVENT_TYPES.items()}
 _OUTCOMES = {o.value: o for o in Outcome}
 _REASONS = {r.value: r for r in SkipReason}
 _KEYS = {
-    "pain_reported": frozenset({"type", "id", "at", "level"}),
-    "session_logged": frozenset({"type", "id", "at", "session"}),
-    "stretch_reenabled": frozenset({"type", "id", "at", "stretch_id"}),
+    "pain_reported": frozenset({"type", "id", "at", "level", "device", "seq"}),
+    "session_logged": frozenset({"type", "id", "at", "session", "device", "seq"}),
+    "stretch_reenabled": frozenset({"type", "id", "at", "stretch_id", "device", "seq"}),
 }
 _SESSION_KEYS = frozenset(
     {"id", "routine", "started_at", "ended_at", "steps", "pain_before", "pain_after"}
@@ -98,7 +100,28 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         out["session"] = session_to_dict(event.session)
     else:
         out["stretch_id"] = event.stretch_id
+    if event.device is not None:
+        out["device"] = event.device
+        out["seq"] = event.seq
     return out
+
+
+def _device(data: Mapping[str, Any], path: str) -> tuple[str | None, int | None]:
+    """``device`` and ``seq``: both or neither."""
+    if "device" not in data and "seq" not in data:
+        return None, None
+    if "device" not in data or "seq" not in data:
+        missing = "device" if "device" not in data else "seq"
+        raise EventFormatError(path, f"'device' and 'seq' go together: {missing!r} is missing")
+    device = _str(data, "device", path)
+    if not 0 < len(device) <= 128:
+        raise EventFormatError(f"{path}/device", "must be 1 to 128 characters long")
+    seq = data["seq"]
+    if type(seq) is not int or not 0 <= seq <= MAX_SEQ:
+        raise EventFormatError(
+            f"{path}/seq", f"must be an integer from 0 to {MAX_SEQ}, got {seq!r}"
+        )
+    return device, seq
 
 
 def _time(value: object, path: str) -> datetime:
@@ -234,6 +257,9 @@ def session_from_dict(data: object, path: str = "") -> Session:
             _STEP_CACHE[(stretch, outcome_raw, reason_raw)] = step  # type: ignore[index]
     before = data.get("pain_before")
     after = data.get("pain_after")
+    for key, value in (("pain_before", before), ("pain_after", after)):
+        if value is None and key in data:  # the schema says integer: leave the key out instead
+            raise EventFormatError(f"{path}/{key}", "must be an integer from 0 to 10, got None")
     session_id = _str(data, "id", path)
     if not 0 < len(session_id) <= 128:
         raise EventFormatError(f"{path}/id", "must be 1 to 128 characters long")
@@ -289,6 +315,8 @@ def event_from_dict(data: object, path: str = "") -> Event:
                 _set_id(obj, eid)
                 _set_at(obj, dt)
                 _set_level(obj, level)
+                _set_device(obj, None)
+                _set_seq(obj, None)
                 return obj
     return _read_event(data, path)
 
@@ -298,6 +326,8 @@ _object_new = object.__new__
 _set_id = PainReported.__dict__["id"].__set__
 _set_at = PainReported.__dict__["at"].__set__
 _set_level = PainReported.__dict__["level"].__set__
+_set_device = PainReported.__dict__["device"].__set__
+_set_seq = PainReported.__dict__["seq"].__set__
 _parse = datetime.fromisoformat
 
 
@@ -315,12 +345,13 @@ def _read_event(data: object, path: str) -> Event:
     if "at" not in data:
         raise EventFormatError(path, "'at' is required")
     at = _time(data["at"], f"{path}/at")
+    device, seq = _device(data, path)
     try:
         if cls is PainReported:
             if "level" not in data:
                 raise EventFormatError(path, "'level' is required")
             level = _level(data["level"], f"{path}/level")
-            return _built(PainReported, id=event_id, at=at, level=level)
+            return _built(PainReported, id=event_id, at=at, level=level, device=device, seq=seq)
         if cls is SessionLogged:
             if "session" not in data:
                 raise EventFormatError(path, "'session' is required")
@@ -329,13 +360,15 @@ def _read_event(data: object, path: str) -> Event:
                 raise EventFormatError(
                     f"{path}/session", f"a session lasts at most {MAX_SESSION_HOURS} hours"
                 )
-            return _built(SessionLogged, id=event_id, session=s, at=at)
+            return _built(SessionLogged, id=event_id, session=s, at=at, device=device, seq=seq)
         stretch_id = _str(data, "stretch_id", path)
         if len(stretch_id) > 64 or not _SLUG.match(stretch_id):
             raise EventFormatError(
                 f"{path}/stretch_id", f"must be a slug such as wall-angel, got {stretch_id!r}"
             )
-        return _built(StretchReenabled, id=event_id, at=at, stretch_id=stretch_id)
+        return _built(
+            StretchReenabled, id=event_id, at=at, stretch_id=stretch_id, device=device, seq=seq
+        )
     except EventFormatError:
         raise
     except (TypeError, ValueError) as e:

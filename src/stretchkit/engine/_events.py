@@ -14,6 +14,11 @@ Rules
   older than that before its event.
 - The tag written to files (``type``) comes from :data:`EVENT_TYPES`, never from
   class names.
+- Device order. An event may carry the ``device`` that recorded it and that device's
+  sequence number ``seq`` (both or neither). Within one device ``seq`` is the truth
+  about order: an event's *effective instant* is the later of its own and that of
+  the device's previous event (by ``seq``), so a device clock corrected backwards
+  cannot put a later report before an earlier one. Across devices, the instant.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import Any, Self
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import and_, ge, instance_of, le, max_len, min_len
+from attrs.validators import and_, ge, instance_of, le, max_len, min_len, optional
 
 from stretchkit.engine._errors import EngineError
 from stretchkit.engine._time import check_local_time, instant
@@ -32,6 +37,7 @@ from stretchkit.model import Session
 
 __all__ = [
     "EVENT_TYPES",
+    "MAX_SEQ",
     "MAX_SESSION_HOURS",
     "Event",
     "PainReported",
@@ -43,7 +49,22 @@ __all__ = [
 MAX_SESSION_HOURS = 24
 """A session longer than a day is a logging mistake (a timer left running)."""
 
+MAX_SEQ = 2**53 - 1
+"""The largest ``seq``: every JSON reader can hold it exactly."""
+
 _id = and_(instance_of(str), min_len(1), max_len(128))
+_device = optional(_id)
+
+
+def _seq(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        if getattr(instance, "device", None) is not None:
+            raise ValueError("an event with a device needs its seq (the device's own order)")
+        return
+    if type(value) is not int or not 0 <= value <= MAX_SEQ:
+        raise ValueError(f"seq must be an integer from 0 to {MAX_SEQ}, got {value!r}")
+    if getattr(instance, "device", None) is None:
+        raise ValueError("seq is the order within a device: give the device too")
 
 
 def _at(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -86,6 +107,10 @@ class PainReported(_Stored):
     id: str = field(validator=_id)
     at: datetime = field(validator=_at)
     level: int = field(validator=and_(instance_of(int), ge(0), le(10)))
+    device: str | None = field(default=None, validator=_device)
+    """The device that recorded the event (optional; see *Device order*)."""
+    seq: int | None = field(default=None, validator=_seq)
+    """The event's position in the device's own order; required with ``device``."""
 
     @level.validator
     def _no_bool(self, attribute: object, value: object) -> None:
@@ -104,6 +129,10 @@ class SessionLogged(_Stored):
     id: str = field(validator=_id)
     session: Session = field(validator=instance_of(Session))
     at: datetime = field(default=attrs.Factory(_session_end, takes_self=True), validator=_at)
+    device: str | None = field(default=None, validator=_device)
+    """The device that recorded the event (optional; see *Device order*)."""
+    seq: int | None = field(default=None, validator=_seq)
+    """The event's position in the device's own order; required with ``device``."""
 
     def __attrs_post_init__(self) -> None:
         s = self.session
@@ -123,6 +152,10 @@ class StretchReenabled(_Stored):
     id: str = field(validator=_id)
     at: datetime = field(validator=_at)
     stretch_id: str = field(validator=_stretch_id)
+    device: str | None = field(default=None, validator=_device)
+    """The device that recorded the event (optional; see *Device order*)."""
+    seq: int | None = field(default=None, validator=_seq)
+    """The event's position in the device's own order; required with ``device``."""
 
 
 Event = PainReported | SessionLogged | StretchReenabled

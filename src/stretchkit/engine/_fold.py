@@ -11,7 +11,9 @@ Rules (every number from :class:`Policy`)
 - A session's ``pain_before`` is a report at its start, ``pain_after`` one at its
   end, and a step skipped for ``pain`` a painful report at its end.
 - Sessions. A session counts for the local day it started on, read in its own
-  recorded offset, if at least one step was completed.
+  recorded offset, if at least one step was completed, and for the phase the user
+  was in when it started: relief sessions count towards the relief limits,
+  maintenance sessions towards the maintenance limits.
 - Stretches. In a session, a stretch with a step skipped for ``discomfort`` or
   ``pain`` had a *troubled try*: its try count rises; below ``max_tries`` it rests
   ``rest_for(tries)`` hours from the session's end, then returns (reintroduced);
@@ -84,11 +86,14 @@ class State(NamedTuple):
     """The painful report that ended the last maintenance, if the current relief followed one."""
     recent_pain_free: tuple[int, ...] = ()
     """Pain-free reports after ``last_painful`` in the last window, sorted."""
-    days: tuple[tuple[int, int], ...] = ()
-    """(day ordinal, sessions counted) for the most recent days, sorted."""
+    days: tuple[tuple[int, int, int], ...] = ()
+    """(day ordinal, relief sessions, maintenance sessions) for the most recent days, sorted."""
     stretches: Mapping[str, StretchState] = _EMPTY
     sessions: int = 0
     reports: int = 0
+    devices: Mapping[str, tuple[int, str, int]] = MappingProxyType({})
+    """Per device, (seq, id, effective instant) of its last event folded in: where the
+    device's next event can sit (see *Device order* in :mod:`._events`)."""
 
 
 _new = tuple.__new__
@@ -98,28 +103,50 @@ def fold(state: State, event: Event, key: int, policy: Policy) -> State:
     """The state after ``event`` (at instant ``key``); ``state`` is left as it was."""
     cls = type(event)
     if cls is PainReported:
-        return _pain_report(state, event, key, policy)  # type: ignore[arg-type]
-    if cls is SessionLogged:
-        return _session(state, event, key, policy)  # type: ignore[arg-type]
-    sid: str = event.stretch_id  # type: ignore[union-attr]
-    if state.stretches.get(sid, _ACTIVE) == _ACTIVE:
-        return state._replace(latest=key)  # nothing to bring back
-    stretches = dict(state.stretches)
-    stretches[sid] = _RETURNING
-    return state._replace(latest=key, stretches=MappingProxyType(stretches))
+        new = _pain_report(state, event, key, policy)  # type: ignore[arg-type]
+    elif cls is SessionLogged:
+        new = _session(state, event, key, policy)  # type: ignore[arg-type]
+    else:
+        sid: str = event.stretch_id  # type: ignore[union-attr]
+        if state.stretches.get(sid, _ACTIVE) == _ACTIVE:
+            new = state._replace(latest=key)  # nothing to bring back
+        else:
+            stretches = dict(state.stretches)
+            stretches[sid] = _RETURNING
+            new = state._replace(latest=key, stretches=MappingProxyType(stretches))
+    if event.device is None:
+        return new
+    devices = dict(state.devices)
+    devices[event.device] = (event.seq, event.id, key)  # type: ignore[assignment]
+    return new._replace(devices=MappingProxyType(devices))
 
 
 def _pain_report(state: State, event: PainReported, t: int, policy: Policy) -> State:
     """A report that is its own event: no earlier report can lie after it, so no search."""
-    _, last, since, met, relapsed, recent, days, stretches, sessions, reports = state
+    _, last, since, met, relapsed, recent, days, stretches, sessions, reports, devices = state
     if last is not None and t <= last:
         return _new(
-            State, (t, last, since, met, relapsed, recent, days, stretches, sessions, reports + 1)
+            State,
+            (
+                t,
+                last,
+                since,
+                met,
+                relapsed,
+                recent,
+                days,
+                stretches,
+                sessions,
+                reports + 1,
+                devices,
+            ),
         )
     if event.level > policy.pain_free_level:
         if met is not None and met <= t:
             relapsed = t
-        return _new(State, (t, t, None, None, relapsed, (), days, stretches, sessions, reports + 1))
+        return _new(
+            State, (t, t, None, None, relapsed, (), days, stretches, sessions, reports + 1, devices)
+        )
     if recent and recent[0] < t - _WINDOW:
         recent = recent[bisect_left(recent, t - _WINDOW) :]
     recent = (*recent, t)
@@ -128,7 +155,8 @@ def _pain_report(state: State, event: PainReported, t: int, policy: Policy) -> S
     if met is None and t - since >= policy.pain_free_hours * _HOUR:
         met = t
     return _new(
-        State, (t, last, since, met, relapsed, recent, days, stretches, sessions, reports + 1)
+        State,
+        (t, last, since, met, relapsed, recent, days, stretches, sessions, reports + 1, devices),
     )
 
 
@@ -178,7 +206,9 @@ def _first_at_or_after(
 
 def _session(state: State, event: SessionLogged, key: int, policy: Policy) -> State:
     s = event.session
-    start = instant(s.started_at)
+    # ``key`` is the effective instant of the session's end: a session moved later by
+    # its device's order (see :mod:`._events`) moves as a whole.
+    start = instant(s.started_at) + key - instant(s.ended_at)
     new = state
     if s.pain_before is not None:
         new = _report(new, start, s.pain_before > policy.pain_free_level, key, policy)
@@ -197,7 +227,9 @@ def _session(state: State, event: SessionLogged, key: int, policy: Policy) -> St
         new = _report(new, key, s.pain_after > policy.pain_free_level, key, policy)
     days = new.days
     if done:
-        days = _count_day(days, day_of(s.started_at, policy.day_starts_hour))
+        # the phase the user was in when the session started (before its own reports)
+        maintenance = state.met_at is not None and state.met_at <= start
+        days = _count_day(days, day_of(s.started_at, policy.day_starts_hour), maintenance)
     stretches = new.stretches
     if troubled or done:
         changed = dict(stretches)
@@ -223,16 +255,19 @@ def _troubled(old: StretchState, at: int, policy: Policy) -> StretchState:
     )
 
 
-def _count_day(days: tuple[tuple[int, int], ...], day: int) -> tuple[tuple[int, int], ...]:
-    counts = dict(days)
-    counts[day] = counts.get(day, 0) + 1
+def _count_day(
+    days: tuple[tuple[int, int, int], ...], day: int, maintenance: bool
+) -> tuple[tuple[int, int, int], ...]:
+    counts = {d: (r, m) for d, r, m in days}
+    r, m = counts.get(day, (0, 0))
+    counts[day] = (r, m + 1) if maintenance else (r + 1, m)
     newest = max(counts)
-    return tuple(sorted((d, n) for d, n in counts.items() if d > newest - _DAYS_KEPT))
+    return tuple(sorted((d, r, m) for d, (r, m) in counts.items() if d > newest - _DAYS_KEPT))
 
 
-def sessions_on(state: State, day: int) -> int:
-    """Sessions counted for local day ``day`` (only recent days are kept; older ones are 0)."""
-    for d, n in state.days:
+def sessions_on(state: State, day: int, maintenance: bool = False) -> int:
+    """Sessions of one phase counted for local day ``day`` (only recent days are kept)."""
+    for d, r, m in state.days:
         if d == day:
-            return n
+            return m if maintenance else r
     return 0

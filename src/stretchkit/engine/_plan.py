@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from attrs import field, frozen
 
@@ -136,6 +136,12 @@ class Plan:
     pain_free_since: datetime | None
     maintenance_at: datetime | None
     """In relief, the earliest time the 24-hour rule can be met; in maintenance, when it was."""
+    time_to_maintenance: timedelta | None = None
+    """Elapsed time still to go before a pain-free report can meet the 24-hour rule:
+    ``None`` when no pain-free clock runs (or in maintenance), zero once a report now
+    meets it."""
+    ignored_events: int = 0
+    """Events stamped after ``now`` (a clock set wrong?), kept but not used."""
     reasons: tuple[Reason, ...] = field(factory=tuple)
 
     def explain(self) -> str:
@@ -261,6 +267,10 @@ def make_plan(
                     )
                 )
 
+    to_go = None
+    if phase is ProgramPhase.RELIEF and maintenance_at is not None:
+        to_go = timedelta(microseconds=max(0, instant(maintenance_at) - now_us))
+
     # routine
     table = (
         program.maintenance.routines
@@ -342,7 +352,7 @@ def make_plan(
     else:
         low, high = policy.min_sessions_per_day, policy.max_sessions_per_day
     today = day_of(now, policy.day_starts_hour)
-    done = sessions_on(state, today)
+    done = sessions_on(state, today, phase is ProgramPhase.MAINTENANCE)
     due = done < low
     allowed = done < high
     next_allowed = None if allowed else day_start(today + 1, policy.day_starts_hour, tz)
@@ -393,5 +403,7 @@ def make_plan(
         next_allowed_at=next_allowed,
         pain_free_since=since,
         maintenance_at=maintenance_at,
+        time_to_maintenance=to_go,
+        ignored_events=ignored,
         reasons=tuple(reasons),
     )

@@ -1,12 +1,16 @@
 """Progress: the immutable state of one user on one program, as a fold of events.
 
 Rules
-- Events are kept sorted by (instant of ``at``, ``id``); the state is the fold of
-  them in that order, so any arrival order and any duplicates give the same state.
+- Events are kept sorted by their key (effective instant, device, seq, id); the state
+  is the fold of them in that order, so any arrival order and any duplicates give the
+  same state. The effective instant of an event without a device is its own instant;
+  with a device, the later of its own and that of the device's previous event by
+  ``seq`` (see :mod:`._events`). An event that arrives out of its device's order can
+  so move that device's later events: they are re-keyed and refolded.
 - The same id twice with equal content is ignored; with different content it is a
   :class:`DuplicateEventError` naming the id, and the state is unchanged.
-- Events stamped after ``now`` are kept but not used by ``plan(now, ...)`` (a session
-  is stamped with its end).
+- Events whose effective instant is after ``now`` are kept but not used by
+  ``plan(now, ...)`` (a session is stamped with its end).
 
 Cost. Histories are long (a year of heavy use is ~50,000 events), so ``apply`` must
 not copy them. A :class:`Progress` is a view of the first ``n`` entries of a log it
@@ -45,18 +49,68 @@ __all__ = ["CHECKPOINT_EVERY", "Progress"]
 CHECKPOINT_EVERY = 64
 
 
+Key = tuple[int, str, int, str]
+"""(effective instant, device or "", seq or 0, id): the order events are folded in."""
+
+
 class _Log:
     """The shared, append-only store behind a family of :class:`Progress` views."""
 
     __slots__ = ("base", "checkpoints", "events", "index", "keys")
 
     def __init__(self) -> None:
-        self.keys: list[tuple[int, str]] = []
+        self.keys: list[Key] = []
         self.events: list[Event] = []
         self.index: dict[str, int] = {}
         self.checkpoints: list[State] = [State()]
-        self.base: tuple[tuple[int, str], int] | None = None
+        self.base: tuple[Key, int] | None = None
         """Resumed from a snapshot: the key of its last event and how many it held."""
+
+
+def keyed(
+    events: Iterable[Event], seed: Mapping[str, tuple[int, str, int]] | None = None
+) -> list[tuple[Key, Event]]:
+    """``events`` (no two with one id) with their keys, in the order they are folded.
+
+    ``seed`` is where each device stood before these events (a resumed snapshot's).
+    """
+    out: list[tuple[Key, Event]] = []
+    by_device: dict[str, list[tuple[int, str, int, Event]]] = {}
+    for e in events:
+        t = event_instant(e)
+        if e.device is None:
+            out.append(((t, "", 0, e.id), e))
+        else:
+            by_device.setdefault(e.device, []).append((e.seq, e.id, t, e))  # type: ignore[arg-type]
+    for device, items in by_device.items():
+        items.sort(key=_seq_id)
+        before = seed.get(device) if seed else None
+        eff: int | None = None if before is None else before[2]
+        for seq, eid, t, e in items:
+            eff = t if eff is None or t > eff else eff
+            out.append(((eff, device, seq, eid), e))
+    out.sort(key=_first)
+    return out
+
+
+def _seq_id(item: tuple[int, str, int, Event]) -> tuple[int, str]:
+    return item[0], item[1]
+
+
+def key_after(state: State, event: Event) -> Key | None:
+    """The key ``event`` gets after the events ``state`` folded, or ``None`` if it
+    belongs before the last event of its device (a re-key of that device is needed)."""
+    t = event_instant(event)
+    device = event.device
+    if device is None:
+        return (t, "", 0, event.id)
+    seq: int = event.seq  # type: ignore[assignment]
+    last = state.devices.get(device)
+    if last is None:
+        return (t, device, seq, event.id)
+    if (seq, event.id) < last[:2]:
+        return None
+    return (t if t > last[2] else last[2], device, seq, event.id)
 
 
 class Progress:
@@ -124,8 +178,6 @@ class Progress:
         fresh: dict[str, Event] = {}
         for event in events:
             _check_event(event)
-            if log.base is not None:
-                _after_base(event, log.base[0])
             at = log.index.get(event.id)
             known = at is not None and at < n
             old = log.events[at] if known else fresh.setdefault(event.id, event)  # type: ignore[index]
@@ -133,14 +185,46 @@ class Progress:
                 raise DuplicateEventError(event.id)
         if not fresh:
             return self
-        keyed = sorted((((event_instant(e), e.id), e) for e in fresh.values()), key=_first)
-        if n and keyed[0][0] < log.keys[n - 1]:
-            pos = bisect_left(log.keys, keyed[0][0], 0, n)
+        if log.base is not None:
+            return self._rekeyed(list(fresh.values()))
+        if any(e.device is not None for e in fresh.values()):
+            if n:
+                return self._rekeyed(list(fresh.values()))
+            pairs = keyed(fresh.values())
+        else:
+            pairs = sorted(
+                (((event_instant(e), "", 0, e.id), e) for e in fresh.values()), key=_first
+            )
+        if n and pairs[0][0] < log.keys[n - 1]:
+            pos = bisect_left(log.keys, pairs[0][0], 0, n)
             everything = sorted(
-                [*zip(log.keys[:n], log.events[:n], strict=True), *keyed], key=_first
+                [*zip(log.keys[:n], log.events[:n], strict=True), *pairs], key=_first
             )
             return self._rebuilt(everything, pos)
-        return self._appended(keyed)
+        return self._appended(pairs)
+
+    def _rekeyed(self, fresh: list[Event]) -> Progress:
+        """Every event keyed afresh (device order may move some), refolded from the first change."""
+        log, n = self._log, self._n
+        seed = None
+        if log.base is not None:
+            # the events before the snapshot are not here: nothing may go before them
+            seed = log.checkpoints[0].devices
+            for e in fresh:
+                last = None if e.device is None else seed.get(e.device)
+                if (last is not None and (e.seq, e.id) <= last[:2]) or (
+                    e.device is None and (event_instant(e), "", 0, e.id) <= log.base[0]
+                ):
+                    _refuse_before_base(e)
+        everything = keyed([*log.events[:n], *fresh], seed)
+        if log.base is not None and everything[0][0] <= log.base[0]:
+            _refuse_before_base(everything[0][1])
+        keys = log.keys
+        m = min(n, len(everything))
+        pos = 0
+        while pos < m and keys[pos] == everything[pos][0]:
+            pos += 1
+        return self._rebuilt(everything, pos)
 
     # -- events -----------------------------------------------------------------------
 
@@ -148,14 +232,16 @@ class Progress:
         """The progress after one more event; this one is unchanged."""
         _check_event(event)
         log, n = self._log, self._n
-        if log.base is not None:
-            _after_base(event, log.base[0])
         at = log.index.get(event.id)
-        if at is not None and at < n and log.keys[at][1] == event.id:
+        if at is not None and at < n and log.keys[at][3] == event.id:
             if log.events[at] != event:
                 raise DuplicateEventError(event.id)
             return self
-        key = (event_instant(event), event.id)
+        key = key_after(self._state, event)
+        if key is None:
+            return self._rekeyed([event])  # out of its device's order: that device moves
+        if log.base is not None and key <= log.base[0]:
+            _refuse_before_base(event)
         if n == 0 or key > log.keys[n - 1]:
             return self._appended([(key, event)])
         pos = bisect_left(log.keys, key, 0, n)
@@ -163,7 +249,7 @@ class Progress:
         everything.extend(zip(log.keys[pos:n], log.events[pos:n], strict=True))
         return self._rebuilt(everything, pos)
 
-    def _appended(self, keyed: list[tuple[tuple[int, str], Event]]) -> Progress:
+    def _appended(self, keyed: list[tuple[Key, Event]]) -> Progress:
         log, n = self._log, self._n
         if len(log.events) != n:  # another view already grew this log
             if len(keyed) == 1 and log.keys[n] == keyed[0][0] and log.events[n] == keyed[0][1]:
@@ -180,13 +266,13 @@ class Progress:
             state = fold(state, event, key[0], policy)
             keys.append(key)
             events.append(event)
-            index[key[1]] = i
+            index[key[3]] = i
             i += 1
             if not i % CHECKPOINT_EVERY:
                 checkpoints.append(state)
         return Progress(self.program, policy, self.routines, log, i, state)
 
-    def _rebuilt(self, everything: list[tuple[tuple[int, str], Event]], pos: int) -> Progress:
+    def _rebuilt(self, everything: list[tuple[Key, Event]], pos: int) -> Progress:
         """A new log of ``everything`` (sorted), refolded from the checkpoint before ``pos``."""
         old = self._log
         log = _Log()
@@ -198,7 +284,7 @@ class Progress:
         for i, (key, event) in enumerate(everything):
             log.keys.append(key)
             log.events.append(event)
-            log.index[key[1]] = i
+            log.index[key[3]] = i
             if i >= first * CHECKPOINT_EVERY:
                 state = fold(state, event, key[0], policy)
                 if (i + 1) % CHECKPOINT_EVERY == 0:
@@ -295,16 +381,16 @@ class Progress:
 
         return progress_from_snapshot(data, program, policy, catalog=catalog)
 
-    def _snapshot_point(self, until: int | None) -> tuple[State, tuple[int, str] | None, int]:
+    def _snapshot_point(self, until: int | None) -> tuple[State, Key | None, int]:
         """The state of the events at or before ``until``, the last one's key, their count."""
         log, n = self._log, self._n
-        k = n if until is None else bisect_left(log.keys, (until + 1,), 0, n)
+        k = n if until is None else bisect_left(log.keys, (until + 1,), 0, n)  # type: ignore[arg-type]
         state = self._state if k == n else self._state_until(until)[0]  # type: ignore[arg-type]
         base_key, base_count = log.base if log.base is not None else (None, 0)
         key = log.keys[k - 1] if k else base_key
         return state, key, base_count + k
 
-    def _resumed(self, state: State, key: tuple[int, str] | None, count: int) -> Progress:
+    def _resumed(self, state: State, key: Key | None, count: int) -> Progress:
         log = _Log()
         log.checkpoints = [state]
         if key is not None:
@@ -326,19 +412,18 @@ def _copy(old: _Log, n: int) -> _Log:
     log.events = old.events[:n]
     log.index = old.index.copy()  # a C-speed copy, then forget the entries past n
     for key in old.keys[n:]:
-        del log.index[key[1]]
+        del log.index[key[3]]
     log.checkpoints = old.checkpoints[: n // CHECKPOINT_EVERY + 1]
     return log
 
 
-def _after_base(event: Event, base: tuple[int, str]) -> None:
-    if (event_instant(event), event.id) <= base:
-        from stretchkit.engine._snapshot import SnapshotError
+def _refuse_before_base(event: Event) -> None:
+    from stretchkit.engine._snapshot import SnapshotError
 
-        raise SnapshotError(
-            f"event {event.id!r} is not after the snapshot this progress was resumed from; "
-            "replay the history to add it"
-        )
+    raise SnapshotError(
+        f"event {event.id!r} is not after the snapshot this progress was resumed from; "
+        "replay the history to add it"
+    )
 
 
 def _check_event(event: object) -> None:

@@ -437,7 +437,7 @@ class SessionRunner:
                     "started_at": data["started_at"],
                     "ended_at": data["started_at"],
                     "steps": data.get("results", []),
-                    "pain_before": data.get("pain_before"),
+                    **({"pain_before": data["pain_before"]} if "pain_before" in data else {}),
                 }
             )
             segment = data.get("segment", 0)

@@ -3,7 +3,8 @@
 Rules
 - A snapshot is ``{"format", "rules", "program", "policy", "through", "events", "state"}``:
   the state the fold reached after the events up to and including ``through`` (the key
-  of the last one: its instant in microseconds since the epoch and its id).
+  of the last one: its effective instant in microseconds since the epoch, its device
+  and seq (``""`` and 0 without one) and its id).
 - ``rules`` is :data:`RULES_VERSION`, ``policy`` every number of the :class:`Policy` it
   was made under. :func:`progress_from_snapshot` refuses a snapshot of other rules,
   another policy or another program with :class:`SnapshotError`: a store then replays
@@ -51,10 +52,10 @@ __all__ = [
     "snapshot_schema",
 ]
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 """The shape of the snapshot object itself."""
 
-RULES_VERSION = 1
+RULES_VERSION = 2
 """What a fold state means. Grow it whenever the fold's rules or its state change."""
 
 SCHEMA_ID = "https://stretchkit.dev/schemas/snapshot/v1.json"
@@ -75,7 +76,9 @@ def snapshot_of(progress: Progress, until: int | None = None) -> dict[str, Any]:
         "rules": RULES_VERSION,
         "program": progress.program.id,
         "policy": attrs.asdict(progress.policy),
-        "through": None if key is None else {"instant": key[0], "id": key[1]},
+        "through": None
+        if key is None
+        else {"instant": key[0], "device": key[1], "seq": key[2], "id": key[3]},
         "events": count,
         "state": _encode(state),
     }
@@ -110,16 +113,21 @@ def progress_from_snapshot(
     if data["policy"] != attrs.asdict(base.policy):
         raise SnapshotError("snapshot made under another policy")
     through = data["through"]
-    key: tuple[int, str] | None = None
+    key: tuple[int, str, int, str] | None = None
     if through is not None:
         if (
             not isinstance(through, Mapping)
-            or set(through) != {"instant", "id"}
+            or set(through) != {"instant", "device", "seq", "id"}
             or type(through["instant"]) is not int
+            or type(through["device"]) is not str
+            or type(through["seq"]) is not int
             or type(through["id"]) is not str
         ):
-            raise SnapshotError("snapshot /through: must be {instant: integer, id: string}")
-        key = (through["instant"], through["id"])
+            raise SnapshotError(
+                "snapshot /through: must be {instant: integer, device: string, seq: integer, "
+                "id: string}"
+            )
+        key = (through["instant"], through["device"], through["seq"], through["id"])
     count = data["events"]
     if type(count) is not int or count < 0 or (count == 0) != (key is None):
         raise SnapshotError(f"snapshot /events: {count!r} does not fit /through")
@@ -302,19 +310,25 @@ def snapshot_schema() -> dict[str, Any]:
             "through": {
                 "title": "Last event folded",
                 "description": (
-                    "The key of the last event in the state: its instant in microseconds "
-                    "since the Unix epoch and its id; null for no events."
+                    "The key of the last event in the state: its effective instant in "
+                    'microseconds since the Unix epoch, its device and seq ("" and 0 '
+                    "without one) and its id; null for no events."
                 ),
                 "anyOf": [
                     {
                         "type": "object",
-                        "required": ["instant", "id"],
+                        "required": ["instant", "device", "seq", "id"],
                         "additionalProperties": False,
-                        "properties": {"instant": {"type": "integer"}, "id": {"type": "string"}},
+                        "properties": {
+                            "instant": {"type": "integer"},
+                            "device": {"type": "string"},
+                            "seq": {"type": "integer"},
+                            "id": {"type": "string"},
+                        },
                     },
                     {"type": "null"},
                 ],
-                "examples": [{"instant": 1796025600000000, "id": "pain-1"}],
+                "examples": [{"instant": 1796025600000000, "device": "", "seq": 0, "id": "pain-1"}],
             },
             "events": {
                 "title": "Events folded",

@@ -4,9 +4,11 @@ Rules
 - A timestamp must be timezone-aware; a naive one is a guess and is refused.
 - Offsets must be whole minutes between -12:00 and +14:00 (the range real zones use).
 - A datetime carrying an IANA zone (:class:`zoneinfo.ZoneInfo`) must name a wall time
-  that exists exactly once in that zone: times skipped by a spring-forward change do
-  not exist, times repeated by a fall-back change are ambiguous. Both are refused,
-  never guessed. Fixed offsets (``+01:00``) are always unambiguous.
+  that exists in that zone: times skipped by a spring-forward change are refused,
+  never guessed. Times repeated by a fall-back change are accepted, because
+  ``fold`` says which of the two instants is meant (``datetime.now(zone)`` sets it);
+  Python's own arithmetic (``utcoffset()``, subtraction) honours it. Fixed offsets
+  (``+01:00``) are always unambiguous.
 - Elapsed time is real time: instants are integer microseconds since the Unix epoch,
   so a 23-hour DST day is 23 hours long.
 - A *day* is a local calendar date, starting at ``day_starts_hour`` on the wall clock.
@@ -34,7 +36,11 @@ _MAX_OFFSET = timedelta(hours=14)
 
 
 def check_local_time(value: object, name: str = "time") -> datetime:
-    """Return ``value`` if it is a usable timestamp, else raise :class:`TimeError` saying why."""
+    """Return ``value`` if it is a usable timestamp, else raise :class:`TimeError` saying why.
+
+    In the repeated autumn hour ``value.fold`` picks the instant (0: the first time
+    the clocks show it, 1: the second), as :meth:`datetime.now` returns it.
+    """
     if not isinstance(value, datetime):
         raise TimeError(f"{name} must be a datetime, got {type(value).__name__}")
     offset = value.utcoffset()
@@ -55,11 +61,6 @@ def check_local_time(value: object, name: str = "time") -> datetime:
             raise TimeError(
                 f"{name} {value.replace(tzinfo=None).isoformat()} does not exist in {tz.key} "
                 "(the clocks skipped it); give the offset explicitly"
-            )
-        if value.replace(fold=1 - value.fold).utcoffset() != offset:
-            raise TimeError(
-                f"{name} {value.replace(tzinfo=None).isoformat()} is ambiguous in {tz.key} "
-                "(the clocks showed it twice); give the offset explicitly"
             )
     return value
 

@@ -1,0 +1,166 @@
+"""Scenario tests for the engine's second round of rules (issue 10), with real zones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from stretchkit import (
+    EngineError,
+    PainReported,
+    ProgramPhase,
+    Progress,
+    ReasonCode,
+    TimeError,
+    event_from_dict,
+)
+from test_engine_support import CATALOG, PROGRAM, later, pain, session
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+H = timedelta(hours=1)
+
+
+def start() -> Progress:
+    return Progress.start(PROGRAM, catalog=CATALOG)
+
+
+def codes(plan: object) -> set[str]:
+    return {r.code.value for r in plan.reasons}  # type: ignore[attr-defined]
+
+
+# -- daily counts belong to a phase ------------------------------------------------------
+
+
+def test_relapse_day_the_relief_minimum_is_due_after_a_maintenance_warm_up() -> None:
+    d = datetime(2026, 5, 4, 8, 0, tzinfo=BERLIN)
+    p = start().extend([pain(d - 30 * H, 0), pain(d - 5 * H, 0)])  # maintenance since 03:00
+    assert p.plan(d, "lying").phase is ProgramPhase.MAINTENANCE
+    p = p.apply(session(d, routine="keep-lying", done=("wall-angel", "bridge")))
+    warm = p.plan(d + H, "lying")
+    assert (warm.sessions_today, warm.due) == (1, False)
+    p = p.apply(pain(d + 2 * H, 4))  # 10:00: it hurts again
+    plan = p.plan(d + 3 * H, "lying")
+    assert plan.phase is ProgramPhase.RELIEF
+    assert plan.sessions_today == 0  # the warm-up was a maintenance session
+    assert plan.due and plan.min_sessions_per_day == 2
+    assert {ReasonCode.RELIEF_RELAPSE, ReasonCode.DAY_MINIMUM_DUE} <= codes(plan)
+
+
+def test_transition_day_relief_sessions_do_not_use_up_the_maintenance_maximum() -> None:
+    d = datetime(2026, 5, 4, 7, 0, tzinfo=BERLIN)
+    p = start().apply(pain(d - 24 * H, 0))  # pain-free since yesterday 07:00
+    for hour in (0, 1, 2):  # three relief sessions (the relief maximum) in the morning
+        p = p.apply(session(d + hour * H))
+    assert not p.plan(d + 3 * H, "lying").allowed
+    p = p.apply(pain(d + 4 * H, 0))  # 11:00: the 24-hour rule is met
+    plan = p.plan(d + 4 * H, "lying")
+    assert plan.phase is ProgramPhase.MAINTENANCE
+    assert (plan.sessions_today, plan.due, plan.allowed) == (0, True, True)
+    p = p.apply(session(d + 5 * H, routine="keep-lying", done=("wall-angel",)))
+    assert p.plan(d + 6 * H, "lying").sessions_today == 1
+
+
+# -- the repeated autumn hour, as datetime.now returns it ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc_first"),
+    [
+        (BERLIN, datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),  # 02:30 CEST, then 02:30 CET
+        (NEW_YORK, datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),  # 01:30 EDT, then 01:30 EST
+    ],
+    ids=["berlin", "new-york"],
+)
+def test_the_repeated_hour_is_a_valid_now_and_event_time(
+    zone: ZoneInfo, utc_first: datetime
+) -> None:
+    first = utc_first.astimezone(zone)  # what datetime.now(zone) returns then: fold=0
+    second = (utc_first + H).astimezone(zone)  # an hour later, the same wall time: fold=1
+    assert (first.fold, second.fold) == (0, 1)
+    assert first.replace(tzinfo=None) == second.replace(tzinfo=None)
+    p = start().apply(pain(first - 30 * H, 4)).apply(pain(first, 0))
+    plan = p.plan(second, "lying")  # no TimeError
+    assert plan.pain_free_since == first and plan.now is second
+    assert plan.maintenance_at is not None
+    assert plan.maintenance_at.astimezone(UTC) == utc_first + 24 * H
+    # a report in the second occurrence is an hour after one in the first
+    p = p.apply(pain(second, 3))
+    assert p.plan(second, "lying").pain_free_since is None
+    assert p.plan(later(first, 0.5), "lying").pain_free_since == first
+    # stored and read back, the offset keeps the instant
+    back = event_from_dict(PainReported(id="x", at=second, level=0).to_dict())
+    assert back.at.astimezone(UTC) == utc_first + H
+    # sessions in both occurrences count for the same day
+    both = start().extend([session(first, minutes=5), session(second, minutes=5)])
+    assert both.plan(later(second, 1), "lying").sessions_today == 2
+
+
+def test_the_spring_gap_is_still_refused() -> None:
+    gap = datetime(2026, 3, 29, 2, 30, tzinfo=BERLIN)
+    for fold in (0, 1):
+        with pytest.raises(TimeError, match="does not exist"):
+            start().plan(gap.replace(fold=fold), "lying")
+        with pytest.raises(TimeError, match="does not exist"):
+            pain(gap.replace(fold=fold), 0)
+
+
+# -- device order -------------------------------------------------------------------------
+
+
+def test_a_clock_three_hours_fast_cannot_start_pain_free_too_early() -> None:
+    # The phone's clock runs three hours fast until a correction at real 09:00.
+    real = datetime(2026, 6, 1, 8, 0, tzinfo=BERLIN)
+    fast = later(real, 3)  # the phone writes 11:00
+    ok = PainReported(id="a", at=fast, level=0, device="phone", seq=1)
+    hurts = PainReported(id="b", at=later(real, 1.5), level=5, device="phone", seq=2)  # 09:30
+    # by instant alone the later pain report would sort first: pain-free from 11:00
+    naive = start().extend([PainReported(id=e.id, at=e.at, level=e.level) for e in (ok, hurts)])
+    assert naive.plan(later(real, 4), "lying").pain_free_since == fast
+    # with the device's order the pain report comes after: no pain-free evidence
+    for order in ([ok, hurts], [hurts, ok], [hurts, ok, hurts]):
+        p = start().extend(order)
+        plan = p.plan(later(real, 4), "lying")
+        assert plan.pain_free_since is None
+        assert ReasonCode.RELIEF_NO_EVIDENCE in codes(plan)
+        one_by_one = start()
+        for e in order:
+            one_by_one = one_by_one.apply(e)
+        assert one_by_one.state == p.state
+    # the report's effective instant is 11:00: before then it is not used yet
+    assert start().extend([ok, hurts]).plan(later(real, 2), "lying").ignored_events == 2
+    # a pain-free report from another device after 11:00 starts the clock
+    tablet = PainReported(id="c", at=later(real, 4), level=0, device="tablet", seq=0)
+    assert start().extend([ok, hurts, tablet]).plan(later(real, 5), "lying").pain_free_since == (
+        later(real, 4)
+    )
+
+
+def test_a_late_event_of_a_device_moves_its_later_events() -> None:
+    t = datetime(2026, 6, 1, 8, 0, tzinfo=BERLIN)
+    e1 = PainReported(id="e1", at=t, level=3, device="d", seq=1)
+    e3 = PainReported(id="e3", at=later(t, 1), level=0, device="d", seq=3)
+    e2 = PainReported(id="e2", at=later(t, 2), level=4, device="d", seq=2)  # arrives last
+    p = start().apply(e1).apply(e3)
+    assert p.plan(later(t, 3), "lying").pain_free_since == later(t, 1)
+    p = p.apply(e2)  # seq 2 sits before seq 3, so e3 moves to e2's instant: still painful after
+    assert p.plan(later(t, 3), "lying").pain_free_since is None
+    assert p.state == Progress.replay(PROGRAM, [e3, e2, e1], catalog=CATALOG).state
+
+
+def test_device_and_seq_go_together_and_are_stored() -> None:
+    t = datetime(2026, 6, 1, 8, 0, tzinfo=BERLIN)
+    with pytest.raises(ValueError, match="seq"):
+        PainReported(id="a", at=t, level=0, device="phone")
+    with pytest.raises(ValueError, match="device"):
+        PainReported(id="a", at=t, level=0, seq=3)
+    e = PainReported(id="a", at=t, level=0, device="phone", seq=3)
+    assert e.to_dict()["device"] == "phone" and e.to_dict()["seq"] == 3
+    assert event_from_dict(e.to_dict()) == e
+    bad = {"type": "pain_reported", "id": "a", "at": t.isoformat(), "level": 0, "seq": 1}
+    with pytest.raises(EngineError, match="'device' and 'seq' go together"):
+        event_from_dict(bad)
+    with pytest.raises(EngineError, match="/seq"):
+        event_from_dict({**bad, "device": "p", "seq": -1})
