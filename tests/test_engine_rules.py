@@ -45,7 +45,8 @@ def test_relapse_day_the_relief_minimum_is_due_after_a_maintenance_warm_up() -> 
     plan = p.plan(d + 3 * H, "lying")
     assert plan.phase is ProgramPhase.RELIEF
     assert plan.sessions_today == 0  # the warm-up was a maintenance session
-    assert plan.due and plan.min_sessions_per_day == 2
+    assert plan.due
+    assert plan.min_sessions_per_day == 2
     assert {ReasonCode.RELIEF_RELAPSE, ReasonCode.DAY_MINIMUM_DUE} <= codes(plan)
 
 
@@ -83,7 +84,8 @@ def test_the_repeated_hour_is_a_valid_now_and_event_time(
     assert first.replace(tzinfo=None) == second.replace(tzinfo=None)
     p = start().apply(pain(first - 30 * H, 4)).apply(pain(first, 0))
     plan = p.plan(second, "lying")  # no TimeError
-    assert plan.pain_free_since == first and plan.now is second
+    assert plan.pain_free_since == first
+    assert plan.now is second
     assert plan.maintenance_at is not None
     assert plan.maintenance_at.astimezone(UTC) == utc_first + 24 * H
     # a report in the second occurrence is an hour after one in the first
@@ -157,7 +159,8 @@ def test_device_and_seq_go_together_and_are_stored() -> None:
     with pytest.raises(ValueError, match="device"):
         PainReported(id="a", at=t, level=0, seq=3)
     e = PainReported(id="a", at=t, level=0, device="phone", seq=3)
-    assert e.to_dict()["device"] == "phone" and e.to_dict()["seq"] == 3
+    assert e.to_dict()["device"] == "phone"
+    assert e.to_dict()["seq"] == 3
     assert event_from_dict(e.to_dict()) == e
     bad = {"type": "pain_reported", "id": "a", "at": t.isoformat(), "level": 0, "seq": 1}
     with pytest.raises(EngineError, match="'device' and 'seq' go together"):

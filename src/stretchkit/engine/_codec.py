@@ -257,9 +257,9 @@ def session_from_dict(data: object, path: str = "") -> Session:
             _STEP_CACHE[(stretch, outcome_raw, reason_raw)] = step  # type: ignore[index]
     before = data.get("pain_before")
     after = data.get("pain_after")
-    for key, value in (("pain_before", before), ("pain_after", after)):
-        if value is None and key in data:  # the schema says integer: leave the key out instead
-            raise EventFormatError(f"{path}/{key}", "must be an integer from 0 to 10, got None")
+    for name, value in (("pain_before", before), ("pain_after", after)):
+        if value is None and name in data:  # the schema says integer: leave the key out instead
+            raise EventFormatError(f"{path}/{name}", "must be an integer from 0 to 10, got None")
     session_id = _str(data, "id", path)
     if not 0 < len(session_id) <= 128:
         raise EventFormatError(f"{path}/id", "must be 1 to 128 characters long")
