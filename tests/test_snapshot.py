@@ -121,7 +121,7 @@ BAD: list[tuple[str, Any]] = [
     ("bool for an integer", {"/state/reports": True}),
     ("extra state key", {"/state/extra": 1}),
     ("stretch state missing", {"/state/stretches": {"bridge": {"tries": 1}}}),
-    ("pair too long", {"/state/days": [[1, 2, 3]]}),
+    ("triple too long", {"/state/days": [[1, 2, 3, 4]]}),
     ("through wrong", {"/through": {"instant": "x", "id": "a"}}),
     ("events mismatch", {"/events": 0}),
     (

@@ -384,7 +384,7 @@ class Progress:
     def _snapshot_point(self, until: int | None) -> tuple[State, Key | None, int]:
         """The state of the events at or before ``until``, the last one's key, their count."""
         log, n = self._log, self._n
-        k = n if until is None else bisect_left(log.keys, (until + 1,), 0, n)  # type: ignore[arg-type]
+        k = n if until is None else bisect_left(log.keys, (until + 1,), 0, n)
         state = self._state if k == n else self._state_until(until)[0]  # type: ignore[arg-type]
         base_key, base_count = log.base if log.base is not None else (None, 0)
         key = log.keys[k - 1] if k else base_key
