@@ -112,7 +112,7 @@ def test_the_page_renders_with_no_network_and_holds_the_logged_data(
     assert ids.pain_markers == PAIN_POINTS
     assert dom.count("<figure") == 3
     assert dom.count("<svg") == 3
-    assert "Current streak: <strong>14</strong>" in dom
+    assert "Current streak: <strong>2</strong>" in dom
     print(f"\nrendered DOM: {SESSIONS} session blocks, {PAIN_POINTS} pain markers")
 
 
