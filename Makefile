@@ -20,12 +20,13 @@ $(BENCH_STAMP): $(STAMP)
 	touch $@
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench tools
-	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/ruff check src tests bench tools examples
+	$(BIN)/ruff format --check src tests bench tools examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict tests/typing
+	$(BIN)/mypy --strict examples
 
 pytest: $(STAMP)
 	$(BIN)/pytest
