@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+import stretchkit as sk
 from stretchkit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,13 +42,24 @@ def test_demo_is_the_same_every_run(in_project: None, capsys: pytest.CaptureFixt
     assert capsys.readouterr().out == first
 
 
-def test_demo_without_the_catalog_is_a_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_demo_works_from_any_folder_with_the_shipped_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        assert main(["demo"]) == 2
-    finally:
-        os.chdir(cwd)
-    assert "cannot read" in capsys.readouterr().out
+    monkeypatch.chdir(ROOT)
+    main(["demo"])
+    in_project = capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    assert capsys.readouterr().out == in_project
+    assert main(["demo", "missing.json"]) == 2
+    assert "cannot read missing.json" in capsys.readouterr().out
+
+
+def test_the_example_ships_with_the_package() -> None:
+    shipped = Path(sk.__file__).parent / "examples" / "upper-back-relief.json"
+    assert shipped.read_bytes() == (ROOT / "examples" / "upper-back-relief.json").read_bytes(), (
+        "copy examples/upper-back-relief.json to src/stretchkit/examples/"
+    )
+    catalog = sk.example_catalog()
+    assert catalog == sk.load_catalog(ROOT / "examples" / "upper-back-relief.json")
+    assert [p.id for p in catalog.programs] == ["upper-back-relief"]

@@ -79,6 +79,7 @@ if TYPE_CHECKING:
         event_to_dict as event_to_dict,
         events_from_dicts as events_from_dicts,
     )
+    from stretchkit.examples import example_catalog as example_catalog
     from stretchkit.generate import (
         Constraints as Constraints,
         GenerationResult as GenerationResult,

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from stretchkit.engine import Plan, Progress
     from stretchkit.model import Catalog
 
-DEFAULT_CATALOG = "examples/upper-back-relief.json"
 ZONE = "Europe/Berlin"
 WEEK_STARTS = (2026, 11, 30)  # a Monday
 
@@ -26,8 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "catalog",
         nargs="?",
-        default=DEFAULT_CATALOG,
-        help=f"catalog file to play the week with (default: {DEFAULT_CATALOG})",
+        help="catalog file to play the week with (default: the example that ships)",
     )
     parser.add_argument(
         "--program", default="upper-back-relief", help="program id (default: upper-back-relief)"
@@ -68,17 +66,23 @@ def run(args: argparse.Namespace) -> int:
     from stretchkit.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
     from stretchkit.cli._show import render_routine
 
-    path = Path(args.catalog)
-    if not path.is_file():
-        print(f"stretchkit demo: cannot read {path} (run it from the project folder)")
-        return EXIT_USAGE
+    if args.catalog is None:
+        from stretchkit.examples import EXAMPLE_FILE, example_text
+
+        path: str | Path = EXAMPLE_FILE
+        source: str | Path = example_text()
+    else:
+        path = source = Path(args.catalog)
+        if not path.is_file():
+            print(f"stretchkit demo: cannot read {path}")
+            return EXIT_USAGE
     print(f"== Validating {path}")
-    issues = sk.validate_catalog(path)
+    issues = sk.validate_catalog(source)
     for issue in issues:
         print(issue.format())
     if any(i.is_error for i in issues):
         return EXIT_INVALID
-    catalog = sk.load_catalog(path)
+    catalog = sk.load_catalog(source)
     print(
         f"valid: {len(catalog.stretches)} stretches, {len(catalog.routines)} routines, "
         f"{len(catalog.programs)} program(s), {len(issues)} warning(s)\n"
