@@ -313,8 +313,9 @@ def _from_schema(pointer: str) -> st.SearchStrategy[Any]:
     return from_schema({"$defs": schema["$defs"], "$ref": pointer})
 
 
-_SCHEMA_ONLY_RULES = ("twice", "is below")
-"""Messages of the model rules a schema cannot state: unique labels, max not below min."""
+_SCHEMA_ONLY_RULES = ("twice", "is below", "a media URL is")
+"""Messages of the model rules a schema does not state: unique labels, max not below min,
+media links (checked with a located semantic issue, ``unsafe-url``)."""
 
 _DEFS = [
     ("phase", Phase),

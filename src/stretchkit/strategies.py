@@ -62,6 +62,7 @@ __all__ = [
     "labels",
     "maintenance_phases",
     "media",
+    "media_urls",
     "phases",
     "position_sequences",
     "programs",
@@ -202,9 +203,21 @@ def _unique_slugs(max_size: int) -> st.SearchStrategy[list[str]]:
     return st.lists(slugs(max_words=2), max_size=max_size, unique=True)
 
 
+_URL_PART = st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True)
+
+
+def media_urls() -> st.SearchStrategy[str]:
+    """Links a catalog may hold: https: URLs and relative paths inside its folder."""
+    path = st.lists(_URL_PART, min_size=1, max_size=3).map("/".join)
+    return st.one_of(
+        st.builds("https://{}.example/{}".format, _URL_PART, path),
+        st.builds("{}.{}".format, path, st.sampled_from(["png", "jpg", "mp4", "webp"])),
+    )
+
+
 @functools.cache
 def media() -> st.SearchStrategy[Media]:
-    return st.builds(Media, kind=st.sampled_from(MediaKind), url=texts(), alt=texts())
+    return st.builds(Media, kind=st.sampled_from(MediaKind), url=media_urls(), alt=texts())
 
 
 @functools.cache

@@ -91,6 +91,7 @@ from stretchkit.model import (
     Stretch,
     Variation,
 )
+from stretchkit.model._links import schema_problem, url_problem
 
 __all__ = ["MAX_BYTES", "STRUCTS", "decode", "fast_catalog", "fast_check"]
 
@@ -490,6 +491,12 @@ def _variations(s: Any, variations_of: dict[str, set[str]], add_slugs: Any) -> t
     return tuple(built)
 
 
+def _media(media: tuple[Any, ...]) -> tuple[Media, ...]:
+    if any(url_problem(m.url) is not None for m in media):
+        raise _Reject  # unsafe-url
+    return tuple([_media_(kind=m.kind, url=m.url, alt=m.alt) for m in media])
+
+
 def _stretches(
     doc: _Catalog, add_slugs: Any, variations_of: dict[str, set[str]]
 ) -> tuple[Stretch, ...]:
@@ -515,9 +522,7 @@ def _stretches(
                 equipment=equipment,
                 targets=targets,
                 variations=variations,
-                media=_NO
-                if s.media is unset
-                else tuple([_media_(kind=m.kind, url=m.url, alt=m.alt) for m in s.media]),
+                media=_NO if s.media is unset else _media(s.media),
                 cautions=_NO if s.cautions is unset else s.cautions,
                 other_positions=others,
             )
@@ -621,6 +626,8 @@ def _programs(doc: _Catalog, add_slug: Any, context_of: dict[str, Context]) -> t
 
 def _convert(doc: _Catalog) -> Catalog:
     """The attrs catalog for checked Structs; raises :class:`_Reject` on a semantic error."""
+    if doc.schema_ is not UNSET and schema_problem(doc.schema_) is not None:
+        raise _Reject  # unknown-schema
     slugs: list[str] = []
     variations_of: dict[str, set[str]] = {}
     stretches = _stretches(doc, slugs.extend, variations_of)

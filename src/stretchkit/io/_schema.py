@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any, Protocol
 
+from stretchkit.model._links import CATALOG_SCHEMA_ID
+
 __all__ = [
     "CATALOG_SCHEMA_ID",
     "SchemaValidator",
@@ -39,10 +41,6 @@ class SchemaValidator(Protocol):
     def is_valid(self, instance: object) -> bool: ...
 
     def validate(self, instance: object) -> None: ...
-
-
-CATALOG_SCHEMA_ID = "https://stretchkit.dev/schemas/catalog/v1.json"
-"""The schema's ``$id``: a name, never fetched. The last part changes with the format version."""
 
 
 @functools.cache

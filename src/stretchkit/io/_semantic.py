@@ -43,6 +43,11 @@ rest-range             warning   ``reintroduction.max_rest_hours`` is below
                                  ``rest_hours``, so the cap cuts even the first rest
 duplicate-entry        warning   a stretch or variation lists the same equipment or
                                  target twice
+unknown-schema         error     ``$schema`` is neither one of stretchkit's schema ids
+                                 nor a relative path to a copy of the schema file
+unsafe-url             error     a media URL is not https: and not a relative path
+                                 inside the catalog's folder (``javascript:``,
+                                 ``file:``, ``data:``, ``..`` and the like)
 =====================  ========  =====================================================
 
 Deliberately not checked: stretches that no routine uses (a catalog is also a
@@ -62,6 +67,7 @@ import attrs
 
 from stretchkit.io._issues import Issue, Severity
 from stretchkit.model import PHASE_KINDS, Catalog
+from stretchkit.model._links import schema_problem, url_problem
 
 __all__ = [
     "MINUTES_TOLERANCE_FRACTION",
@@ -86,6 +92,8 @@ SEMANTIC_CODES: Final[Mapping[str, Severity]] = {
     "repeated-step": Severity.WARNING,
     "rest-range": Severity.WARNING,
     "duplicate-entry": Severity.WARNING,
+    "unknown-schema": Severity.ERROR,
+    "unsafe-url": Severity.ERROR,
 }
 """Every code this module can report, with its severity."""
 
@@ -296,6 +304,21 @@ def _check_entries(obj: dict[str, Any], base: tuple[str | int, ...]) -> Iterator
             seen.add(value)
 
 
+def _check_links(document: object) -> Iterator[Issue]:
+    """``$schema`` names stretchkit's schema; media stay https: or inside the catalog's folder."""
+    if isinstance(document, dict):
+        schema = document.get("$schema")
+        if isinstance(schema, str) and (problem := schema_problem(schema)) is not None:
+            yield _issue("unknown-schema", pointer("$schema"), problem)
+    for s_index, stretch in _objects(document, "stretches"):
+        for m_index, media in _objects(stretch, "media"):
+            url = _str(media, "url")
+            if url is not None and (problem := url_problem(url)) is not None:
+                yield _issue(
+                    "unsafe-url", pointer("stretches", s_index, "media", m_index, "url"), problem
+                )
+
+
 def _check_stretches(document: object) -> Iterator[Issue]:
     for s_index, stretch in _objects(document, "stretches"):
         base: tuple[str | int, ...] = ("stretches", s_index)
@@ -472,6 +495,7 @@ def semantic_issues_raw(document: Any) -> list[Issue]:
     routines = _first_by_id(document, "routines")
     suggest = _Suggester()
     issues = [
+        *_check_links(document),
         *_check_ids(document),
         *_check_stretches(document),
         *_check_routines(document, stretches, suggest),

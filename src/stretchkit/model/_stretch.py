@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from attrs import field, frozen
 from attrs.validators import and_, deep_iterable, instance_of, max_len, min_len
 
+from stretchkit.model._links import media_url
 from stretchkit.model._phases import Phase, check_dose, dose_seconds, phases
 from stretchkit.model._validators import slug, slugs, strings, text, texts
 from stretchkit.model._vocabulary import MediaKind, Position, Sides
@@ -19,7 +20,7 @@ class Media:
     """A picture, video or animation; ``alt`` text is required so every app stays accessible."""
 
     kind: MediaKind = field(validator=instance_of(MediaKind))
-    url: str = field(validator=text)
+    url: str = field(validator=and_(text, media_url))
     alt: str = field(validator=text)
 
 
