@@ -200,3 +200,24 @@ def test_an_output_that_is_not_a_regular_file_is_refused_not_replaced(
     assert "not a regular file" in done.stderr
     assert Path("/dev/null").is_char_device()
     assert fifo.is_fifo()
+
+
+# --- the generator refuses what it cannot honour, up front -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "named"),
+    [
+        ("--id 'Bad Id'", "routine_id"),
+        ("--name ' '", "name"),
+        ("--name $'a\\u202eb'", "name"),
+        ("--target neck=abc", "--target"),
+        ("--avoid 'Not A Slug'", "avoid"),
+    ],
+)
+def test_generate_refuses_a_bad_wish_with_exit_2_and_a_message(option: str, named: str) -> None:
+    done = _shell(f"$SK generate --catalog {EXAMPLE} --minutes 5 {option}")
+    assert done.returncode == 2
+    assert named in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""

@@ -28,16 +28,28 @@ catalogs the pool is every allowed stretch and the fill is exact.
 from __future__ import annotations
 
 import heapq
+import math
 import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import field, frozen
-from attrs.validators import instance_of, optional
 
 from stretchkit.model._routine import Routine, RoutineStep
-from stretchkit.model._validators import number, whole
+from stretchkit.model._validators import (
+    _SLUG,
+    MAX_SLUG,
+    ModelError,
+    describe,
+    instance_of,
+    number,
+    optional,
+    slug,
+    text,
+    whole,
+)
 from stretchkit.model._vocabulary import Context, Position
 
 if TYPE_CHECKING:
@@ -58,49 +70,96 @@ POOL_SIZE = 320
 _BITS_LIMIT = 1 << 28
 """At most this many bits of reachability tables (32 MiB)."""
 
+MAX_ITEMS = 100_000
+"""At most this many ids in ``avoid``, ``include``, ``equipment`` or ``targets``."""
+
 _POSITION_ORDER = {p: i for i, p in enumerate(Position)}
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
-def _context(value: Context | str | None) -> Context | None:
-    if value is None or isinstance(value, Context):
+def _enum(kind: type[Context] | type[Position], value: object, name: str) -> Any:
+    if isinstance(value, kind):
         return value
-    return Context(value)
+    for member in kind:
+        if isinstance(value, str) and value == member.value:
+            return member
+    choices = ", ".join(m.value for m in kind)
+    raise ModelError(f"{name} must be one of {choices}, got {describe(value)}")
 
 
-def _positions(value: Iterable[Position | str] | None) -> frozenset[Position] | None:
-    if value is None:
-        return None
-    return frozenset(p if isinstance(p, Position) else Position(p) for p in value)
-
-
-def _ids(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
-        return frozenset({value})
-    return frozenset(value)
-
-
-def _equipment(value: Iterable[str] | None) -> frozenset[str] | None:
-    return None if value is None else _ids(value)
-
-
-def _include(value: Iterable[str]) -> tuple[str, ...]:
+def _many(value: object, name: str) -> tuple[object, ...]:
+    """A single string is one item; anything else must be a finite collection of items."""
     if isinstance(value, str):
         return (value,)
-    return tuple(dict.fromkeys(value))
+    if isinstance(value, bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise ModelError(f"{name} must be a list of ids, got {describe(value)}")
+    items = tuple(value)
+    if len(items) > MAX_ITEMS:
+        raise ModelError(f"{name} must hold at most {MAX_ITEMS:,} items, got {len(items):,}")
+    return items
 
 
-def _targets(value: Mapping[str, float] | Iterable[str]) -> dict[str, float]:
-    if isinstance(value, str):
-        return {value: 1.0}
+def _slug_items(value: object, name: str) -> tuple[str, ...]:
+    items = _many(value, name)
+    for item in items:
+        if not isinstance(item, str) or len(item) > MAX_SLUG or not _SLUG.fullmatch(item):
+            raise ModelError(
+                f"{name} must hold slugs (lower-case letters, digits and single hyphens), "
+                f"got {describe(item)}"
+            )
+    return items  # type: ignore[return-value]  # each item was checked to be a str
+
+
+def _context(value: object) -> Context | None:
+    return None if value is None else _enum(Context, value, "context")
+
+
+def _positions(value: object) -> frozenset[Position] | None:
+    if value is None:
+        return None
+    return frozenset(_enum(Position, p, "positions") for p in _many(value, "positions"))
+
+
+def _ids(value: object) -> frozenset[str]:
+    return frozenset(_slug_items(value, "avoid"))
+
+
+def _equipment(value: object) -> frozenset[str] | None:
+    return None if value is None else frozenset(_slug_items(value, "equipment"))
+
+
+def _include(value: object) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_slug_items(value, "include")))
+
+
+def _targets(value: object) -> dict[str, float]:
     if isinstance(value, Mapping):
-        weights = {str(k): float(v) for k, v in value.items()}
-    else:
-        weights = dict.fromkeys(value, 1.0)
-    for name, weight in weights.items():
-        if not weight > 0 or weight != weight or weight == float("inf"):
-            raise ValueError(f"target weight for {name!r} must be a positive number, got {weight}")
-    return weights
+        names = _slug_items(tuple(value), "targets")
+        weights: dict[str, float] = {}
+        for name in names:
+            weight = value[name]
+            if (
+                isinstance(weight, bool)
+                or not isinstance(weight, int | float)
+                or not 0 < weight < math.inf
+            ):
+                raise ModelError(
+                    f"targets: the weight of {name!r} must be a positive number, "
+                    f"got {describe(weight)}"
+                )
+            weights[name] = float(weight)
+        return weights
+    return dict.fromkeys(_slug_items(value, "targets"), 1.0)
+
+
+def _routine_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        slug(instance, attribute, value)
+
+
+def _name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        text(instance, attribute, value)
 
 
 @frozen(kw_only=True)
@@ -127,10 +186,10 @@ class Constraints:
     include: tuple[str, ...] = field(default=(), converter=_include)
     max_steps: int | None = field(default=None, validator=optional(whole(1, MAX_STEPS)))
     seed: int = field(default=0, validator=whole(-(2**63), 2**63))
-    routine_id: str | None = None
-    """Id of the generated routine; by default derived from context, budget and seed."""
-    name: str | None = None
-    """Name of the generated routine; by default "Sitting routine, 5 minutes"."""
+    routine_id: str | None = field(default=None, validator=_routine_id)
+    """Id of the generated routine (a slug); by default derived from context, budget and seed."""
+    name: str | None = field(default=None, validator=_name)
+    """Name of the generated routine (catalog text); default "Sitting routine, 5 minutes"."""
 
     @property
     def budget_seconds(self) -> int:

@@ -493,7 +493,7 @@ def _session(draw: st.DrawFn, routine: str | None) -> Session:
         ended = started
     pain = st.none() | st.integers(0, 10)
     fields: dict[str, Any] = {
-        "id": draw(st.uuids().map(str) | st.text(st.characters(codec="utf-8"), max_size=40)),
+        "id": draw(st.uuids().map(str) | st.text(_TEXT_CHARS, min_size=1, max_size=40)),
         "routine": draw(slugs()) if routine is None else routine,
         "started_at": started,
         "ended_at": ended,

@@ -66,7 +66,12 @@ def _targets(values: list[str]) -> dict[str, float]:
     targets: dict[str, float] = {}
     for value in values:
         area, _, weight = value.partition("=")
-        targets[area.strip()] = float(weight) if weight else 1.0
+        try:
+            targets[area.strip()] = float(weight) if weight else 1.0
+        except ValueError:
+            raise ValueError(
+                f"--target {area.strip()[:40]!r}: the weight must be a number"
+            ) from None
     return targets
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from stretchkit.engine._errors import EngineError, EventFormatError, TimeError
@@ -36,6 +36,7 @@ from stretchkit.engine._events import (
 )
 from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import Outcome, Session, SkipReason, StepResult
+from stretchkit.model._validators import BAD_TEXT, describe, text_problem
 
 _T = TypeVar("_T")
 
@@ -113,13 +114,11 @@ def _device(data: Mapping[str, Any], path: str) -> tuple[str | None, int | None]
     if "device" not in data or "seq" not in data:
         missing = "device" if "device" not in data else "seq"
         raise EventFormatError(path, f"'device' and 'seq' go together: {missing!r} is missing")
-    device = _str(data, "device", path)
-    if not 0 < len(device) <= 128:
-        raise EventFormatError(f"{path}/device", "must be 1 to 128 characters long")
+    device = _event_id(data, path, "device")
     seq = data["seq"]
     if type(seq) is not int or not 0 <= seq <= MAX_SEQ:
         raise EventFormatError(
-            f"{path}/seq", f"must be an integer from 0 to {MAX_SEQ}, got {seq!r}"
+            f"{path}/seq", f"must be an integer from 0 to {MAX_SEQ}, got {describe(seq)}"
         )
     return device, seq
 
@@ -127,31 +126,25 @@ def _device(data: Mapping[str, Any], path: str) -> tuple[str | None, int | None]
 def _time(value: object, path: str) -> datetime:
     if not isinstance(value, str):
         raise EventFormatError(path, f"must be an RFC 3339 date-time string, got {_kind(value)}")
+    # Checked the same way every time: the pattern, the parse, then the engine's time rules.
     if not _RFC3339.match(value):
         if _NO_OFFSET.match(value):
-            raise EventFormatError(path, f"{value!r} has no offset; add one, e.g. +01:00 or Z")
+            raise EventFormatError(
+                path, f"{describe(value)} has no offset; add one, e.g. +01:00 or Z"
+            )
         raise EventFormatError(
-            path, f"{value!r} is not an RFC 3339 date-time such as 2026-03-02T09:00:00+01:00"
+            path,
+            f"{describe(value)} is not an RFC 3339 date-time such as 2026-03-02T09:00:00+01:00",
         )
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
-        raise EventFormatError(path, f"{value!r} is not an RFC 3339 date-time") from None
-    offset = dt.utcoffset()
-    if offset not in _GOOD_OFFSETS:
-        try:
-            check_local_time(dt, "time")
-        except TimeError as e:
-            raise EventFormatError(path, str(e)) from None
-        _GOOD_OFFSETS.add(offset)  # type: ignore[arg-type]
-    if len(value) == 25 and _RFC3339.match(value):
-        _GOOD_SUFFIXES.add(value[19:])  # "+01:00": the fast path may trust this offset now
+        raise EventFormatError(path, f"{describe(value)} is not an RFC 3339 date-time") from None
+    try:
+        check_local_time(dt, "time")
+    except TimeError as e:
+        raise EventFormatError(path, str(e)) from None
     return dt
-
-
-_GOOD_OFFSETS: set[timedelta] = set()
-_GOOD_SUFFIXES: set[str] = set()
-"""Offsets already checked: parsed times carry fixed offsets, so the offset is all to check."""
 
 
 def _built(cls: type[_T], **values: object) -> _T:
@@ -165,15 +158,18 @@ def _built(cls: type[_T], **values: object) -> _T:
     return obj
 
 
-def _event_id(data: Mapping[str, Any], path: str) -> str:
-    value = _str(data, "id", path)
+def _event_id(data: Mapping[str, Any], path: str, key: str = "id") -> str:
+    value = _str(data, key, path)
     if not 0 < len(value) <= 128:
-        raise EventFormatError(f"{path}/id", "must be 1 to 128 characters long")
+        raise EventFormatError(f"{path}/{key}", "must be 1 to 128 characters long")
+    problem = text_problem(value)
+    if problem is not None:
+        raise EventFormatError(f"{path}/{key}", f"must be plain text, but it {problem}")
     return value
 
 
 def _kind(value: object) -> str:
-    return "null" if value is None else type(value).__name__
+    return describe(value)
 
 
 def _str(data: Mapping[str, Any], key: str, path: str) -> str:
@@ -187,14 +183,14 @@ def _str(data: Mapping[str, Any], key: str, path: str) -> str:
 
 def _level(value: object, path: str) -> int:
     if type(value) is not int or not 0 <= value <= 10:
-        raise EventFormatError(path, f"must be an integer from 0 to 10, got {value!r}")
+        raise EventFormatError(path, f"must be an integer from 0 to 10, got {describe(value)}")
     return value
 
 
 def _extra(data: Mapping[str, Any], allowed: frozenset[str], path: str) -> None:
-    extra = sorted(k for k in data if k not in allowed)
+    extra = sorted(str(k)[:100] for k in data if k not in allowed)
     if extra:
-        raise EventFormatError(path, f"unknown key {extra[0]!r}")
+        raise EventFormatError(path, f"unknown key {describe(extra[0])}")
 
 
 def session_from_dict(data: object, path: str = "") -> Session:
@@ -231,7 +227,7 @@ def session_from_dict(data: object, path: str = "") -> Session:
         outcome = _OUTCOMES.get(outcome_raw) if isinstance(outcome_raw, str) else None
         if outcome is None:
             raise EventFormatError(
-                f"{p}/outcome", f"must be 'completed' or 'skipped', got {raw.get('outcome')!r}"
+                f"{p}/outcome", f"must be 'completed' or 'skipped', got {describe(outcome_raw)}"
             )
         reason_raw = raw.get("reason")
         reason = None
@@ -240,12 +236,12 @@ def session_from_dict(data: object, path: str = "") -> Session:
             if reason is None:
                 raise EventFormatError(
                     f"{p}/reason",
-                    f"must be one of {', '.join(_REASONS)}, got {reason_raw!r}",
+                    f"must be one of {', '.join(_REASONS)}, got {describe(reason_raw)}",
                 )
         stretch = _str(raw, "stretch", p)
         if len(stretch) > 64 or not _SLUG.match(stretch):
             raise EventFormatError(
-                f"{p}/stretch", f"must be a slug such as wall-angel, got {stretch!r}"
+                f"{p}/stretch", f"must be a slug such as wall-angel, got {describe(stretch)}"
             )
         if (outcome is Outcome.SKIPPED) != (reason is not None):
             raise EventFormatError(
@@ -260,12 +256,10 @@ def session_from_dict(data: object, path: str = "") -> Session:
     for name, value in (("pain_before", before), ("pain_after", after)):
         if value is None and name in data:  # the schema says integer: leave the key out instead
             raise EventFormatError(f"{path}/{name}", "must be an integer from 0 to 10, got None")
-    session_id = _str(data, "id", path)
-    if not 0 < len(session_id) <= 128:
-        raise EventFormatError(f"{path}/id", "must be 1 to 128 characters long")
+    session_id = _event_id(data, path)
     routine = _str(data, "routine", path)
     if len(routine) > 64 or not _SLUG.match(routine):
-        raise EventFormatError(f"{path}/routine", f"must be a slug, got {routine!r}")
+        raise EventFormatError(f"{path}/routine", f"must be a slug, got {describe(routine)}")
     started = _time(data["started_at"], f"{path}/started_at")
     ended = _time(data["ended_at"], f"{path}/ended_at")
     if instant(ended) < instant(started):
@@ -299,25 +293,19 @@ def event_from_dict(data: object, path: str = "") -> Event:
         if (
             type(eid) is str
             and 0 < len(eid) <= 128
+            and _BAD_TEXT.search(eid) is None
             and type(level) is int
             and 0 <= level <= 10
             and type(at) is str
-            and len(at) == 25
-            and at[19:] in _GOOD_SUFFIXES
-            and at[10] == "T"
         ):
-            try:
-                dt = _parse(at)
-            except ValueError:
-                pass
-            else:
-                obj: PainReported = _object_new(PainReported)
-                _set_id(obj, eid)
-                _set_at(obj, dt)
-                _set_level(obj, level)
-                _set_device(obj, None)
-                _set_seq(obj, None)
-                return obj
+            dt = _time(at, f"{path}/at")  # the one time check, the same on every path
+            obj: PainReported = _object_new(PainReported)
+            _set_id(obj, eid)
+            _set_at(obj, dt)
+            _set_level(obj, level)
+            _set_device(obj, None)
+            _set_seq(obj, None)
+            return obj
     return _read_event(data, path)
 
 
@@ -328,7 +316,7 @@ _set_at = PainReported.__dict__["at"].__set__
 _set_level = PainReported.__dict__["level"].__set__
 _set_device = PainReported.__dict__["device"].__set__
 _set_seq = PainReported.__dict__["seq"].__set__
-_parse = datetime.fromisoformat
+_BAD_TEXT = BAD_TEXT
 
 
 def _read_event(data: object, path: str) -> Event:
@@ -337,7 +325,9 @@ def _read_event(data: object, path: str) -> Event:
     tag = data.get("type")
     cls = _TAGS.get(tag) if isinstance(tag, str) else None
     if cls is None:
-        raise EventFormatError(f"{path}/type", f"must be one of {', '.join(_TAGS)}, got {tag!r}")
+        raise EventFormatError(
+            f"{path}/type", f"must be one of {', '.join(_TAGS)}, got {describe(tag)}"
+        )
     allowed = _KEYS[tag]  # type: ignore[index]
     if not data.keys() <= allowed:
         _extra(data, allowed, path)
@@ -364,7 +354,8 @@ def _read_event(data: object, path: str) -> Event:
         stretch_id = _str(data, "stretch_id", path)
         if len(stretch_id) > 64 or not _SLUG.match(stretch_id):
             raise EventFormatError(
-                f"{path}/stretch_id", f"must be a slug such as wall-angel, got {stretch_id!r}"
+                f"{path}/stretch_id",
+                f"must be a slug such as wall-angel, got {describe(stretch_id)}",
             )
         return _built(
             StretchReenabled, id=event_id, at=at, stretch_id=stretch_id, device=device, seq=seq
@@ -372,9 +363,11 @@ def _read_event(data: object, path: str) -> Event:
     except EventFormatError:
         raise
     except (TypeError, ValueError) as e:
-        raise EventFormatError(path, str(e)) from None
+        raise EventFormatError(path, str(e)[:200]) from None
 
 
 def events_from_dicts(items: Iterable[object]) -> list[Event]:
     """Many events; the path of a bad one starts with its index (``/12/at``)."""
+    if isinstance(items, str | bytes | bytearray | Mapping) or not isinstance(items, Iterable):
+        raise EventFormatError("", f"events must be an array of objects, got {describe(items)}")
     return [event_from_dict(item, f"/{i}") for i, item in enumerate(items)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from stretchkit._errors import StretchkitError
+from stretchkit.model._validators import describe
 
 __all__ = ["DuplicateEventError", "EngineError", "EventFormatError", "TimeError"]
 
@@ -20,7 +21,7 @@ class DuplicateEventError(EngineError):
 
     def __init__(self, event_id: str) -> None:
         super().__init__(
-            f"event id {event_id!r} is used by two events with different content; "
+            f"event id {describe(event_id)} is used by two events with different content; "
             "ids must be unique (the same event twice is fine)"
         )
         self.event_id = event_id

@@ -29,20 +29,22 @@ from typing import Any, Self
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import and_, ge, instance_of, le, max_len, min_len, optional
 
 from stretchkit.engine._errors import EngineError
 from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import Session
+from stretchkit.model._validators import describe, text_problem
 
 __all__ = [
     "EVENT_TYPES",
+    "MAX_ID",
     "MAX_SEQ",
     "MAX_SESSION_HOURS",
     "Event",
     "PainReported",
     "SessionLogged",
     "StretchReenabled",
+    "check_id",
     "event_instant",
 ]
 
@@ -52,19 +54,38 @@ MAX_SESSION_HOURS = 24
 MAX_SEQ = 2**53 - 1
 """The largest ``seq``: every JSON reader can hold it exactly."""
 
-_id = and_(instance_of(str), min_len(1), max_len(128))
-_device = optional(_id)
+MAX_ID = 128
+"""Event and session ids are at most this many characters of plain text."""
+
+
+def check_id(value: object, name: str) -> str:
+    """An id: 1 to :data:`MAX_ID` characters of plain text (see ``text_problem``)."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_ID:
+        raise EngineError(f"{name} must be 1 to {MAX_ID} characters of text, got {describe(value)}")
+    problem = text_problem(value)
+    if problem is not None:
+        raise EngineError(f"{name} must be plain text, but it {problem}")
+    return value
+
+
+def _id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_id(value, attribute.name)
+
+
+def _device(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_id(value, attribute.name)
 
 
 def _seq(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         if getattr(instance, "device", None) is not None:
-            raise ValueError("an event with a device needs its seq (the device's own order)")
+            raise EngineError("an event with a device needs its seq (the device's own order)")
         return
     if type(value) is not int or not 0 <= value <= MAX_SEQ:
-        raise ValueError(f"seq must be an integer from 0 to {MAX_SEQ}, got {value!r}")
+        raise EngineError(f"seq must be an integer from 0 to {MAX_SEQ}, got {describe(value)}")
     if getattr(instance, "device", None) is None:
-        raise ValueError("seq is the order within a device: give the device too")
+        raise EngineError("seq is the order within a device: give the device too")
 
 
 def _at(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -74,7 +95,22 @@ def _at(instance: object, attribute: attrs.Attribute[Any], value: object) -> Non
 def _stretch_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     from stretchkit.model._validators import slug
 
-    slug(instance, attribute, value)
+    try:
+        slug(instance, attribute, value)
+    except ValueError as e:
+        raise EngineError(str(e)) from None
+
+
+def _level(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not int or not 0 <= value <= 10:
+        raise EngineError(
+            f"{attribute.name} must be an integer from 0 to 10, got {describe(value)}"
+        )
+
+
+def _session(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Session):
+        raise EngineError(f"{attribute.name} must be a Session, got {describe(value)}")
 
 
 class _Stored:
@@ -96,7 +132,7 @@ class _Stored:
         event = event_from_dict(data)
         if not isinstance(event, cls):
             tag = EVENT_TYPES[cls]  # type: ignore[index]  # only events inherit this
-            raise EngineError(f"expected a {tag} event, got {data.get('type')!r}")
+            raise EngineError(f"expected a {tag} event, got {describe(data.get('type'))}")
         return event
 
 
@@ -106,20 +142,17 @@ class PainReported(_Stored):
 
     id: str = field(validator=_id)
     at: datetime = field(validator=_at)
-    level: int = field(validator=and_(instance_of(int), ge(0), le(10)))
+    level: int = field(validator=_level)
     device: str | None = field(default=None, validator=_device)
     """The device that recorded the event (optional; see *Device order*)."""
     seq: int | None = field(default=None, validator=_seq)
     """The event's position in the device's own order; required with ``device``."""
 
-    @level.validator
-    def _no_bool(self, attribute: object, value: object) -> None:
-        if isinstance(value, bool):
-            raise TypeError("level must be an integer 0–10, got a bool")
-
 
 def _session_end(self: SessionLogged) -> datetime:
-    return self.session.ended_at
+    # A default runs before the validators: a wrong ``session`` is refused by them, not here.
+    end: Any = getattr(self.session, "ended_at", None)
+    return end  # type: ignore[no-any-return]
 
 
 @frozen(kw_only=True)
@@ -127,7 +160,7 @@ class SessionLogged(_Stored):
     """A session was done (or started and abandoned); it counts if a step was completed."""
 
     id: str = field(validator=_id)
-    session: Session = field(validator=instance_of(Session))
+    session: Session = field(validator=_session)
     at: datetime = field(default=attrs.Factory(_session_end, takes_self=True), validator=_at)
     device: str | None = field(default=None, validator=_device)
     """The device that recorded the event (optional; see *Device order*)."""
@@ -140,8 +173,9 @@ class SessionLogged(_Stored):
         check_local_time(s.ended_at, "session.ended_at")
         if instant(s.ended_at) - instant(s.started_at) > MAX_SESSION_HOURS * 3_600_000_000:
             raise EngineError(
-                f"session event {self.id!r}: the session lasts more than {MAX_SESSION_HOURS} "
-                f"hours ({s.started_at.isoformat()} to {s.ended_at.isoformat()})"
+                f"session event {describe(self.id)}: the session lasts more than "
+                f"{MAX_SESSION_HOURS} hours ({s.started_at.isoformat()} to "
+                f"{s.ended_at.isoformat()})"
             )
 
 

@@ -7,33 +7,41 @@ that a catalog author, not the app, decides how a course behaves. An app may sti
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from attrs import field, frozen
-from attrs.validators import and_, ge, instance_of, le
 
+from stretchkit.engine._errors import EngineError
 from stretchkit.model import Program
+from stretchkit.model._validators import describe
 
 __all__ = ["Policy"]
 
 
 def _int(low: int, high: int) -> Any:
-    return and_(instance_of(int), _not_bool, ge(low), le(high))
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if type(value) is not int or not low <= value <= high:
+            raise EngineError(
+                f"{attribute.name} must be a whole number from {low} to {high}, "
+                f"got {describe(value)}"
+            )
+
+    return check
 
 
 def _number(low: float, high: float) -> Any:
-    return and_(instance_of((int, float)), _not_bool, _finite, ge(low), le(high))
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high  # NaN and infinity fail this too
+        ):
+            raise EngineError(
+                f"{attribute.name} must be a finite number from {low:g} to {high:g}, "
+                f"got {describe(value)}"
+            )
 
-
-def _not_bool(instance: object, attribute: object, value: object) -> None:
-    if isinstance(value, bool):
-        raise TypeError(f"{getattr(attribute, 'name', 'value')} must be a number, got a bool")
-
-
-def _finite(instance: object, attribute: object, value: float) -> None:
-    if not math.isfinite(value):
-        raise ValueError(f"{getattr(attribute, 'name', 'value')} must be finite, got {value}")
+    return check
 
 
 @frozen(kw_only=True)
@@ -60,12 +68,12 @@ class Policy:
 
     def __attrs_post_init__(self) -> None:
         if self.max_sessions_per_day < self.min_sessions_per_day:
-            raise ValueError(
+            raise EngineError(
                 f"max_sessions_per_day ({self.max_sessions_per_day}) is below "
                 f"min_sessions_per_day ({self.min_sessions_per_day})"
             )
         if self.maintenance_max_sessions_per_day < self.maintenance_min_sessions_per_day:
-            raise ValueError(
+            raise EngineError(
                 f"maintenance_max_sessions_per_day ({self.maintenance_max_sessions_per_day}) is "
                 f"below maintenance_min_sessions_per_day ({self.maintenance_min_sessions_per_day})"
             )

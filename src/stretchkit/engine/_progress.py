@@ -40,6 +40,7 @@ from stretchkit.engine._fold import State, fold
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import Catalog, Context, Program, Routine
+from stretchkit.model._validators import describe
 
 if TYPE_CHECKING:
     from stretchkit.engine._plan import Plan
@@ -174,6 +175,8 @@ class Progress:
 
     def extend(self, events: Iterable[Event]) -> Progress:
         """All ``events`` applied at once: one sort and one fold, not one refold per event."""
+        if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
+            raise EngineError(f"events must be a sequence of events, got {describe(events)}")
         log, n = self._log, self._n
         fresh: dict[str, Event] = {}
         for event in events:
@@ -430,5 +433,5 @@ def _check_event(event: object) -> None:
     if type(event) not in EVENT_TYPES:
         raise EngineError(
             f"an event must be one of {', '.join(t.__name__ for t in EVENT_TYPES)}, "
-            f"got {type(event).__name__}"
+            f"got {describe(event)}"
         )

@@ -30,9 +30,9 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from stretchkit.engine._codec import _step_to_dict, session_from_dict
+from stretchkit.engine._codec import _SLUG, _event_id, _step_to_dict, _time, session_from_dict
 from stretchkit.engine._errors import EngineError, EventFormatError
-from stretchkit.engine._events import SessionLogged
+from stretchkit.engine._events import MAX_ID, SessionLogged, check_id
 from stretchkit.engine._plan import Plan
 from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import (
@@ -51,6 +51,7 @@ from stretchkit.model import (
     StepResult,
     Stretch,
 )
+from stretchkit.model._validators import ModelError, describe
 
 __all__ = ["Cue", "CueKind", "RunnerStep", "Segment", "SessionRunner"]
 
@@ -230,13 +231,20 @@ class SessionRunner:
         ``session_id`` defaults to one made from the routine and ``started_at``.
         """
         check_local_time(started_at, "started_at")
+        if not isinstance(what, Plan | Routine | str):
+            raise EngineError(
+                f"a runner starts from a Plan, a Routine or its id, got {describe(what)}"
+            )
+        if not isinstance(catalog, Catalog):
+            raise EngineError(f"catalog must be a Catalog, got {describe(catalog)}")
         if session_id is None:
             routine_id = what.routine_id if isinstance(what, Plan) else getattr(what, "id", what)
-            session_id = f"{routine_id}-{started_at.isoformat()}"
-        if not isinstance(session_id, str) or not 0 < len(session_id) <= 128:
-            raise EngineError("session_id must be a non-empty string of at most 128 characters")
+            session_id = f"{routine_id}-{started_at.isoformat()}"[:MAX_ID]
+        check_id(session_id, "session_id")
         if pain_before is not None and (type(pain_before) is not int or not 0 <= pain_before <= 10):
-            raise EngineError(f"pain_before must be an integer from 0 to 10, got {pain_before!r}")
+            raise EngineError(
+                f"pain_before must be an integer from 0 to 10, got {describe(pain_before)}"
+            )
         if isinstance(what, Plan):
             routine = _routine(catalog, what.routine_id)
             steps = tuple(
@@ -315,9 +323,10 @@ class SessionRunner:
         step = self._need_step("skip a step")
         try:
             reason = SkipReason(reason)
-        except ValueError:
+        except (ValueError, TypeError):
             raise EngineError(
-                f"reason must be one of {', '.join(r.value for r in SkipReason)}, got {reason!r}"
+                f"reason must be one of {', '.join(r.value for r in SkipReason)}, "
+                f"got {describe(reason)}"
             ) from None
         skipped = StepResult(stretch=step.stretch_id, outcome=Outcome.SKIPPED, reason=reason)
         return attrs.evolve(self, results=(*self.results, skipped), segment=0)
@@ -329,6 +338,8 @@ class SessionRunner:
 
         For simulations and tests ("a week of use"); an app drives step by step.
         """
+        if skip is not None and not isinstance(skip, Mapping):
+            raise EngineError(f"skip must map stretch ids to reasons, got {describe(skip)}")
         runner = self
         while (step := runner.current_step) is not None:
             reason = (skip or {}).get(step.stretch_id)
@@ -346,16 +357,23 @@ class SessionRunner:
                 f"({self.started_at.isoformat()})"
             )
         if pain_after is not None and (type(pain_after) is not int or not 0 <= pain_after <= 10):
-            raise EngineError(f"pain_after must be an integer from 0 to 10, got {pain_after!r}")
-        session = Session(
-            id=self.session_id,
-            routine=self.routine_id,
-            started_at=self.started_at,
-            ended_at=at,
-            steps=self.results,
-            pain_before=self.pain_before,
-            pain_after=pain_after,
-        )
+            raise EngineError(
+                f"pain_after must be an integer from 0 to 10, got {describe(pain_after)}"
+            )
+        if event_id is not None:
+            check_id(event_id, "event_id")
+        try:
+            session = Session(
+                id=self.session_id,
+                routine=self.routine_id,
+                started_at=self.started_at,
+                ended_at=at,
+                steps=self.results,
+                pain_before=self.pain_before,
+                pain_after=pain_after,
+            )
+        except ModelError as e:  # a runner built by hand with attrs.evolve, say
+            raise EngineError(f"the session cannot be logged: {e}") from None
         return SessionLogged(id=event_id or self.session_id, at=at, session=session)
 
     # -- cues --------------------------------------------------------------------------
@@ -412,67 +430,155 @@ class SessionRunner:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], catalog: Catalog) -> SessionRunner:
-        """The runner ``to_dict`` stored; the catalog gives the doses back."""
+        """The runner ``to_dict`` stored; the catalog gives the doses back.
+
+        Read strictly, like an event: every value must have the type and the range
+        ``to_dict`` writes (``0.9``, ``"0"``, ``True`` are not the integer 0; ``"false"``
+        is not ``False``), and every bound is checked here, not later at ``finish()``.
+        Anything else raises :class:`EventFormatError` with the path of the bad value.
+        """
         if not isinstance(data, Mapping):
-            raise EventFormatError("", "a runner must be an object")
-        if data.get("format") != RUNNER_FORMAT:
+            raise EventFormatError("", f"a runner must be an object, got {describe(data)}")
+        if not isinstance(catalog, Catalog):
+            raise EngineError(f"catalog must be a Catalog, got {describe(catalog)}")
+        extra = sorted(str(k)[:100] for k in data if k not in _RUNNER_KEYS)
+        if extra:
+            raise EventFormatError("", f"unknown key {describe(extra[0])}")
+        for key in ("format", "session_id", "routine_id", "started_at", "steps"):
+            if key not in data:
+                raise EventFormatError("", f"{key!r} is required")
+        if type(data["format"]) is not int or data["format"] != RUNNER_FORMAT:
             raise EventFormatError(
-                "/format", f"must be {RUNNER_FORMAT}, got {data.get('format')!r}"
+                "/format", f"must be {RUNNER_FORMAT}, got {describe(data['format'])}"
             )
-        try:
-            raw_steps = data["steps"]
-            steps = tuple(
-                RunnerStep(
-                    stretch_id=str(s["stretch_id"]),
-                    index=int(s["index"]),
-                    reintroduced=bool(s.get("reintroduced", False)),
-                )
-                for s in raw_steps
+        session_id = _event_id(data, "", "session_id")
+        routine_id = data["routine_id"]
+        if not isinstance(routine_id, str) or not _is_slug(routine_id):
+            raise EventFormatError("/routine_id", f"must be a slug, got {describe(routine_id)}")
+        started_at = _time(data["started_at"], "/started_at")
+        routine = catalog.routine_by_id.get(routine_id)
+        if routine is None:
+            raise EventFormatError("/routine_id", f"routine {routine_id!r} is not in the catalog")
+        steps = _stored_steps(data["steps"], routine)
+        results = _stored_results(data.get("results", []), steps)
+        pain_before = data.get("pain_before")
+        if "pain_before" in data and (type(pain_before) is not int or not 0 <= pain_before <= 10):
+            raise EventFormatError(
+                "/pain_before", f"must be an integer from 0 to 10, got {describe(pain_before)}"
             )
-            # The session reader checks the times and the step results.
-            probe = session_from_dict(
-                {
-                    "id": data["session_id"],
-                    "routine": data["routine_id"],
-                    "started_at": data["started_at"],
-                    "ended_at": data["started_at"],
-                    "steps": data.get("results", []),
-                    **({"pain_before": data["pain_before"]} if "pain_before" in data else {}),
-                }
-            )
-            segment = data.get("segment", 0)
-        except EventFormatError:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise EventFormatError("", f"not a stored runner: {e}") from None
-        runner = cls.start(
-            _routine(catalog, probe.routine),
-            catalog,
-            session_id=probe.id,
-            started_at=probe.started_at,
-            pain_before=probe.pain_before,
-        )
-        segments, names = _resolve(catalog, _routine(catalog, probe.routine), steps)
-        if len(probe.steps) > len(steps) or any(
-            r.stretch != s.stretch_id for r, s in zip(probe.steps, steps, strict=False)
-        ):
-            raise EventFormatError("/results", "the results do not match the steps")
-        i = len(probe.steps)
+        segments, names = _resolve(catalog, routine, steps)
+        segment = data.get("segment", 0)
+        i = len(results)
         limit = len(segments[i]) if i < len(steps) else 1
         if type(segment) is not int or not 0 <= segment < limit:
-            raise EventFormatError("/segment", f"must be an integer from 0 to {limit - 1}")
-        return attrs.evolve(
-            runner,
+            raise EventFormatError(
+                "/segment", f"must be an integer from 0 to {limit - 1}, got {describe(segment)}"
+            )
+        return cls(
+            session_id=session_id,
+            routine_id=routine.id,
+            started_at=started_at,
             steps=steps,
-            results=probe.steps,
+            results=results,
             segment=segment,
+            pain_before=pain_before,
             segments=segments,
             names=names,
         )
 
 
+_RUNNER_KEYS = frozenset(
+    {
+        "format",
+        "session_id",
+        "routine_id",
+        "started_at",
+        "steps",
+        "results",
+        "segment",
+        "pain_before",
+    }
+)
+_STEP_KEYS = frozenset({"stretch_id", "index", "reintroduced"})
+
+
+def _is_slug(value: str) -> bool:
+    return len(value) <= 64 and _SLUG.match(value) is not None
+
+
+def _stored_steps(raw: object, routine: Routine) -> tuple[RunnerStep, ...]:
+    """The runner's steps as ``to_dict`` wrote them: each names a step of ``routine``."""
+    if not isinstance(raw, list | tuple):
+        raise EventFormatError("/steps", f"must be an array, got {describe(raw)}")
+    if len(raw) > len(routine.steps):
+        raise EventFormatError(
+            "/steps", f"routine {routine.id!r} has {len(routine.steps)} step(s), got {len(raw)}"
+        )
+    steps: list[RunnerStep] = []
+    seen: set[int] = set()
+    for n, item in enumerate(raw):
+        p = f"/steps/{n}"
+        if not isinstance(item, dict):
+            raise EventFormatError(p, f"must be an object, got {describe(item)}")
+        extra = sorted(str(k)[:100] for k in item if k not in _STEP_KEYS)
+        if extra:
+            raise EventFormatError(p, f"unknown key {describe(extra[0])}")
+        stretch_id, index = item.get("stretch_id"), item.get("index")
+        reintroduced = item.get("reintroduced", False)
+        if not isinstance(stretch_id, str) or not _is_slug(stretch_id):
+            raise EventFormatError(f"{p}/stretch_id", f"must be a slug, got {describe(stretch_id)}")
+        if type(index) is not int or not 0 <= index < len(routine.steps) or index in seen:
+            raise EventFormatError(
+                f"{p}/index",
+                f"must be the index of another step of routine {routine.id!r} "
+                f"(0 to {len(routine.steps) - 1}), got {describe(index)}",
+            )
+        if type(reintroduced) is not bool:
+            raise EventFormatError(
+                f"{p}/reintroduced", f"must be true or false, got {describe(reintroduced)}"
+            )
+        if routine.steps[index].stretch != stretch_id:
+            raise EventFormatError(
+                f"{p}/stretch_id",
+                f"step {index} of routine {routine.id!r} is {routine.steps[index].stretch!r}, "
+                f"not {describe(stretch_id)}",
+            )
+        seen.add(index)
+        steps.append(RunnerStep(stretch_id=stretch_id, index=index, reintroduced=reintroduced))
+    return tuple(steps)
+
+
+def _stored_results(raw: object, steps: tuple[RunnerStep, ...]) -> tuple[StepResult, ...]:
+    """The step results so far: the session reader checks each, then they must follow the steps."""
+    if not isinstance(raw, list | tuple):
+        raise EventFormatError("/results", f"must be an array, got {describe(raw)}")
+    if len(raw) > len(steps):
+        raise EventFormatError(
+            "/results", f"there are {len(steps)} step(s) but {len(raw)} result(s)"
+        )
+    try:
+        probe = session_from_dict(
+            {
+                "id": "runner",
+                "routine": "runner",
+                "started_at": "2000-01-01T00:00:00Z",
+                "ended_at": "2000-01-01T00:00:00Z",
+                "steps": list(raw),
+            }
+        )
+    except EventFormatError as e:  # the reader says /steps/2/reason: here it is /results/2/…
+        why = str(e)[len(e.path) + 2 :]
+        raise EventFormatError("/results" + e.path.removeprefix("/steps"), why) from None
+    for n, (result, step) in enumerate(zip(probe.steps, steps, strict=False)):
+        if result.stretch != step.stretch_id:
+            raise EventFormatError(
+                f"/results/{n}/stretch", f"must be {step.stretch_id!r}, the step's stretch"
+            )
+    return probe.steps
+
+
 def _routine(catalog: Catalog, routine_id: str) -> Routine:
     found = catalog.routine_by_id.get(routine_id)
     if found is None:
-        raise EngineError(f"routine {routine_id!r} is not in the catalog")
+        raise EngineError(f"routine {describe(routine_id)} is not in the catalog")
     return found

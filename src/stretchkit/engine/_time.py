@@ -9,6 +9,10 @@ Rules
   ``fold`` says which of the two instants is meant (``datetime.now(zone)`` sets it);
   Python's own arithmetic (``utcoffset()``, subtraction) honours it. Fixed offsets
   (``+01:00``) are always unambiguous.
+- Dates lie in the years :data:`EARLIEST_YEAR` to :data:`LATEST_YEAR`, read on the
+  timestamp's own wall clock. Every instant in that range can be planned from and
+  finished at: rests, day boundaries and the instants derived from them stay far
+  inside what :class:`datetime` can hold (years 1 to 9999).
 - Elapsed time is real time: instants are integer microseconds since the Unix epoch,
   so a 23-hour DST day is 23 hours long.
 - A *day* is a local calendar date, starting at ``day_starts_hour`` on the wall clock.
@@ -20,8 +24,11 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from stretchkit.engine._errors import TimeError
+from stretchkit.model._validators import describe
 
 __all__ = [
+    "EARLIEST_YEAR",
+    "LATEST_YEAR",
     "check_local_time",
     "day_of",
     "day_start",
@@ -33,6 +40,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _MIN_OFFSET = timedelta(hours=-12)
 _MAX_OFFSET = timedelta(hours=14)
+EARLIEST_YEAR = 1900
+"""The first year the engine accepts in a timestamp (no history is older)."""
+LATEST_YEAR = 2999
+"""The last year the engine accepts: rests and day starts after it still fit in a datetime."""
 
 
 def check_local_time(value: object, name: str = "time") -> datetime:
@@ -42,8 +53,16 @@ def check_local_time(value: object, name: str = "time") -> datetime:
     the clocks show it, 1: the second), as :meth:`datetime.now` returns it.
     """
     if not isinstance(value, datetime):
-        raise TimeError(f"{name} must be a datetime, got {type(value).__name__}")
-    offset = value.utcoffset()
+        raise TimeError(f"{name} must be a datetime, got {describe(value)}")
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise TimeError(
+            f"{name} {value.replace(tzinfo=None).isoformat()} is outside the years "
+            f"{EARLIEST_YEAR} to {LATEST_YEAR} that the engine accepts"
+        )
+    try:
+        offset = value.utcoffset()
+    except Exception:  # a tzinfo written by someone else may fail in any way
+        raise TimeError(f"{name} has a time zone whose offset cannot be read") from None
     if offset is None:
         raise TimeError(
             f"{name} {value.isoformat()} is naive; give it an offset or a zone "

@@ -34,10 +34,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, TypeAlias, cast
 
 from attrs import define, field, frozen
-from attrs.validators import ge, instance_of
 
 from stretchkit.io._issues import Issue, Severity
-from stretchkit.model._validators import BIDI, CONTROL, SURROGATE
+from stretchkit.model._validators import BIDI, CONTROL, SURROGATE, whole
 
 __all__ = [
     "FATAL_CODES",
@@ -52,7 +51,7 @@ __all__ = [
     "scan",
 ]
 
-_positive = [instance_of(int), ge(1)]
+_positive = whole(1, 2**63)
 
 
 @frozen(kw_only=True)

@@ -7,11 +7,11 @@ from functools import cached_property
 from types import MappingProxyType
 
 from attrs import field, frozen
-from attrs.validators import deep_iterable, instance_of
 
 from stretchkit.model._program import Program
 from stretchkit.model._routine import Routine
 from stretchkit.model._stretch import Stretch
+from stretchkit.model._validators import as_tuple, deep_iterable, describe, instance_of
 
 __all__ = ["FORMAT_VERSION", "Catalog"]
 
@@ -22,15 +22,15 @@ FORMAT_VERSION = 1
 # One typed converter per element type: mypy's attrs plugin cannot resolve a
 # generic one, and ``converter=tuple`` would leave callers' arguments untyped.
 def _stretches(items: Iterable[Stretch]) -> tuple[Stretch, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 def _routines(items: Iterable[Routine]) -> tuple[Routine, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 def _programs(items: Iterable[Program]) -> tuple[Program, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 @frozen(kw_only=True)
@@ -71,19 +71,19 @@ class Catalog:
         """The stretch with this id; :class:`KeyError` naming it if there is none."""
         found = self.stretch_by_id.get(stretch_id)
         if found is None:
-            raise KeyError(f"no stretch with id {stretch_id!r} in this catalog")
+            raise KeyError(f"no stretch with id {describe(stretch_id)} in this catalog")
         return found
 
     def routine(self, routine_id: str) -> Routine:
         found = self.routine_by_id.get(routine_id)
         if found is None:
-            raise KeyError(f"no routine with id {routine_id!r} in this catalog")
+            raise KeyError(f"no routine with id {describe(routine_id)} in this catalog")
         return found
 
     def program(self, program_id: str) -> Program:
         found = self.program_by_id.get(program_id)
         if found is None:
-            raise KeyError(f"no program with id {program_id!r} in this catalog")
+            raise KeyError(f"no program with id {describe(program_id)} in this catalog")
         return found
 
     def routine_duration(self, routine: Routine | str) -> int:

@@ -11,9 +11,20 @@ from collections.abc import Iterable
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import and_, max_len, min_len
 
-from stretchkit.model._validators import label, unique_labels, whole
+from stretchkit.model._validators import (
+    ModelError,
+    ModelTypeError,
+    and_,
+    as_tuple,
+    deep_iterable,
+    instance_of,
+    label,
+    max_len,
+    min_len,
+    unique_labels,
+    whole,
+)
 
 __all__ = [
     "PHASE_KINDS",
@@ -58,7 +69,7 @@ class Angle:
 
 
 def _angles(items: Iterable[Angle]) -> tuple[Angle, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 @frozen(kw_only=True)
@@ -69,7 +80,8 @@ class AngleSequence:
     """
 
     angles: tuple[Angle, ...] = field(
-        converter=_angles, validator=and_(min_len(2), max_len(24), unique_labels)
+        converter=_angles,
+        validator=and_(min_len(2), max_len(24), deep_iterable(instance_of(Angle)), unique_labels),
     )
 
     @property
@@ -86,7 +98,7 @@ class NamedPosition:
 
 
 def _positions(items: Iterable[NamedPosition]) -> tuple[NamedPosition, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 @frozen(kw_only=True)
@@ -94,7 +106,10 @@ class PositionSequence:
     """Successive named positions without angles: "elbows press → hands flat → palms up"."""
 
     positions: tuple[NamedPosition, ...] = field(
-        converter=_positions, validator=and_(min_len(2), max_len(24), unique_labels)
+        converter=_positions,
+        validator=and_(
+            min_len(2), max_len(24), deep_iterable(instance_of(NamedPosition)), unique_labels
+        ),
     )
 
     @property
@@ -147,7 +162,7 @@ PHASE_KINDS: dict[type[Phase], str] = {
 
 def phases(items: Iterable[Phase]) -> tuple[Phase, ...]:
     """The typed ``tuple`` converter for doses."""
-    return tuple(items)
+    return as_tuple(items)
 
 
 def dose_seconds(dose: tuple[Phase, ...]) -> int:
@@ -158,9 +173,11 @@ def dose_seconds(dose: tuple[Phase, ...]) -> int:
 def check_dose(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
     """A dose is a non-empty tuple of phases."""
     if not isinstance(value, tuple) or not value:
-        raise ValueError(f"{attribute.name} must hold at least one phase")
+        raise ModelError(f"{attribute.name} must hold at least one phase")
     if len(value) > 24:
-        raise ValueError(f"{attribute.name} must hold at most 24 phases, got {len(value)}")
+        raise ModelError(f"{attribute.name} must hold at most 24 phases, got {len(value)}")
     for phase in value:
         if type(phase) not in PHASE_KINDS:
-            raise TypeError(f"{attribute.name} must hold dose phases, got {type(phase).__name__}")
+            raise ModelTypeError(
+                f"{attribute.name} must hold dose phases, got {type(phase).__name__}"
+            )

@@ -9,9 +9,23 @@ how a stretch that caused discomfort is rested and brought back.
 from __future__ import annotations
 
 from attrs import field, frozen
-from attrs.validators import and_, deep_mapping, instance_of, max_len, min_len, optional
 
-from stretchkit.model._validators import Validator, number, slug, strings, text, texts, whole
+from stretchkit.model._validators import (
+    ModelError,
+    Validator,
+    and_,
+    deep_mapping,
+    instance_of,
+    max_len,
+    min_len,
+    number,
+    optional,
+    slug,
+    strings,
+    text,
+    texts,
+    whole,
+)
 from stretchkit.model._vocabulary import Context
 
 __all__ = ["MaintenancePhase", "Program", "Reintroduction", "ReliefPhase"]
@@ -34,7 +48,7 @@ class ReliefPhase:
     @max_sessions_per_day.validator
     def _check_max(self, attribute: object, value: int) -> None:
         if value < self.min_sessions_per_day:
-            raise ValueError(
+            raise ModelError(
                 f"max_sessions_per_day ({value}) is below min_sessions_per_day "
                 f"({self.min_sessions_per_day})"
             )
@@ -51,7 +65,7 @@ class MaintenancePhase:
     @max_sessions_per_day.validator
     def _check_max(self, attribute: object, value: int) -> None:
         if value < self.min_sessions_per_day:
-            raise ValueError(
+            raise ModelError(
                 f"max_sessions_per_day ({value}) is below min_sessions_per_day "
                 f"({self.min_sessions_per_day})"
             )

@@ -5,18 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from attrs import field, frozen
-from attrs.validators import and_, deep_iterable, instance_of, max_len, min_len, optional
 
 from stretchkit.model._phases import Phase, check_dose
 from stretchkit.model._stretch import Stretch
-from stretchkit.model._validators import number, slug, text
+from stretchkit.model._validators import (
+    and_,
+    as_tuple,
+    deep_iterable,
+    instance_of,
+    max_len,
+    min_len,
+    number,
+    optional,
+    slug,
+    text,
+)
 from stretchkit.model._vocabulary import Context
 
 __all__ = ["Routine", "RoutineStep"]
 
 
 def _optional_tuple(value: Iterable[Phase] | None) -> tuple[Phase, ...] | None:
-    return None if value is None else tuple(value)
+    return None if value is None else as_tuple(value)
 
 
 @frozen(kw_only=True)
@@ -34,7 +44,7 @@ class RoutineStep:
 
 
 def _steps(items: Iterable[RoutineStep]) -> tuple[RoutineStep, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 @frozen(kw_only=True)

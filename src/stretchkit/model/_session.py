@@ -7,9 +7,21 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from attrs import field, frozen
-from attrs.validators import and_, deep_iterable, instance_of, max_len, optional
 
-from stretchkit.model._validators import aware, slug, whole
+from stretchkit.model._validators import (
+    ModelError,
+    and_,
+    as_tuple,
+    aware,
+    deep_iterable,
+    describe,
+    instance_of,
+    label_text,
+    max_len,
+    optional,
+    slug,
+    whole,
+)
 
 __all__ = ["Outcome", "Session", "SkipReason", "StepResult"]
 
@@ -47,23 +59,25 @@ class StepResult:
     @reason.validator
     def _check_reason(self, attribute: object, value: SkipReason | None) -> None:
         if self.outcome is Outcome.SKIPPED and value is None:
-            raise ValueError(f"step {self.stretch!r} was skipped without a reason")
+            raise ModelError(f"step {describe(self.stretch)} was skipped without a reason")
         if self.outcome is Outcome.COMPLETED and value is not None:
-            raise ValueError(f"step {self.stretch!r} was completed but carries a skip reason")
+            raise ModelError(
+                f"step {describe(self.stretch)} was completed but carries a skip reason"
+            )
 
 
 _pain = optional(whole(0, 10))
 
 
 def _results(items: Iterable[StepResult]) -> tuple[StepResult, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 @frozen(kw_only=True)
 class Session:
     """One run of a routine, from ``started_at`` to ``ended_at`` (both timezone-aware)."""
 
-    id: str = field(validator=and_(instance_of(str), max_len(128)))
+    id: str = field(validator=label_text(128))
     routine: str = field(validator=slug)
     started_at: datetime = field(validator=aware)
     ended_at: datetime = field(validator=aware)
@@ -80,8 +94,8 @@ class Session:
         # Compare instants: Python compares two times of the same zone by wall clock,
         # which gets a session across a daylight-saving fold wrong.
         if value.astimezone(UTC) < self.started_at.astimezone(UTC):
-            raise ValueError(
-                f"session {self.id!r} ends ({value.isoformat()}) before it starts "
+            raise ModelError(
+                f"session {describe(self.id)} ends ({value.isoformat()}) before it starts "
                 f"({self.started_at.isoformat()})"
             )
 

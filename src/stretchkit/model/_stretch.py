@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from attrs import field, frozen
-from attrs.validators import and_, deep_iterable, instance_of, max_len, min_len
 
 from stretchkit.model._links import media_url
 from stretchkit.model._phases import Phase, check_dose, dose_seconds, phases
-from stretchkit.model._validators import slug, slugs, strings, text, texts
+from stretchkit.model._validators import (
+    ModelError,
+    ModelTypeError,
+    and_,
+    as_tuple,
+    deep_iterable,
+    describe,
+    instance_of,
+    max_len,
+    min_len,
+    slug,
+    slugs,
+    strings,
+    text,
+    texts,
+)
 from stretchkit.model._vocabulary import MediaKind, Position, Sides
 
 __all__ = ["Media", "Stretch", "Variation"]
@@ -37,25 +51,25 @@ class Variation:
 
 
 def _variations(items: Iterable[Variation]) -> tuple[Variation, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 def _media(items: Iterable[Media]) -> tuple[Media, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 def _position_tuple(items: Iterable[Position]) -> tuple[Position, ...]:
-    return tuple(items)
+    return as_tuple(items)
 
 
 def _other_positions(instance: Stretch, attribute: object, value: tuple[Position, ...]) -> None:
     if len(value) > len(Position) - 1:
-        raise ValueError(f"other_positions must hold at most {len(Position) - 1} positions")
+        raise ModelError(f"other_positions must hold at most {len(Position) - 1} positions")
     for position in value:
         if not isinstance(position, Position):
-            raise TypeError(f"other_positions must hold positions, got {position!r}")
+            raise ModelTypeError(f"other_positions must hold positions, got {describe(position)}")
     if len(set(value)) != len(value) or instance.position in value:
-        raise ValueError("other_positions must not repeat a position or the start position itself")
+        raise ModelError("other_positions must not repeat a position or the start position itself")
 
 
 @frozen(kw_only=True)

@@ -1,29 +1,49 @@
-"""Small attrs validators shared by the model classes.
+"""Small attrs validators shared by the model classes, and the errors they raise.
 
 They guard objects built in Python; files are checked earlier, with located
-messages, by :mod:`stretchkit.io`.
+messages, by :mod:`stretchkit.io`. Every refusal is a :class:`ModelError` (a
+:class:`~stretchkit.StretchkitError`; :class:`ModelTypeError` is also a
+:class:`TypeError` for a value of the wrong kind) whose one-line message starts with
+the field's name and quotes the bad value through :func:`describe`, so a huge or
+deeply nested value never makes a huge message or a ``RecursionError``. The
+drop-in replacements for attrs' own ``instance_of``, ``min_len``, ``max_len``,
+``deep_iterable`` and ``deep_mapping`` exist for that reason: attrs' messages
+embed ``repr(value)``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
+from attrs.validators import and_, optional
+
+from stretchkit._errors import StretchkitError
 
 __all__ = [
     "BAD_TEXT",
     "BIDI",
     "CONTROL",
     "SURROGATE",
+    "ModelError",
+    "ModelTypeError",
     "Validator",
+    "and_",
+    "as_tuple",
     "aware",
+    "deep_iterable",
+    "deep_mapping",
     "describe",
+    "instance_of",
     "label",
+    "label_text",
+    "max_len",
+    "min_len",
     "number",
+    "optional",
     "slug",
     "slugs",
     "strings",
@@ -35,6 +55,15 @@ __all__ = [
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+class ModelError(StretchkitError):
+    """A model object was given a value it cannot hold; the message names the field."""
+
+
+class ModelTypeError(ModelError, TypeError):
+    """A model object was given a value of the wrong kind (also a :class:`TypeError`)."""
+
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
@@ -103,7 +132,7 @@ def describe(value: object) -> str:
 def slug(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Ids, equipment and targets are lower-case words joined by hyphens."""
     if not isinstance(value, str) or len(value) > MAX_SLUG or not _SLUG.fullmatch(value):
-        raise ValueError(
+        raise ModelError(
             f"{attribute.name} must be a slug of lower-case letters, digits and single "
             f"hyphens (at most {MAX_SLUG} characters), got {describe(value)}"
         )
@@ -116,12 +145,12 @@ def slugs(instance: object, attribute: attrs.Attribute[Any], value: Iterable[obj
 
 def _check_text(name: str, value: object, limit: int) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name} must be non-empty text, got {describe(value)}")
+        raise ModelError(f"{name} must be non-empty text, got {describe(value)}")
     if len(value) > limit:
-        raise ValueError(f"{name} must be at most {limit} characters, got {len(value)}")
+        raise ModelError(f"{name} must be at most {limit} characters, got {len(value)}")
     problem = text_problem(value)
     if problem is not None:
-        raise ValueError(f"{name} must be plain text, but it {problem}")
+        raise ModelError(f"{name} must be plain text, but it {problem}")
 
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -132,6 +161,21 @@ def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
 def label(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A short label such as "toe out 45°"."""
     _check_text(attribute.name, value, 120)
+
+
+def label_text(limit: int) -> Validator:
+    """An id-like text: 1 to ``limit`` characters, none of them refused by :func:`text_problem`."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or not 0 < len(value) <= limit:
+            raise ModelError(
+                f"{attribute.name} must be 1 to {limit} characters of text, got {describe(value)}"
+            )
+        problem = text_problem(value)
+        if problem is not None:
+            raise ModelError(f"{attribute.name} must be plain text, but it {problem}")
+
+    return check
 
 
 def texts(instance: object, attribute: attrs.Attribute[Any], value: Iterable[object]) -> None:
@@ -145,16 +189,16 @@ def unique_labels(instance: object, attribute: attrs.Attribute[Any], value: Iter
     for item in value:
         key = item.label.casefold()
         if key in seen:
-            raise ValueError(f"{attribute.name} has the label {describe(item.label)} twice")
+            raise ModelError(f"{attribute.name} has the label {describe(item.label)} twice")
         seen.add(key)
 
 
 def aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Naive datetimes are refused: a time without an offset is a guess."""
     if not isinstance(value, datetime):
-        raise TypeError(f"{attribute.name} must be a datetime, got {type(value).__name__}")
+        raise ModelTypeError(f"{attribute.name} must be a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(
+        raise ModelError(
             f"{attribute.name} must be timezone-aware (carry an offset), "
             f"got naive {value.isoformat()}"
         )
@@ -165,9 +209,9 @@ def whole(low: int, high: int) -> Validator:
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{attribute.name} must be a whole number, got {describe(value)}")
+            raise ModelTypeError(f"{attribute.name} must be a whole number, got {describe(value)}")
         if not low <= value <= high:
-            raise ValueError(
+            raise ModelError(
                 f"{attribute.name} must be between {low} and {high}, got {describe(value)}"
             )
 
@@ -179,15 +223,113 @@ def number(low: float, high: float) -> Validator:
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"{attribute.name} must be a number, got {describe(value)}")
-        if not math.isfinite(value) or not low <= value <= high:
-            raise ValueError(
+            raise ModelTypeError(f"{attribute.name} must be a number, got {describe(value)}")
+        if not low <= value <= high:  # NaN and infinity fail this too; huge ints compare exactly
+            raise ModelError(
                 f"{attribute.name} must be between {low} and {high}, got {describe(value)}"
             )
 
     return check
 
 
+def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    """The converter of every sequence field: a tuple, or :class:`ModelTypeError`.
+
+    A string is refused rather than split into characters, and so is anything that
+    is not iterable (``tuple(5)`` would raise a bare :class:`TypeError`).
+    """
+    if isinstance(items, tuple):
+        return items
+    if isinstance(items, str | bytes | bytearray | Mapping) or not isinstance(items, Iterable):
+        raise ModelTypeError(f"a sequence was expected, got {describe(items)}")
+    return tuple(items)
+
+
 def strings(items: Iterable[str]) -> tuple[str, ...]:
     """The typed ``tuple`` converter for text and slug lists (mypy cannot type a generic one)."""
-    return tuple(items)
+    return as_tuple(items)
+
+
+def _kind_name(types: tuple[type, ...]) -> str:
+    names = [t.__name__ for t in types]
+    return " or ".join(f"an {n}" if n[:1].lower() in "aeiou" else f"a {n}" for n in names)
+
+
+def instance_of(*types: type) -> Validator:
+    """attrs' ``instance_of`` with a short message (``steps must be a RoutineStep, got …``)."""
+    wanted = types[0] if len(types) == 1 and isinstance(types[0], tuple) else types
+    flat: tuple[type, ...] = tuple(wanted)
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, flat):
+            raise ModelTypeError(
+                f"{attribute.name} must be {_kind_name(flat)}, got {describe(value)}"
+            )
+
+    return check
+
+
+def _count(attribute: attrs.Attribute[Any], value: object) -> int:
+    try:
+        return len(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise ModelTypeError(
+            f"{attribute.name} must be a sequence or mapping, got {describe(value)}"
+        ) from None
+
+
+def _unit(value: object) -> str:
+    return "character(s)" if isinstance(value, str) else "item(s)"
+
+
+def min_len(low: int) -> Validator:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        n = _count(attribute, value)
+        if n < low:
+            raise ModelError(f"{attribute.name} must hold at least {low} {_unit(value)}, got {n}")
+
+    return check
+
+
+def max_len(high: int) -> Validator:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        n = _count(attribute, value)
+        if n > high:
+            raise ModelError(f"{attribute.name} must hold at most {high} {_unit(value)}, got {n}")
+
+    return check
+
+
+def _iterate(attribute: attrs.Attribute[Any], value: object) -> Iterable[Any]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ModelTypeError(f"{attribute.name} must be a sequence, got {describe(value)}")
+    return value
+
+
+def deep_iterable(
+    member_validator: Validator, iterable_validator: Validator | None = None
+) -> Validator:
+    """Each member checked by ``member_validator`` (and the whole by ``iterable_validator``)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if iterable_validator is not None:
+            iterable_validator(instance, attribute, value)
+        for item in _iterate(attribute, value):
+            member_validator(instance, attribute, item)
+
+    return check
+
+
+def deep_mapping(
+    key_validator: Validator, value_validator: Validator, mapping_validator: Validator | None = None
+) -> Validator:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if mapping_validator is not None:
+            mapping_validator(instance, attribute, value)
+        if not isinstance(value, Mapping):
+            raise ModelTypeError(f"{attribute.name} must be a mapping, got {describe(value)}")
+        for k, v in value.items():
+            key_validator(instance, attribute, k)
+            value_validator(instance, attribute, v)
+
+    return check
