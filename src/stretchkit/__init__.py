@@ -32,6 +32,8 @@ from stretchkit.model import (
     MaintenancePhase as MaintenancePhase,
     Media as Media,
     MediaKind as MediaKind,
+    ModelError as ModelError,
+    ModelTypeError as ModelTypeError,
     NamedPosition as NamedPosition,
     Outcome as Outcome,
     Phase as Phase,

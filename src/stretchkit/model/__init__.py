@@ -17,6 +17,7 @@ from stretchkit.model._program import MaintenancePhase, Program, Reintroduction,
 from stretchkit.model._routine import Routine, RoutineStep
 from stretchkit.model._session import Outcome, Session, SkipReason, StepResult
 from stretchkit.model._stretch import Media, Stretch, Variation
+from stretchkit.model._validators import ModelError, ModelTypeError
 from stretchkit.model._vocabulary import Context, MediaKind, Position, Sides
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "MaintenancePhase",
     "Media",
     "MediaKind",
+    "ModelError",
+    "ModelTypeError",
     "NamedPosition",
     "Outcome",
     "Phase",
