@@ -47,6 +47,21 @@ class NotRegularFileError(OSError):
         super().__init__(errno.EINVAL, f"not a regular file (it is {kind})", filename)
 
 
+def _checked_name(path: str | os.PathLike[str]) -> str:
+    """The path as text; a path no file can have (a NUL byte, a lone surrogate) is an OSError.
+
+    ``open`` would raise :class:`ValueError` or :class:`UnicodeEncodeError` for those,
+    which a caller handling "cannot read the file" would not expect.
+    """
+    try:
+        raw = os.fsencode(path)
+    except (TypeError, ValueError):
+        raise OSError(errno.EINVAL, "not a valid file name") from None
+    if b"\0" in raw:
+        raise OSError(errno.EINVAL, "not a valid file name (it holds a NUL character)")
+    return os.fsdecode(raw)
+
+
 def _kind_check(mode: int, filename: str) -> None:
     if not stat.S_ISREG(mode):
         raise NotRegularFileError(mode, filename)
@@ -61,7 +76,7 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> tuple[bytes, i
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    name = os.fsdecode(path)
+    name = _checked_name(path)
     fd = os.open(path, flags)
     try:
         info = os.fstat(fd)
@@ -102,6 +117,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     Raises :class:`OSError` if it cannot; the previous file is then untouched.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    _checked_name(path)
     target = os.path.realpath(path) if os.path.islink(path) else os.fspath(path)
     name = os.fsdecode(target)
     try:
