@@ -1,0 +1,70 @@
+"""Packaging as a user meets it: the sdist is complete, licensed and described.
+
+The sdist is built with the real ``build`` front end (no isolation, so no
+network: hatchling comes from the dev extra).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_SHIPPED = {".ci/run"}
+"""Tracked files the sdist leaves out: CI plumbing only."""
+
+
+@pytest.fixture(scope="module")
+def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--sdist",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    (archive,) = out.glob("stretchkit-*.tar.gz")
+    return archive
+
+
+def _members(archive: Path) -> set[str]:
+    with tarfile.open(archive) as tar:
+        return {m.name.split("/", 1)[1] for m in tar.getmembers() if m.isfile() and "/" in m.name}
+
+
+def test_the_sdist_holds_every_tracked_file(sdist: Path) -> None:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    missing = {path for path in tracked if (ROOT / path).is_file()} - _members(sdist) - NOT_SHIPPED
+    assert not missing, f"add to [tool.hatch.build.targets.sdist] include: {sorted(missing)}"
+
+
+def test_the_sdist_carries_licence_and_metadata(sdist: Path) -> None:
+    with tarfile.open(sdist) as tar:
+        top = sdist.name.removesuffix(".tar.gz")
+        pkg_info = tar.extractfile(f"{top}/PKG-INFO")
+        assert pkg_info is not None
+        metadata = pkg_info.read().decode("utf-8")
+        licence = tar.extractfile(f"{top}/LICENSE")
+        assert licence is not None
+        assert licence.read().decode("utf-8").startswith("MIT License")
+    assert "License-Expression: MIT" in metadata
+    assert "License-File: LICENSE" in metadata
+    for label in ("Homepage", "Repository", "Issues", "Changelog", "Documentation"):
+        assert f"Project-URL: {label}, https://" in metadata
