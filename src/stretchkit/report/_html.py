@@ -174,6 +174,7 @@ def page(
         [
             _day(c.day) + (" (today)" if c.today else ""),
             str(c.sessions),
+            str(c.counted),
             str(c.minimum),
             str(c.maximum),
             c.phase.value,
@@ -218,7 +219,15 @@ def page(
             charts["sessions"],
             _table(
                 "Sessions per day",
-                ["day", "sessions", "minimum", "maximum", "phase", "minimum met"],
+                [
+                    "day",
+                    "sessions",
+                    "counted for the phase",
+                    "minimum",
+                    "maximum",
+                    "phase",
+                    "minimum met",
+                ],
                 day_rows,
             ),
         ),
