@@ -30,7 +30,10 @@ def report_html(
 ) -> str:
     """The report of ``progress`` over the last ``days`` local days up to ``now``.
 
-    ``now`` is required, like everywhere in the engine: the report is the same page
+    ``progress`` must hold the whole history (``Progress.replay(program, events)``):
+    one resumed from a store's snapshot knows the present but not the days before
+    it, and is refused with a message saying so. ``now`` is required, like
+    everywhere in the engine: the report is the same page
     whenever it is made from the same inputs. Days are local in the zone of
     ``now``. ``catalog`` lets the page name stretches by their names rather than
     their ids; ``user`` is shown in the heading; ``title`` defaults to the
