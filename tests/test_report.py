@@ -369,3 +369,10 @@ def test_an_empty_history_still_makes_a_page() -> None:
     assert "no pain reports in this period" in page
     assert "met on <strong>0 of 0</strong> days" in page
     assert 'id="pain-points"' not in page
+
+
+def test_a_progress_resumed_from_a_snapshot_is_refused_saying_why() -> None:
+    resumed = sk.Progress.from_snapshot(PROGRESS.snapshot(), PROGRAM, catalog=CAT)
+    with pytest.raises(sk.ReportError, match="replay") as caught:
+        sk.report_html(resumed, now=NOW, days=DAYS)
+    assert "\n" not in str(caught.value)
