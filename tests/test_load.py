@@ -356,3 +356,28 @@ def test_the_success_path_builds_no_source_map_and_runs_no_schema() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_loads_catalog_never_opens_a_file(tmp_path: Path) -> None:
+    """Untrusted text naming a file is parsed as (bad) JSON, not read from the disk."""
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"format_version": 1}', encoding="utf-8")
+    assert sk.load_catalog(secret) == sk.Catalog()
+    for text in (str(secret), "secret.json", "/etc/passwd"):
+        with pytest.raises(sk.CatalogError) as raised:
+            sk.loads_catalog(text)
+        assert [i.code for i in raised.value.issues] == ["json-syntax"]
+        assert raised.value.issues[0].file is None
+    with pytest.raises(TypeError, match="load_catalog"):
+        sk.loads_catalog(secret)  # type: ignore[arg-type]
+
+
+@given(st.sampled_from(["", " ", "\ufeff"]))
+def test_json_text_given_as_a_path_still_loads_with_a_warning(space: str) -> None:
+    text = space + (EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8")
+    with pytest.warns(DeprecationWarning, match="loads_catalog"):
+        catalog = sk.load_catalog(text)
+    with pytest.warns(DeprecationWarning, match="loads_catalog"):
+        issues = sk.validate_catalog(text)
+    assert [i.code for i in issues] == [i.code for i in sk.validate_catalog(text.encode())]
+    assert catalog == sk.loads_catalog(text) == sk.loads_catalog(text.encode())

@@ -99,6 +99,7 @@ if TYPE_CHECKING:
     from stretchkit.io._load import (
         catalog_schema as catalog_schema,
         load_catalog as load_catalog,
+        loads_catalog as loads_catalog,
         validate_catalog as validate_catalog,
     )
     from stretchkit.io._source import Limits as Limits

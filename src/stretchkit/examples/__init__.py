@@ -32,6 +32,6 @@ def example_catalog() -> Catalog:
 
     A new value on every call (the catalog is immutable, so sharing one is safe too).
     """
-    from stretchkit.io._load import load_catalog
+    from stretchkit.io._load import loads_catalog
 
-    return load_catalog(example_text())
+    return loads_catalog(example_text())

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         catalog_schema,
         check_catalog,
         load_catalog,
+        loads_catalog,
         validate_catalog,
     )
     from stretchkit.io._migrate import MIGRATIONS, migrate
@@ -31,6 +32,7 @@ _LAZY: dict[str, str] = {
     "check_catalog": "stretchkit.io._load",
     "dump_catalog": "stretchkit.io._dump",
     "load_catalog": "stretchkit.io._load",
+    "loads_catalog": "stretchkit.io._load",
     "migrate": "stretchkit.io._migrate",
     "validate_catalog": "stretchkit.io._load",
 }
@@ -62,6 +64,7 @@ __all__ = [
     "check_catalog",
     "dump_catalog",
     "load_catalog",
+    "loads_catalog",
     "migrate",
     "validate_catalog",
 ]

@@ -35,6 +35,7 @@ import importlib
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, TypeAlias
 
@@ -61,17 +62,28 @@ __all__ = [
     "catalog_schema",
     "check_catalog",
     "load_catalog",
+    "loads_catalog",
     "validate_catalog",
 ]
 
 CatalogSource: TypeAlias = "str | bytes | bytearray | os.PathLike[str] | Mapping[str, Any]"
 """What :func:`load_catalog` and :func:`validate_catalog` accept.
 
-A ``str`` is JSON text when its first character other than white space (or a
-byte-order mark) is ``{`` or ``[``, or when it is blank; any other ``str`` is
-a file path. A :class:`pathlib.Path` is always a path, ``bytes`` always the
-document itself.
+A ``str`` is a file path. (For compatibility a ``str`` whose first character
+other than white space or a byte-order mark is ``{`` or ``[``, or a blank one,
+is still parsed as JSON text, with a :class:`DeprecationWarning`.) A
+:class:`pathlib.Path` is always a path, ``bytes`` always the document itself.
+Text that did not come from the app itself goes to :func:`loads_catalog`,
+which never opens a file.
 """
+
+CatalogData: TypeAlias = "str | bytes | bytearray | Mapping[str, Any]"
+"""What :func:`loads_catalog` accepts: the document itself, never a path."""
+
+_TEXT_AS_PATH: Final = (
+    "a str given to {name}() is a file path; this one looks like JSON text and is parsed "
+    "as such for now, but that will stop: call loads_catalog(text) for text, or pass bytes"
+)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -91,6 +103,12 @@ def _is_text(source: str) -> bool:
     return not stripped or stripped[0] in "{["
 
 
+def _warn_if_text(source: object, name: str) -> None:
+    """Old callers passed JSON text as a ``str``: keep them working, and tell them."""
+    if isinstance(source, str) and _is_text(source):
+        warnings.warn(_TEXT_AS_PATH.format(name=name), DeprecationWarning, stacklevel=3)
+
+
 def _read(
     source: CatalogSource, limits: Limits
 ) -> tuple[bytes | str | Mapping[str, Any] | None, str | None, list[Issue]]:
@@ -100,7 +118,7 @@ def _read(
     if isinstance(source, Mapping):
         return source, None, []
     if isinstance(source, str) and _is_text(source):
-        return source, None, []
+        return source, None, []  # deprecated: see _warn_if_text
     if not isinstance(source, str | os.PathLike):
         raise TypeError(
             "a catalog source is a path, bytes, JSON text or a mapping, "
@@ -461,14 +479,23 @@ def check_catalog(
     source: CatalogSource, *, limits: Limits | None = None
 ) -> tuple[list[Issue], Catalog | None]:
     """Every issue of ``source``, and the catalog when there is no error."""
+    _warn_if_text(source, "check_catalog")
     return _check(source, limits or Limits(), warnings=True)
 
 
 def _check(
-    source: CatalogSource, limits: Limits, *, warnings: bool
+    source: CatalogSource, limits: Limits, *, warnings: bool, text: bool = False
 ) -> tuple[list[Issue], Catalog | None]:
-    """:func:`check_catalog`; without ``warnings`` a valid document's warnings may be left out."""
-    data, file, read_issues = _read(source, limits)
+    """:func:`check_catalog`; without ``warnings`` a valid document's warnings may be left out.
+
+    With ``text`` a ``str`` is the document itself, never a path.
+    """
+    if text and isinstance(source, str):
+        data: bytes | str | Mapping[str, Any] | None = source
+        file: str | None = None
+        read_issues: list[Issue] = []
+    else:
+        data, file, read_issues = _read(source, limits)
     report = _Report(source=None, limits=limits, file=file)
     report.add(read_issues)
     if data is None:
@@ -556,7 +583,8 @@ def validate_catalog(source: CatalogSource, *, limits: Limits | None = None) -> 
     A file that cannot be read gives an ``unreadable`` issue. An empty list
     (or one with only warnings) means :func:`load_catalog` will succeed.
     """
-    return check_catalog(source, limits=limits)[0]
+    _warn_if_text(source, "validate_catalog")
+    return _check(source, limits or Limits(), warnings=True)[0]
 
 
 def load_catalog(source: CatalogSource, *, limits: Limits | None = None) -> Catalog:
@@ -564,11 +592,32 @@ def load_catalog(source: CatalogSource, *, limits: Limits | None = None) -> Cata
 
     Warnings do not stop loading; :func:`validate_catalog` shows them.
     """
-    issues, catalog = _check(source, limits or Limits(), warnings=False)
+    _warn_if_text(source, "load_catalog")
+    return _load(source, limits)
+
+
+def _load(source: CatalogSource, limits: Limits | None, *, text: bool = False) -> Catalog:
+    issues, catalog = _check(source, limits or Limits(), warnings=False, text=text)
     if catalog is None:
         file = next((i.file for i in issues if i.file), None)
         raise CatalogError(issues, file=file)
     return catalog
+
+
+def loads_catalog(data: CatalogData, *, limits: Limits | None = None) -> Catalog:
+    """The catalog in ``data`` (JSON text, UTF-8 bytes or a parsed mapping); never opens a file.
+
+    Use this for any text the app did not write itself: :func:`load_catalog`
+    takes a ``str`` for a path, so a string from a request or a database
+    passed there could make the app read a local file. Raises
+    :class:`CatalogError` as :func:`load_catalog` does.
+    """
+    if isinstance(data, str | bytes | bytearray | memoryview | Mapping):
+        return _load(data, limits, text=True)
+    raise TypeError(
+        "loads_catalog() takes the document itself (str, bytes or a mapping), got "
+        f"{type(data).__name__[:40]}; to read a file use load_catalog(path)"
+    )
 
 
 def catalog_schema() -> dict[str, Any]:
