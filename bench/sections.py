@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from bench import adapters, data, peers
 from bench.report import Row
 from bench.subjects import sk
-from bench.timing import measure_together
+from bench.timing import measure, measure_together
 
 if TYPE_CHECKING:
     from bench.run import Bench
@@ -386,6 +386,7 @@ def imports(bench: Bench) -> None:
                 note,
             )
         )
+    _importer(bench)
     modules = _heavy_modules()
     if modules:
         bench.notes.append(modules)
@@ -394,6 +395,59 @@ def imports(bench: Bench) -> None:
         bench.notes.append(
             "`python -X importtime -c 'import stretchkit'`, largest self times: " + top
         )
+
+
+_FREE_EXERCISE_DB = Path(__file__).resolve().parent.parent / "tests" / "data" / "free-exercise-db"
+IMPORT_DISTINCT = "import_free_exercise_db, distinct entries"
+IMPORT_DUPLICATED = "import_free_exercise_db, one entry repeated"
+
+
+def _importer_files(folder: Path, n: int) -> tuple[Path, Path]:
+    """Two source files of ``n`` entries: the real stretching entries cycled with fresh ids,
+    and ``n`` copies of one entry (every id collides: the case that used to be quadratic)."""
+    real = json.loads((_FREE_EXERCISE_DB / "stretching.json").read_text(encoding="utf-8"))
+    distinct = []
+    for i in range(n):
+        entry = dict(real[i % len(real)])
+        entry["id"] = f"{entry.get('id', 'entry')}_{i}"
+        entry["name"] = f"{entry.get('name', 'Entry')} {i}"
+        distinct.append(entry)
+    paths = (folder / f"distinct-{n}.json", folder / f"duplicated-{n}.json")
+    paths[0].write_bytes(orjson.dumps(distinct))
+    paths[1].write_bytes(orjson.dumps([real[0]] * n))
+    return paths
+
+
+def _importer(bench: Bench) -> None:
+    """The importer from a file, at 2,000 and 20,000 entries: the time per entry stays flat."""
+    importer = sk("import_free_exercise_db")
+    per_entry: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in (2_000, 20_000):
+            distinct, duplicated = _importer_files(Path(folder), n)
+            size = f"{n:,} entries"
+            for label, path, base in (
+                (IMPORT_DISTINCT, distinct, None),
+                (IMPORT_DUPLICATED, duplicated, IMPORT_DISTINCT),
+            ):
+                if importer is None:
+                    bench.add(Row("import", label, size, None, 0, base, "not available"))
+                    continue
+                try:
+                    seconds, runs = measure(
+                        lambda path=path: importer(path),
+                        repeats=1 if bench.quick else 3,
+                        budget=bench.budget(),
+                    )
+                except Exception as exc:  # a piece under construction must not stop the run
+                    bench.add(Row("import", label, size, None, 0, base, f"failed: {exc!s:.160}"))
+                    continue
+                us = seconds / n * 1e6
+                first = per_entry.setdefault(label, us)
+                note = f"{us:,.0f} µs per entry" + (
+                    f", {us / first:.2f}× the per-entry time at 2,000" if n > 2_000 else ""
+                )
+                bench.add(Row("import", label, size, seconds, runs, base, note))
 
 
 def _import_self_times(limit: int = 8) -> str:
