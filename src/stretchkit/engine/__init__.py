@@ -26,10 +26,12 @@ from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
 from stretchkit.engine._runner import Cue, CueKind, RunnerStep, Segment, SessionRunner
 from stretchkit.engine._snapshot import RULES_VERSION, SnapshotError
-from stretchkit.engine._time import check_local_time
+from stretchkit.engine._time import EARLIEST_YEAR, LATEST_YEAR, check_local_time
 
 __all__ = [
+    "EARLIEST_YEAR",
     "EVENT_TYPES",
+    "LATEST_YEAR",
     "MAX_SESSION_HOURS",
     "RULES_VERSION",
     "Cue",
