@@ -106,6 +106,14 @@ if TYPE_CHECKING:
     )
     from stretchkit.io._source import Limits as Limits
     from stretchkit.report import ReportError as ReportError, report_html as report_html
+    from stretchkit.store import (
+        ProgressStore as ProgressStore,
+        SQLiteStore as SQLiteStore,
+        StoreBusyError as StoreBusyError,
+        StoreClosedError as StoreClosedError,
+        StoreError as StoreError,
+        StoreFormatError as StoreFormatError,
+    )
 # isort: on
 
 

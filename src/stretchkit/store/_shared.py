@@ -1,0 +1,186 @@
+"""What every store does the same way: event text, batches, JSON Lines and snapshots.
+
+Pure helpers with no database in them, so the SQLite and PostgreSQL stores agree
+by construction: the stored text of an event, the check of a batch, the reading of
+JSON Lines (every problem located by line), and the resumption of a snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from stretchkit.engine import DuplicateEventError, EngineError, Event, event_from_dict
+from stretchkit.engine._codec import event_to_dict
+from stretchkit.engine._events import EVENT_TYPES, event_instant
+from stretchkit.engine._time import check_local_time, instant
+from stretchkit.store._protocol import StoreError, StoreFormatError, shorten
+
+if TYPE_CHECKING:
+    from stretchkit.engine import Policy, Progress
+    from stretchkit.model import Catalog, Program
+
+__all__ = [
+    "MAX_LINE_LENGTH",
+    "SNAPSHOT_AFTER",
+    "event_key",
+    "event_text",
+    "export_line",
+    "id_bytes",
+    "progress_of",
+    "read_lines",
+    "rows_to_events",
+    "since_instant",
+    "unique_batch",
+]
+
+MAX_LINE_LENGTH = 1_000_000
+"""The longest JSON line ``import_`` reads (an event is a few kilobytes at most)."""
+
+SNAPSHOT_AFTER = 200
+"""A store writes a new snapshot when a load folds this many events after the last one."""
+
+
+def event_text(event: Event) -> str:
+    """The stored text of an event: its JSON, ASCII only (so lone surrogates survive)."""
+    return json.dumps(event_to_dict(event), separators=(",", ":"))
+
+
+def export_line(event: Event) -> str:
+    """One line of an export: the event's JSON (ASCII, so any file encoding works) and a newline."""
+    return json.dumps(event_to_dict(event)) + "\n"
+
+
+def id_bytes(event_id: str) -> bytes:
+    """An id as bytes whose order is code-point order (UTF-8, surrogates passed through)."""
+    return event_id.encode("utf-8", "surrogatepass")
+
+
+def event_key(event: Event) -> tuple[int, str]:
+    """Where an event sits in history: its instant (microseconds), then its id."""
+    return event_instant(event), event.id
+
+
+def since_instant(since: datetime | None) -> int | None:
+    """``since`` as an instant, checked as the engine checks times."""
+    if since is None:
+        return None
+    return instant(check_local_time(since, "since"))
+
+
+def unique_batch(events: Iterable[Event]) -> dict[str, Event]:
+    """The batch by id: the same event twice kept once, two different ones refused."""
+    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
+        raise StoreError(f"events must be an iterable of events, got {type(events).__name__}")
+    batch: dict[str, Event] = {}
+    for event in events:
+        if type(event) not in EVENT_TYPES:
+            raise StoreError(f"not an event: {type(event).__name__}")
+        old = batch.setdefault(event.id, event)
+        if old is not event and old != event:
+            raise DuplicateEventError(event.id)
+    return batch
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {shorten(key)}")
+            seen.add(key)
+    return out
+
+
+def _strict_loads(text: str) -> Any:
+    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+
+
+def read_lines(lines: Iterable[str]) -> list[Event]:
+    """The events of JSON Lines, every problem located by line number (1-based)."""
+    if isinstance(lines, str | bytes) or not isinstance(lines, Iterable):
+        raise StoreError(f"lines must be an iterable of strings, got {type(lines).__name__}")
+    out: list[Event] = []
+    for number, line in enumerate(lines, 1):
+        if not isinstance(line, str):
+            raise StoreError(f"line {number}: must be a string, got {type(line).__name__}")
+        if len(line) > MAX_LINE_LENGTH:
+            raise StoreError(f"line {number}: longer than {MAX_LINE_LENGTH} characters")
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if not line.strip():
+            continue
+        try:
+            data = _strict_loads(line)
+        except RecursionError:
+            raise StoreError(f"line {number}: nested too deeply") from None
+        except ValueError as e:
+            raise StoreError(f"line {number}: not JSON: {shorten(str(e), 200)}") from None
+        try:
+            out.append(event_from_dict(data))
+        except EngineError as e:
+            raise StoreError(f"line {number}: {shorten(str(e), 240)}") from None
+    return out
+
+
+def rows_to_events(user: str, rows: Sequence[tuple[bytes | str, str]]) -> list[Event]:
+    """Stored (id, text) rows as events; a row that no longer parses is named, not dropped."""
+    try:
+        everything = json.loads("[" + ",".join(text for _, text in rows) + "]")
+        return [event_from_dict(d) for d in everything]
+    except (ValueError, TypeError, RecursionError):
+        pass  # find the bad row below and say which it is
+    out: list[Event] = []
+    for raw_id, text in rows:
+        event_id = raw_id.decode("utf-8", "surrogatepass") if isinstance(raw_id, bytes) else raw_id
+        try:
+            event = event_from_dict(json.loads(text))
+        except (ValueError, TypeError, RecursionError) as e:
+            raise StoreFormatError(
+                f"stored event {shorten(event_id, 40)} of user {shorten(user, 40)} "
+                f"does not parse: {shorten(str(e), 120)}"
+            ) from None
+        if event.id != event_id:
+            raise StoreFormatError(
+                f"stored event {shorten(event_id, 40)} of user {shorten(user, 40)} "
+                f"holds another id, {shorten(event.id, 40)}"
+            )
+        out.append(event)
+    return out
+
+
+def progress_of(
+    program: Program,
+    catalog: Catalog,
+    policy: Policy | None,
+    snapshot: str | None,
+    events_after: Callable[[tuple[int, str] | None], list[Event]],
+) -> tuple[Progress, bool]:
+    """The user's progress, resumed from ``snapshot`` text when it is current.
+
+    ``events_after(key)`` gives the stored events after ``key`` (all of them for
+    ``None``). Returns the progress and whether a new snapshot is worth writing.
+    """
+    from stretchkit.engine import Progress, SnapshotError
+
+    if snapshot is not None:
+        try:
+            data = json.loads(snapshot)
+            resumed = Progress.from_snapshot(data, program, policy, catalog=catalog)
+        except (SnapshotError, ValueError, TypeError, RecursionError):
+            pass  # a snapshot is a cache: stale or damaged, it is rebuilt
+        else:
+            through = data["through"]
+            key = None if through is None else (through["instant"], through["id"])
+            after = events_after(key)
+            return resumed.extend(after), len(after) >= SNAPSHOT_AFTER
+    everything = events_after(None)
+    progress = Progress.replay(program, everything, policy, catalog=catalog)
+    return progress, bool(everything)
