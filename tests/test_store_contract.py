@@ -82,6 +82,9 @@ def make_pool() -> list[Event]:
             )
         elif i % 6 == 5:
             pool.append(StretchReenabled(id=f"r-{i}", at=at, stretch_id=STRETCH_IDS[i % 5]))
+        elif i % 4 == 2:  # a watch whose clock runs backwards: its seq says the order
+            back = at - timedelta(hours=3 * (i % 3))
+            pool.append(PainReported(id=f"w-{i}", at=back, level=i % 3, device="watch", seq=i))
         else:
             pool.append(PainReported(id=f"p-{i}" if i % 5 else f"P-é🧘{i}", at=at, level=i % 4))
     return pool

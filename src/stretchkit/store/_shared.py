@@ -12,19 +12,23 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from stretchkit.engine import DuplicateEventError, EngineError, Event, event_from_dict
+from attrs import frozen
+
+from stretchkit.engine import DuplicateEventError, EngineError, Event, Progress, event_from_dict
 from stretchkit.engine._codec import event_to_dict
 from stretchkit.engine._events import EVENT_TYPES, event_instant
 from stretchkit.engine._time import check_local_time, instant
 from stretchkit.store._protocol import StoreError, StoreFormatError, shorten
 
 if TYPE_CHECKING:
-    from stretchkit.engine import Policy, Progress
+    from stretchkit.engine import Policy
     from stretchkit.model import Catalog, Program
 
 __all__ = [
     "MAX_LINE_LENGTH",
     "SNAPSHOT_AFTER",
+    "Loaded",
+    "SnapshotRow",
     "event_key",
     "event_text",
     "export_line",
@@ -33,6 +37,7 @@ __all__ = [
     "read_lines",
     "rows_to_events",
     "since_instant",
+    "snapshot_row",
     "unique_batch",
 ]
 
@@ -156,31 +161,79 @@ def rows_to_events(user: str, rows: Sequence[tuple[bytes | str, str]]) -> list[E
     return out
 
 
+@frozen(kw_only=True)
+class Loaded:
+    """A user's progress as a store loaded it, and what it took."""
+
+    progress: Progress
+    base: int
+    """Events in the snapshot it was resumed from (0: replayed from the start)."""
+    fresh: int
+    """Events folded after the snapshot (all of them when replayed)."""
+
+    @property
+    def total(self) -> int:
+        """The user's events in the store when it was loaded."""
+        return self.base + self.fresh
+
+    @property
+    def worth_a_snapshot(self) -> bool:
+        return (self.base == 0 and self.fresh > 0) or self.fresh >= SNAPSHOT_AFTER
+
+
+@frozen(kw_only=True)
+class SnapshotRow:
+    """What a store keeps of a snapshot: the text and what loading needs to find the rest."""
+
+    text: str
+    through_instant: int
+    """The (effective) instant of the snapshot's last event. A stored event with an
+    instant after it is not in the snapshot; a new event at or before it invalidates it."""
+    pending: tuple[str, ...]
+    """Ids of stored events at or before that instant left out (stamped after ``until``)."""
+
+
 def progress_of(
     program: Program,
     catalog: Catalog,
     policy: Policy | None,
     snapshot: str | None,
-    events_after: Callable[[tuple[int, str] | None], list[Event]],
-) -> tuple[Progress, bool]:
+    events_after: Callable[[int | None, Sequence[str]], list[Event]],
+) -> Loaded:
     """The user's progress, resumed from ``snapshot`` text when it is current.
 
-    ``events_after(key)`` gives the stored events after ``key`` (all of them for
-    ``None``). Returns the progress and whether a new snapshot is worth writing.
+    ``events_after(instant, pending)`` gives the stored events with an instant after
+    ``instant`` plus those whose ids are in ``pending`` (all of them for ``None``).
+    A snapshot that is stale, damaged or that the new events do not fit after is
+    ignored: the events are replayed (and the caller writes a new snapshot).
     """
-    from stretchkit.engine import Progress, SnapshotError
+    from stretchkit.engine import SnapshotError
 
     if snapshot is not None:
         try:
-            data = json.loads(snapshot)
+            row = json.loads(snapshot)
+            data, through_instant, pending = row["snapshot"], row["instant"], row["pending"]
             resumed = Progress.from_snapshot(data, program, policy, catalog=catalog)
-        except (SnapshotError, ValueError, TypeError, RecursionError):
-            pass  # a snapshot is a cache: stale or damaged, it is rebuilt
-        else:
-            through = data["through"]
-            key = None if through is None else (through["instant"], through["id"])
-            after = events_after(key)
-            return resumed.extend(after), len(after) >= SNAPSHOT_AFTER
-    everything = events_after(None)
+            after = events_after(through_instant, pending)
+            return Loaded(progress=resumed.extend(after), base=data["events"], fresh=len(after))
+        except (SnapshotError, ValueError, TypeError, KeyError, RecursionError):
+            pass  # a snapshot is a cache: stale, damaged or overtaken, it is rebuilt
+    everything = events_after(None, ())
     progress = Progress.replay(program, everything, policy, catalog=catalog)
-    return progress, bool(everything)
+    return Loaded(progress=progress, base=0, fresh=len(everything))
+
+
+def snapshot_row(loaded: Loaded, until: datetime) -> SnapshotRow | None:
+    """The snapshot of ``loaded`` to store, of the events up to ``until`` (the clock)."""
+    snap = loaded.progress.snapshot(until=until)
+    through = snap["through"]
+    if through is None:
+        return None
+    kept = snap["events"] - loaded.base
+    pending = tuple(e.id for e in loaded.progress.events[kept:])
+    row = {"snapshot": snap, "instant": through["instant"], "pending": list(pending)}
+    return SnapshotRow(
+        text=json.dumps(row, separators=(",", ":")),
+        through_instant=through["instant"],
+        pending=pending,
+    )

@@ -50,6 +50,7 @@ from stretchkit.store._protocol import (
     shorten,
 )
 from stretchkit.store._shared import (
+    Loaded,
     event_key,
     event_text,
     export_line,
@@ -58,6 +59,7 @@ from stretchkit.store._shared import (
     read_lines,
     rows_to_events,
     since_instant,
+    snapshot_row,
     unique_batch,
 )
 
@@ -81,7 +83,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX events_order ON events (user_id, instant, event_id)",
         "CREATE TABLE snapshots ("
         " user_id TEXT NOT NULL, program_id TEXT NOT NULL, through_instant INTEGER NOT NULL,"
-        " through_id BLOB NOT NULL, data TEXT NOT NULL, PRIMARY KEY (user_id, program_id))",
+        " data TEXT NOT NULL, PRIMARY KEY (user_id, program_id))",
         "CREATE TABLE runners (user_id TEXT PRIMARY KEY, data TEXT NOT NULL)",
         "CREATE TABLE preferences ("
         " user_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
@@ -316,16 +318,7 @@ class SQLiteStore:
             return 0
 
         def work(conn: sqlite3.Connection) -> int:
-            ids = list(batch)
-            stored: list[tuple[bytes, str]] = []
-            for i in range(0, len(ids), _CHUNK):
-                chunk = [id_bytes(x) for x in ids[i : i + _CHUNK]]
-                marks = ",".join("?" * len(chunk))
-                stored += conn.execute(
-                    "SELECT event_id, data FROM events WHERE user_id = ? "
-                    f"AND event_id IN ({marks})",
-                    (user, *chunk),
-                ).fetchall()
+            stored = self._by_ids(conn, user, list(batch))
             known = set()
             for old in rows_to_events(user, stored):
                 if old != batch[old.id]:
@@ -334,17 +327,14 @@ class SQLiteStore:
             new = [e for eid, e in batch.items() if eid not in known]
             if not new:
                 return 0
-            rows = [
-                (user, id_bytes(e.id), key[0], event_text(e)) for e in new for key in [event_key(e)]
-            ]
+            rows = [(user, id_bytes(e.id), event_key(e)[0], event_text(e)) for e in new]
             conn.executemany(
                 "INSERT INTO events (user_id, event_id, instant, data) VALUES (?, ?, ?, ?)", rows
             )
-            oldest = min(event_key(e) for e in new)
-            conn.execute(  # a late event: snapshots that folded past it are wrong now
-                "DELETE FROM snapshots WHERE user_id = ? AND "
-                "(through_instant, through_id) >= (?, ?)",
-                (user, oldest[0], id_bytes(oldest[1])),
+            oldest = min(row[2] for row in rows)
+            conn.execute(  # a late event: a snapshot that may have folded past it is wrong now
+                "DELETE FROM snapshots WHERE user_id = ? AND through_instant >= ?",
+                (user, oldest),
             )
             return len(new)
 
@@ -378,55 +368,61 @@ class SQLiteStore:
         if not isinstance(program, ProgramType):
             raise StoreError(f"program must be a Program, got {type(program).__name__}")
 
-        def work(conn: sqlite3.Connection) -> tuple[Progress, bool]:
+        def work(conn: sqlite3.Connection) -> Loaded:
             row = conn.execute(
                 "SELECT data FROM snapshots WHERE user_id = ? AND program_id = ?",
                 (user, program.id),
             ).fetchone()
 
-            def after(key: tuple[int, str] | None) -> list[Event]:
-                if key is None:
+            def after(start: int | None, pending: Sequence[str]) -> list[Event]:
+                if start is None:
                     rows = conn.execute(
-                        "SELECT event_id, data FROM events WHERE user_id = ? "
-                        "ORDER BY instant, event_id",
-                        (user,),
+                        "SELECT event_id, data FROM events WHERE user_id = ?", (user,)
                     ).fetchall()
-                else:
-                    rows = conn.execute(
-                        "SELECT event_id, data FROM events WHERE user_id = ? AND "
-                        "(instant, event_id) > (?, ?) ORDER BY instant, event_id",
-                        (user, key[0], id_bytes(key[1])),
-                    ).fetchall()
+                    return rows_to_events(user, rows)
+                rows = conn.execute(
+                    "SELECT event_id, data FROM events WHERE user_id = ? AND instant > ?",
+                    (user, start),
+                ).fetchall()
+                rows += self._by_ids(conn, user, pending)
                 return rows_to_events(user, rows)
 
             return progress_of(program, catalog, policy, None if row is None else row[0], after)
 
-        progress, worth = self._run(work, write=False)
-        if worth:
-            self._save_snapshot(user, program.id, progress)
-        return progress
+        loaded = self._run(work, write=False)
+        if loaded.worth_a_snapshot:
+            self._save_snapshot(user, program.id, loaded)
+        return loaded.progress
 
-    def _save_snapshot(self, user: str, program_id: str, progress: Progress) -> None:
+    @staticmethod
+    def _by_ids(conn: sqlite3.Connection, user: str, ids: Sequence[str]) -> list[Any]:
+        rows: list[Any] = []
+        for i in range(0, len(ids), _CHUNK):
+            chunk = [id_bytes(x) for x in ids[i : i + _CHUNK]]
+            marks = ",".join("?" * len(chunk))
+            rows += conn.execute(
+                f"SELECT event_id, data FROM events WHERE user_id = ? AND event_id IN ({marks})",
+                (user, *chunk),
+            ).fetchall()
+        return rows
+
+    def _save_snapshot(self, user: str, program_id: str, loaded: Loaded) -> None:
         """Keep a snapshot of the events up to the clock's now (later ones stay events)."""
-        snap = progress.snapshot(until=datetime.now(UTC))
-        through = snap["through"]
-        if through is None:
+        row = snapshot_row(loaded, datetime.now(UTC))
+        if row is None:
             return
-        text = json.dumps(snap, separators=(",", ":"))
-        through_id = id_bytes(through["id"])
 
         def work(conn: sqlite3.Connection) -> None:
-            # Another process may have stored a late event since the load: check the count.
+            # Another process may have stored events since the load: then this is stale.
             (count,) = conn.execute(
-                "SELECT count(*) FROM events WHERE user_id = ? AND (instant, event_id) <= (?, ?)",
-                (user, through["instant"], through_id),
+                "SELECT count(*) FROM events WHERE user_id = ?", (user,)
             ).fetchone()
-            if count != snap["events"]:
+            if count != loaded.total:
                 return
             conn.execute(
-                "INSERT OR REPLACE INTO snapshots "
-                "(user_id, program_id, through_instant, through_id, data) VALUES (?, ?, ?, ?, ?)",
-                (user, program_id, through["instant"], through_id, text),
+                "INSERT OR REPLACE INTO snapshots (user_id, program_id, through_instant, data) "
+                "VALUES (?, ?, ?, ?)",
+                (user, program_id, row.through_instant, row.text),
             )
 
         with suppress(StoreBusyError):  # a snapshot is a cache; the next load tries again
