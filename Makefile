@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: test lint typecheck pytest docs demo bench clean
+.PHONY: test lint typecheck pytest docs docs-cli demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ pytest: $(STAMP)
 # The documentation site, into site/; any warning is an error.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# Rewrite docs/cli.md with what each shown command prints now.
+docs-cli: $(STAMP)
+	$(BIN)/python tools/cli_docs.py --write
 
 test: lint typecheck docs pytest
 

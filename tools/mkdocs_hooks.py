@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.structure.files import File, Files
 
@@ -33,7 +33,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
         # list is read from the package, never copied.
         import stretchkit
 
-        names = "[" + ", ".join(stretchkit.__all__) + "]"
+        public = cast("list[str]", stretchkit.__all__)  # computed by the package on access
+        names = "[" + ", ".join(public) + "]"
         markdown = markdown.replace("members: PUBLIC_NAMES", f"members: {names}")
     return markdown
 
