@@ -216,3 +216,30 @@ def test_a_bidirectional_control_in_a_key_is_shown_escaped() -> None:
     lines = [i.format() for i in sk.validate_catalog(raw)]
     assert any("bidi-control" in line for line in lines)
     assert all("\u202e" not in line and "\\u202e" in line for line in lines if "/x" in line)
+
+
+@given(
+    value=st.one_of(
+        st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=5),
+        st.integers(),
+        st.text(st.characters(exclude_categories=["Cs"]), max_size=5),
+        st.none(),
+        st.booleans(),
+    ),
+    lead=st.sampled_from(["", " ", "\n\n  ", "\t"]),
+)
+def test_valid_json_that_is_not_an_object_is_wrong_type_at_its_start(value: Any, lead: str) -> None:
+    raw = (lead + json.dumps(value)).encode()
+    issues = sk.validate_catalog(raw)
+    assert [(i.code, i.pointer) for i in issues] == [("wrong-type", "")]
+    line = lead.count("\n") + 1
+    column = len(lead) - (lead.rfind("\n") + 1) + 1
+    assert (issues[0].line, issues[0].column) == (line, column)
+
+
+def test_a_large_valid_document_that_is_not_a_catalog_is_refused_at_once() -> None:
+    """Millions of numbers: one wrong-type issue, without a walk of every value in Python."""
+    raw = b"[" + b",".join(b"%d.5" % i for i in range(2_000_000)) + b"]"
+    assert len(raw) > 15_000_000
+    [issue] = sk.validate_catalog(raw)
+    assert (issue.code, issue.pointer, issue.line, issue.column) == ("wrong-type", "", 1, 1)
