@@ -221,3 +221,12 @@ def test_generate_refuses_a_bad_wish_with_exit_2_and_a_message(option: str, name
     assert named in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_import_refuses_a_bad_image_base_with_exit_2(tmp_path: Path) -> None:
+    source = tmp_path / "exercises.json"
+    source.write_text(json.dumps(_entries(2)))
+    done = _shell(f"$SK import free-exercise-db {source} --image-base $'a\\u202eb'")
+    assert done.returncode == 2
+    assert "image_base" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -400,7 +400,7 @@ def test_constraints_refuse_anything_up_front_with_a_short_library_error(
         # Whatever was accepted, the generator honours: its catalog validates.
         result = sk.generate_routine(CATALOG, constraints)
         if result.routine is not None:
-            issues = sk.validate_catalog(sk.dump_catalog(result.as_catalog()))
+            issues = sk.validate_catalog(sk.dump_catalog(result.as_catalog()).encode("utf-8"))
             assert not [i for i in issues if i.is_error], issues
 
 
@@ -438,7 +438,7 @@ def test_the_importer_reports_anything_and_writes_only_valid_catalogs(value: Any
     text = sk.dump_catalog(result.catalog)
     text.encode("utf-8")  # no lone surrogate survives to break the output half-way
     if result.catalog.stretches:
-        issues = sk.validate_catalog(text)
+        issues = sk.validate_catalog(text.encode("utf-8"))
         assert not [i for i in issues if i.is_error], issues
     assert result.report.format()
 
@@ -485,3 +485,24 @@ def test_the_engine_entry_points_refuse_odd_arguments_briefly(a: Any, b: Any, ca
         "runner": lambda: SessionRunner.start(a, CATALOG, started_at=T0, pain_before=b),
     }
     refused_or_ok(calls[call])
+
+
+def _snapshot() -> dict[str, Any]:
+    progress = Progress.start(PROGRAM, catalog=CATALOG)
+    for doc in GOOD_EVENTS:
+        progress = progress.apply(event_from_dict(doc))
+    return progress.snapshot()
+
+
+SNAPSHOT = _snapshot()
+
+
+@settings(max_examples=150)
+@given(mutated(SNAPSHOT) | VALUES, VALUES)
+def test_a_snapshot_is_read_or_refused_briefly(doc: Any, odd: Any) -> None:
+    progress = refused_or_ok(lambda: Progress.from_snapshot(doc, PROGRAM, catalog=CATALOG))
+    if progress is not None:
+        assert isinstance(progress, Progress)
+        progress.plan(T0 + timedelta(days=1), "lying")
+    refused_or_ok(lambda: Progress.from_snapshot(SNAPSHOT, odd, catalog=CATALOG))
+    refused_or_ok(lambda: Progress.start(PROGRAM, catalog=CATALOG).snapshot(until=odd))

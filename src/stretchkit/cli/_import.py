@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from stretchkit.importers import import_free_exercise_db
+    from stretchkit.importers import ImporterError, import_free_exercise_db
     from stretchkit.importers.free_exercise_db import IMAGE_BASE
     from stretchkit.io import dump_catalog
 
@@ -49,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
         result = import_free_exercise_db(Path(args.file), image_base=image_base)
     except OSError as exc:
         emit(sys.stderr, f"stretchkit import: cannot read {args.file}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    except ImporterError as exc:
+        emit(sys.stderr, f"stretchkit import: {exc}")
         return EXIT_USAGE
     emit(sys.stderr, result.report.format(verbose=args.verbose))
     if result.report.problems or not result.catalog.stretches:

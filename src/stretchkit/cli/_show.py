@@ -113,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from stretchkit.io import check_catalog
+    from stretchkit.model._validators import describe
 
     issues, catalog = check_catalog(Path(args.file))
     for issue in issues:
@@ -125,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
         known = ", ".join(r.id for r in catalog.routines) or "none"
         emit(
             sys.stderr,
-            f"stretchkit show: no routine {args.routine!r} in {args.file} (it has: {known})",
+            f"stretchkit show: no routine {describe(args.routine)} in {args.file} "
+            f"(it has: {known})",
         )
         return EXIT_USAGE
     emit(sys.stdout, render_routine(catalog, routine))

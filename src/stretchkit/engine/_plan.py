@@ -29,6 +29,7 @@ from stretchkit.engine._fold import State, StretchState, sessions_on
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import day_of, day_start, from_instant, instant
 from stretchkit.model import Context, Program, Routine
+from stretchkit.model._validators import describe
 
 __all__ = [
     "LeftOut",
@@ -207,7 +208,8 @@ def make_plan(
             context = Context(context)
         except ValueError:
             raise EngineError(
-                f"context must be one of {', '.join(c.value for c in Context)}, got {context!r}"
+                f"context must be one of {', '.join(c.value for c in Context)}, "
+                f"got {describe(context)}"
             ) from None
     tz = now.tzinfo
     now_us = instant(now)

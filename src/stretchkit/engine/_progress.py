@@ -424,7 +424,7 @@ def _refuse_before_base(event: Event) -> None:
     from stretchkit.engine._snapshot import SnapshotError
 
     raise SnapshotError(
-        f"event {event.id!r} is not after the snapshot this progress was resumed from; "
+        f"event {describe(event.id)} is not after the snapshot this progress was resumed from; "
         "replay the history to add it"
     )
 

@@ -38,6 +38,7 @@ import attrs
 from stretchkit.engine._errors import EngineError
 from stretchkit.engine._fold import State
 from stretchkit.engine._policy import Policy
+from stretchkit.model._validators import describe
 
 if TYPE_CHECKING:
     from stretchkit.engine._progress import Progress
@@ -100,16 +101,23 @@ def progress_from_snapshot(
     keys = set(data)
     if keys != set(_TOP):
         extra = sorted(keys - set(_TOP))
-        what = f"unknown key {extra[0]!r}" if extra else f"missing {sorted(set(_TOP) - keys)[0]!r}"
+        what = (
+            f"unknown key {describe(extra[0])}"
+            if extra
+            else f"missing {describe(sorted(set(_TOP) - keys)[0])}"
+        )
         raise SnapshotError(f"snapshot: {what}")
     if data["format"] != SNAPSHOT_FORMAT:
-        raise SnapshotError(f"snapshot /format: {data['format']!r} is not {SNAPSHOT_FORMAT}")
+        raise SnapshotError(
+            f"snapshot /format: {describe(data['format'])} is not {SNAPSHOT_FORMAT}"
+        )
     if data["rules"] != RULES_VERSION:
         raise SnapshotError(
-            f"snapshot made under rules version {data['rules']!r}, these are {RULES_VERSION}"
+            f"snapshot made under rules version {describe(data['rules'])}, "
+            f"these are {RULES_VERSION}"
         )
     if data["program"] != program.id:
-        raise SnapshotError(f"snapshot of program {data['program']!r}, not {program.id!r}")
+        raise SnapshotError(f"snapshot of program {describe(data['program'])}, not {program.id!r}")
     if data["policy"] != attrs.asdict(base.policy):
         raise SnapshotError("snapshot made under another policy")
     through = data["through"]
@@ -130,7 +138,7 @@ def progress_from_snapshot(
         key = (through["instant"], through["device"], through["seq"], through["id"])
     count = data["events"]
     if type(count) is not int or count < 0 or (count == 0) != (key is None):
-        raise SnapshotError(f"snapshot /events: {count!r} does not fit /through")
+        raise SnapshotError(f"snapshot /events: {describe(count)} does not fit /through")
     state = _decode(data["state"], State, "/state")
     return base._resumed(state, key, count)
 
@@ -183,7 +191,7 @@ def _decode(value: Any, hint: Any, path: str) -> Any:
         names = _fields(hint)
         if set(value) != set(names):
             extra = sorted(set(value) ^ set(names))
-            raise SnapshotError(f"snapshot {path}: unexpected or missing key {extra[0]!r}")
+            raise SnapshotError(f"snapshot {path}: unexpected or missing key {describe(extra[0])}")
         hints = _hints(hint)
         values = {n: _decode(value[n], hints[n], f"{path}/{n}") for n in names}
         try:
@@ -214,7 +222,9 @@ def _decode(value: Any, hint: Any, path: str) -> Any:
         try:
             return hint(value)
         except ValueError:
-            raise SnapshotError(f"snapshot {path}: {value!r} is not a {hint.__name__}") from None
+            raise SnapshotError(
+                f"snapshot {path}: {describe(value)} is not a {hint.__name__}"
+            ) from None
     if hint is bool:
         if type(value) is not bool:
             raise SnapshotError(f"snapshot {path}: must be true or false")
