@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from stretchkit import (
+    Context,
+    CueKind,
     EngineError,
+    NotAllowedError,
     PainReported,
     ProgramPhase,
     Progress,
     ReasonCode,
+    SessionRunner,
+    SkipReason,
     TimeError,
     event_from_dict,
 )
-from test_engine_support import CATALOG, PROGRAM, later, pain, session
+from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS, later, pain, reenable, session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -167,3 +173,117 @@ def test_device_and_seq_go_together_and_are_stored() -> None:
         event_from_dict(bad)
     with pytest.raises(EngineError, match="/seq"):
         event_from_dict({**bad, "device": "p", "seq": -1})
+
+
+# -- no silent plans ------------------------------------------------------------------------
+
+
+def test_an_all_left_out_plan_says_so_and_names_what_can_be_done() -> None:
+    t = datetime(2026, 6, 1, 8, 0, tzinfo=BERLIN)
+    troubled = dict.fromkeys(("chin-tuck", "wall-angel", "bridge"), SkipReason.DISCOMFORT)
+    troubled["belly-breath"] = SkipReason.PAIN
+    p = start().apply(session(t, minutes=0, done=("doorway-pec",), skipped=troubled))
+    lying = p.plan(later(t, 1), "lying")
+    assert [s.stretch_id for s in lying.steps] == ["doorway-pec"]
+    p = p.apply(session(later(t, 1), minutes=0, done=(), skipped={"doorway-pec": SkipReason.PAIN}))
+    plan = p.plan(later(t, 2), "lying")
+    assert plan.steps == ()
+    assert plan.doable_contexts == ()  # the sitting routine has the doorway stretch too
+    message = next(r.message for r in plan.reasons if r.code is ReasonCode.ROUTINE_ALL_LEFT_OUT)
+    assert "Relief, lying" in message
+    assert "the first rest ends on" in message
+    with pytest.raises(NotAllowedError, match="no step to do"):
+        SessionRunner.start(plan, CATALOG, started_at=later(t, 2))
+    # sitting has the chin tuck and the doorway stretch; once the chin tuck is back only
+    # sitting can be done
+    p = p.apply(reenable(later(t, 3), "chin-tuck"))
+    plan = p.plan(later(t, 3), "lying")
+    assert plan.doable_contexts == (Context.LYING, Context.SITTING)
+    p2 = start().apply(
+        session(t, minutes=0, done=(), skipped=dict.fromkeys(STRETCH_IDS, SkipReason.PAIN))
+    )
+    p2 = p2.apply(reenable(later(t, 1), "chin-tuck"))
+    p2 = p2.apply(session(later(t, 1), minutes=0, done=(), skipped={"chin-tuck": SkipReason.PAIN}))
+    assert p2.plan(later(t, 2), "sitting").steps == ()
+
+
+def test_a_plan_that_is_not_allowed_is_refused_by_the_runner_unless_overridden() -> None:
+    t = datetime(2026, 6, 1, 8, 0, tzinfo=BERLIN)
+    p = start().extend([session(later(t, h)) for h in (0, 1, 2)])  # the relief maximum (3)
+    plan = p.plan(later(t, 3), "lying")
+    assert not plan.allowed
+    with pytest.raises(NotAllowedError, match="3 of at most 3") as info:
+        SessionRunner.start(plan, CATALOG, started_at=later(t, 3))
+    assert isinstance(info.value, EngineError)
+    assert len(str(info.value)) < 300
+    runner = SessionRunner.start(plan, CATALOG, started_at=later(t, 3), override=True)
+    assert runner.steps
+
+
+# -- plans speak to people ------------------------------------------------------------------
+
+
+def test_reasons_name_stretches_and_write_dates_the_same_everywhere() -> None:
+    t = datetime(2026, 3, 2, 9, 0, tzinfo=BERLIN)
+    p = start().apply(session(t, minutes=0, skipped={"bridge": SkipReason.DISCOMFORT}))
+    plan = p.plan(later(t, 1), "lying")
+    (left,) = plan.left_out
+    assert (left.stretch_id, left.name) == ("bridge", "Bridge")
+    assert left.reason.stretch_id == "bridge"
+    assert left.reason.message.startswith("Bridge is resting for 24 hours")
+    assert "Tue 2026-03-03 09:00 +01:00" in left.reason.message
+    assert "bridge" not in plan.explain()
+    assert [s.name for s in plan.steps][:2] == ["Chin tuck", "Wall angel"]
+    assert plan.routine_name == "Relief, lying"
+    assert "Relief, lying" in plan.explain()
+    # the time to go before the 24-hour rule, and events stamped after now, as data
+    p = start().extend([pain(t, 0), pain(later(t, 48), 0)])
+    plan = p.plan(later(t, 20), "lying")
+    assert plan.time_to_maintenance == timedelta(hours=4)
+    assert plan.ignored_events == 1
+    assert p.plan(later(t, 30), "lying").time_to_maintenance == timedelta(0)
+    assert p.plan(later(t, 49), "lying").time_to_maintenance is None  # maintenance
+
+
+# -- variations and cues ----------------------------------------------------------------------
+
+
+def test_the_app_chooses_a_variation_and_the_runner_carries_it() -> None:
+    t = datetime(2026, 6, 1, 8, 0, tzinfo=BERLIN)
+    plan = start().plan(t, "lying")
+    pec = next(s for s in plan.steps if s.stretch_id == "doorway-pec")
+    assert pec.variation is None
+    assert [v.id for v in pec.variations] == ["facing-the-wall", "lying"]
+    chosen = plan.with_variation("doorway-pec", "facing-the-wall")
+    pec = next(s for s in chosen.steps if s.stretch_id == "doorway-pec")
+    assert (pec.variation, pec.variation_name) == ("facing-the-wall", "facing the wall")
+    with pytest.raises(EngineError, match="no variation 'upside-down'"):
+        plan.with_variation("doorway-pec", "upside-down")
+    with pytest.raises(EngineError, match="no step of stretch"):
+        plan.with_variation("neck-roll", None)
+    runner = SessionRunner.start(chosen, CATALOG, session_id="v", started_at=t)
+    step = next(s for s in runner.steps if s.stretch_id == "doorway-pec")
+    assert step.variation == "facing-the-wall"
+    cue = next(c for c in runner.cues() if c.text.startswith("Doorway"))
+    assert cue.text == (
+        "Doorway pec stretch, facing the wall. Forearm on the frame, step through. "
+        "Face the wall, one hand on it."
+    )
+    back = SessionRunner.from_dict(json.loads(json.dumps(runner.to_dict())), CATALOG)
+    assert back == runner
+    assert back.cues() == runner.cues()
+    # or straight at the runner; None is the stretch as written
+    plain = SessionRunner.start(
+        chosen, CATALOG, session_id="w", started_at=t, variations={"doorway-pec": None}
+    )
+    assert all(s.variation is None for s in plain.steps)
+    with pytest.raises(EngineError, match="not a step here"):
+        SessionRunner.start(plan, CATALOG, started_at=t, variations={"neck-roll": "x"})
+
+
+def test_angle_cues_say_their_degrees() -> None:
+    runner = SessionRunner.start(
+        "relief-lying", CATALOG, started_at=datetime(2026, 6, 1, tzinfo=UTC)
+    )
+    angles = [c.text for c in runner.cues() if c.kind is CueKind.ANGLE]
+    assert angles == ["overhead (180°), 20 seconds", "45 degrees (45°), 20 seconds"]

@@ -448,16 +448,17 @@ def test_context_fallback_and_unknown_context() -> None:
 
     with pytest.raises(EngineError, match="context must be one of"):
         start().plan(t, "upside-down")
-    # without the catalog the plan still decides, says why it has no steps
-    p = Progress.start(PROGRAM).apply(
-        session(t, minutes=0, done=(), skipped={"bridge": SkipReason.PAIN})
-    )
-    blind = p.plan(t + H, "lying")
-    assert blind.steps == ()
-    assert ReasonCode.ROUTINE_UNKNOWN in codes(blind)
-    assert [lo.stretch_id for lo in blind.left_out] == ["bridge"]
-    assert blind.phase is ProgramPhase.RELIEF
-    assert Progress.start(PROGRAM).plan(t, "lying", catalog=CATALOG).routine_id == "relief-lying"
+    # no plan is silently empty: a progress needs the catalog, and one that lacks the
+    # program's routines is refused
+    with pytest.raises(TypeError, match="catalog"):
+        Progress.start(PROGRAM)  # type: ignore[call-arg]
+    with pytest.raises(EngineError, match="catalog must be the Catalog"):
+        Progress.start(PROGRAM, catalog=None)  # type: ignore[arg-type]
+    bare = attrs.evolve(CATALOG, routines=CATALOG.routines[1:])
+    with pytest.raises(EngineError, match="'relief-lying', which is not in the catalog"):
+        Progress.start(PROGRAM, catalog=bare)
+    with pytest.raises(EngineError, match="not in the catalog"):
+        start().plan(t, "lying", catalog=bare)
 
 
 def test_a_session_sits_in_history_at_its_end_whatever_its_stamp() -> None:

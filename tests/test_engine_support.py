@@ -25,6 +25,7 @@ from stretchkit import (
     SkipReason,
     StepResult,
     Stretch,
+    Variation,
 )
 from stretchkit.engine import PainReported, SessionLogged, StretchReenabled
 from stretchkit.model import Angle, NamedPosition, Position
@@ -58,6 +59,14 @@ STRETCHES = (
         position=Position.SUPINE,
         sides=Sides.EACH,
         dose=(Hold(seconds=30),),
+        variations=(
+            Variation(
+                id="facing-the-wall",
+                name="facing the wall",
+                instructions=("Face the wall, one hand on it.",),
+            ),
+            Variation(id="lying", name="lying on a roll"),
+        ),
     ),
     Stretch(
         id="bridge",

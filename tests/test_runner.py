@@ -32,24 +32,24 @@ def runner(**kw: object) -> SessionRunner:
 def test_cues_follow_the_doses_sides_and_sequences_exactly() -> None:
     cues = [(c.offset_seconds, c.kind, c.text) for c in runner().cues()]
     assert cues == [
-        (0, CueKind.STEP, "Chin tuck"),
+        (0, CueKind.STEP, "Chin tuck. Draw the chin straight back."),
         (0, CueKind.HOLD, "Hold, 10 seconds"),
-        (10, CueKind.STEP, "Wall angel"),
-        (10, CueKind.ANGLE, "overhead, 20 seconds"),
-        (30, CueKind.ANGLE, "45 degrees, 20 seconds"),
-        (50, CueKind.STEP, "Doorway pec stretch"),
+        (10, CueKind.STEP, "Wall angel. Slide the arms up the wall."),
+        (10, CueKind.ANGLE, "overhead (180°), 20 seconds"),
+        (30, CueKind.ANGLE, "45 degrees (45°), 20 seconds"),
+        (50, CueKind.STEP, "Doorway pec stretch. Forearm on the frame, step through."),
         (50, CueKind.SIDE, "Left side"),
         (50, CueKind.HOLD, "Hold, 30 seconds"),
         (80, CueKind.SIDE, "Right side"),
         (80, CueKind.HOLD, "Hold, 30 seconds"),
-        (110, CueKind.STEP, "Bridge"),
+        (110, CueKind.STEP, "Bridge. Lift the hips."),
         (110, CueKind.REP, "Rep 1 of 3"),
         (113, CueKind.REP_HOLD, "Hold, 2 seconds"),
         (115, CueKind.REP, "Rep 2 of 3"),
         (118, CueKind.REP_HOLD, "Hold, 2 seconds"),
         (120, CueKind.REP, "Rep 3 of 3"),
         (123, CueKind.REP_HOLD, "Hold, 2 seconds"),
-        (125, CueKind.STEP, "Belly breath"),
+        (125, CueKind.STEP, "Belly breath. Breathe out slowly."),
         (125, CueKind.EXHALE, "Breath 1 of 2: breathe out"),
         (129, CueKind.BREATH_HOLD, "Hold the breath"),
         (131, CueKind.RELEASE, "Release"),
@@ -91,7 +91,7 @@ def test_a_plan_runner_skips_left_out_stretches_and_says_ease_in() -> None:
     back = p.plan(T + timedelta(hours=25), "lying")
     r = SessionRunner.start(back, CATALOG, session_id="s3", started_at=T + timedelta(hours=25))
     bridge = [c for c in r.cues() if c.kind is CueKind.STEP and c.text.startswith("Bridge")]
-    assert bridge[0].text == "Bridge: ease in, stop if it hurts"
+    assert bridge[0].text == "Bridge. Lift the hips. Ease in, stop if it hurts."
 
 
 def test_finish_yields_the_session_event() -> None:

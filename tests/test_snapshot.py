@@ -87,16 +87,18 @@ def test_a_snapshot_until_a_time_leaves_later_events_out(
 
 def test_a_snapshot_of_other_rules_policy_or_program_is_refused() -> None:
     t = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    progress = Progress.replay(PROGRAM, [pain(t, 4), pain(t + timedelta(hours=1), 0)])
+    progress = Progress.replay(
+        PROGRAM, [pain(t, 4), pain(t + timedelta(hours=1), 0)], catalog=CATALOG
+    )
     snap = via_json(progress.snapshot())
-    assert Progress.from_snapshot(snap, PROGRAM).state == progress.state
+    assert Progress.from_snapshot(snap, PROGRAM, catalog=CATALOG).state == progress.state
     other = attrs.evolve(Policy.from_program(PROGRAM), pain_free_hours=12)
     with pytest.raises(SnapshotError, match="another policy"):
-        Progress.from_snapshot(snap, PROGRAM, other)
+        Progress.from_snapshot(snap, PROGRAM, other, catalog=CATALOG)
     with pytest.raises(SnapshotError, match="rules version"):
-        Progress.from_snapshot({**snap, "rules": RULES_VERSION + 1}, PROGRAM)
+        Progress.from_snapshot({**snap, "rules": RULES_VERSION + 1}, PROGRAM, catalog=CATALOG)
     with pytest.raises(SnapshotError, match="program"):
-        Progress.from_snapshot(snap, attrs.evolve(PROGRAM, id="another"))
+        Progress.from_snapshot(snap, attrs.evolve(PROGRAM, id="another"), catalog=CATALOG)
 
 
 def test_a_resumed_progress_refuses_what_it_cannot_know() -> None:
@@ -144,7 +146,9 @@ BAD: list[tuple[str, Any]] = [
 @pytest.mark.parametrize(("why", "change"), BAD, ids=[b[0] for b in BAD])
 def test_bad_snapshots_give_a_snapshot_error(why: str, change: Any) -> None:
     t = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    snap = via_json(Progress.replay(PROGRAM, [session(t, pain_before=2)]).snapshot())
+    snap = via_json(
+        Progress.replay(PROGRAM, [session(t, pain_before=2)], catalog=CATALOG).snapshot()
+    )
     if isinstance(change, dict) and all(k.startswith("/") for k in change):
         for pointer, value in change.items():
             *parents, last = pointer.strip("/").split("/")
@@ -156,7 +160,7 @@ def test_bad_snapshots_give_a_snapshot_error(why: str, change: Any) -> None:
     else:
         data = change
     with pytest.raises(SnapshotError) as info:
-        Progress.from_snapshot(data, PROGRAM)
+        Progress.from_snapshot(data, PROGRAM, catalog=CATALOG)
     assert len(str(info.value)) < 300
 
 
@@ -180,7 +184,7 @@ def golden_history() -> list[Event]:
 
 def test_the_rules_version_grows_when_the_fold_changes() -> None:
     """A fixed history's snapshot is pinned per rules version (say the version once)."""
-    snap = via_json(Progress.replay(PROGRAM, golden_history()).snapshot())
+    snap = via_json(Progress.replay(PROGRAM, golden_history(), catalog=CATALOG).snapshot())
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert golden["rules"] == RULES_VERSION, (
         f"RULES_VERSION is {RULES_VERSION}: write the new golden snapshot to {GOLDEN}"
@@ -193,5 +197,5 @@ def test_the_rules_version_grows_when_the_fold_changes() -> None:
 
 def test_instants_in_the_state_are_microseconds() -> None:
     t = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
-    snap = Progress.replay(PROGRAM, [pain(t, 3)]).snapshot()
+    snap = Progress.replay(PROGRAM, [pain(t, 3)], catalog=CATALOG).snapshot()
     assert from_instant(snap["state"]["last_painful"], UTC) == t

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         Event as Event,
         EventFormatError as EventFormatError,
         LeftOut as LeftOut,
+        NotAllowedError as NotAllowedError,
         PainReported as PainReported,
         Plan as Plan,
         PlannedStep as PlannedStep,

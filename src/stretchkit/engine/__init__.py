@@ -4,7 +4,13 @@ No I/O and no clock reads: the app stores events and passes ``now``.
 """
 
 from stretchkit.engine._codec import event_from_dict, event_to_dict, events_from_dicts
-from stretchkit.engine._errors import DuplicateEventError, EngineError, EventFormatError, TimeError
+from stretchkit.engine._errors import (
+    DuplicateEventError,
+    EngineError,
+    EventFormatError,
+    NotAllowedError,
+    TimeError,
+)
 from stretchkit.engine._events import (
     EVENT_TYPES,
     MAX_SESSION_HOURS,
@@ -41,6 +47,7 @@ __all__ = [
     "Event",
     "EventFormatError",
     "LeftOut",
+    "NotAllowedError",
     "PainReported",
     "Plan",
     "PlannedStep",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from stretchkit._errors import StretchkitError
 from stretchkit.model._validators import describe
 
-__all__ = ["DuplicateEventError", "EngineError", "EventFormatError", "TimeError"]
+__all__ = ["DuplicateEventError", "EngineError", "EventFormatError", "NotAllowedError", "TimeError"]
 
 
 class EngineError(StretchkitError):
@@ -33,3 +33,8 @@ class EventFormatError(EngineError):
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
+
+
+class NotAllowedError(EngineError):
+    """A session was started from a plan that does not allow one (the day's maximum is
+    reached, or every stretch is left out). Pass ``override=True`` to run it anyway."""

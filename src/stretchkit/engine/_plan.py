@@ -7,7 +7,11 @@ Rules
 - Steps: the routine's steps in its order, minus stretches left out (resting until
   an instant, or parked until re-enabled); a stretch back from a rest or re-enabled
   is flagged ``reintroduced`` so the app can say "ease in". If every stretch is left
-  out, ``steps`` is empty and a reason says so.
+  out, ``steps`` is empty, a reason says so and names the contexts whose routines
+  can still be done now (``doable_contexts``).
+- People read plans: reasons name stretches and routines by their names (ids stay
+  in the data), and dates are written the same way in every locale
+  (``Mon 2026-03-02 09:00 +01:00``).
 - Day: today is the local date of ``now`` in its own zone, days starting at
   ``day_starts_hour``. ``sessions_today`` counts the sessions that started on that
   date read in their own recorded offsets with at least one completed step. ``due``
@@ -22,13 +26,14 @@ import enum
 from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
+import attrs
 from attrs import field, frozen
 
 from stretchkit.engine._errors import EngineError
 from stretchkit.engine._fold import State, StretchState, sessions_on
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import day_of, day_start, from_instant, instant
-from stretchkit.model import Context, Program, Routine
+from stretchkit.model import Catalog, Context, Program, Stretch, Variation
 from stretchkit.model._validators import describe
 
 __all__ = [
@@ -74,7 +79,7 @@ class ReasonCode(enum.StrEnum):
     ROUTINE_CONTEXT_FALLBACK = "routine-context-fallback"
     ROUTINE_ALL_LEFT_OUT = "routine-all-left-out"
     ROUTINE_UNKNOWN = "routine-unknown"
-    """The plan was made without the catalog: no steps, only the decisions."""
+    """The catalog given to ``plan(..., catalog=...)`` lacks the routine: no steps."""
     STRETCH_RESTING = "stretch-resting"
     STRETCH_PARKED = "stretch-parked"
     STRETCH_REINTRODUCED = "stretch-reintroduced"
@@ -105,6 +110,12 @@ class PlannedStep:
     index: int
     reintroduced: bool = False
     variation: str | None = None
+    """The chosen variation's id (the routine's choice unless the app picked another)."""
+    name: str = ""
+    """The stretch's name, for people."""
+    variation_name: str | None = None
+    variations: tuple[Variation, ...] = ()
+    """The stretch's variations an app may choose from (:meth:`Plan.with_variation`)."""
 
 
 @frozen(kw_only=True)
@@ -116,6 +127,8 @@ class LeftOut:
     until: datetime | None
     """The end of the rest (in the zone of ``now``); ``None`` when parked."""
     reason: Reason
+    name: str = ""
+    """The stretch's name, for people."""
 
 
 @frozen(kw_only=True)
@@ -143,18 +156,62 @@ class Plan:
     meets it."""
     ignored_events: int = 0
     """Events stamped after ``now`` (a clock set wrong?), kept but not used."""
+    routine_name: str = ""
+    doable_contexts: tuple[Context, ...] = ()
+    """Contexts whose routine in this phase has a step that can be done now."""
     reasons: tuple[Reason, ...] = field(factory=tuple)
 
     def explain(self) -> str:
         """The reasons as lines a user can read."""
         return "\n".join(r.message for r in self.reasons)
 
+    def with_variation(self, stretch_id: str, variation: str | None) -> Plan:
+        """This plan with ``variation`` (an id of the stretch's variations, or ``None``
+        for the stretch as written) chosen for every step of ``stretch_id``."""
+        if not any(s.stretch_id == stretch_id for s in self.steps):
+            raise EngineError(f"the plan has no step of stretch {stretch_id!r}")
+        steps = []
+        for s in self.steps:
+            if s.stretch_id == stretch_id:
+                chosen = _variation(s.variations, variation, stretch_id)
+                s = attrs.evolve(
+                    s, variation=variation, variation_name=None if chosen is None else chosen.name
+                )
+            steps.append(s)
+        return attrs.evolve(self, steps=tuple(steps))
+
+
+def _variation(
+    choices: tuple[Variation, ...], variation: str | None, stretch_id: str
+) -> Variation | None:
+    if variation is None:
+        return None
+    for v in choices:
+        if v.id == variation:
+            return v
+    known = ", ".join(v.id for v in choices) or "none"
+    raise EngineError(
+        f"stretch {stretch_id!r} has no variation {variation!r} (its variations: {known})"
+    )
+
 
 _ORDER = (Context.LYING, Context.SITTING, Context.STANDING)
 
 
-def _when(dt: datetime) -> str:
-    return dt.strftime("%a %d %b %H:%M %Z").strip() if dt.tzname() else dt.isoformat()
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def when(dt: datetime) -> str:
+    """``Mon 2026-03-02 09:00 +01:00``: the same in every locale, and never ambiguous."""
+    offset = dt.utcoffset()
+    assert offset is not None
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{_WEEKDAYS[dt.weekday()]} {dt:%Y-%m-%d %H:%M} {sign}{hours:02d}:{mins:02d}"
+
+
+_when = when
 
 
 def _hours(h: float) -> str:
@@ -165,38 +222,50 @@ def _sessions(n: int) -> str:
     return f"{n} session" + ("" if n == 1 else "s")
 
 
-def _left_out(sid: str, st: StretchState, policy: Policy, tz: tzinfo | None) -> LeftOut:
+def _left_out(sid: str, name: str, st: StretchState, policy: Policy, tz: tzinfo | None) -> LeftOut:
     if st.parked:
         return LeftOut(
             stretch_id=sid,
+            name=name,
             state=StretchStatus.PARKED,
             until=None,
             reason=Reason(
                 code=ReasonCode.STRETCH_PARKED,
                 stretch_id=sid,
-                message=f"{sid} is parked after {st.tries} troubled tries; it stays out "
+                message=f"{name} is parked after {st.tries} troubled tries; it stays out "
                 "until you bring it back.",
             ),
         )
     until = from_instant(st.rest_until, tz)  # type: ignore[arg-type]
     return LeftOut(
         stretch_id=sid,
+        name=name,
         state=StretchStatus.RESTING,
         until=until,
         reason=Reason(
             code=ReasonCode.STRETCH_RESTING,
             stretch_id=sid,
-            message=f"{sid} is resting for {_hours(st.rest_hours)} after discomfort "
+            message=f"{name} is resting for {_hours(st.rest_hours)} after discomfort "
             f"or pain (try {st.tries} of {policy.max_tries}); back on {_when(until)}.",
         ),
     )
+
+
+def _out(st: StretchState | None, now_us: int) -> bool:
+    """Left out of a plan at ``now_us``: parked, or resting until later."""
+    return st is not None and (st.parked or (st.rest_until is not None and st.rest_until > now_us))
+
+
+def _name(stretches: Mapping[str, Stretch], sid: str) -> str:
+    found = stretches.get(sid)
+    return sid if found is None else found.name
 
 
 def make_plan(
     *,
     program: Program,
     policy: Policy,
-    routines: Mapping[str, Routine],
+    catalog: Catalog,
     state: State,
     ignored: int,
     now: datetime,
@@ -279,33 +348,37 @@ def make_plan(
         if phase is ProgramPhase.MAINTENANCE
         else program.relief.routines
     )
+    routines = catalog.routine_by_id
+    stretches = catalog.stretch_by_id
     if context in table:
+        chosen = context
         routine_id = table[context]
-        reasons.append(
-            Reason(
-                code=ReasonCode.ROUTINE_FOR_CONTEXT,
-                message=f"The {phase.value} routine for {context.value}: {routine_id}.",
-            )
-        )
     else:
         chosen = next(c for c in _ORDER if c in table)
         routine_id = table[chosen]
+    routine = routines.get(routine_id)
+    routine_name = routine_id if routine is None else routine.name
+    if chosen is context:
+        reasons.append(
+            Reason(
+                code=ReasonCode.ROUTINE_FOR_CONTEXT,
+                message=f"The {phase.value} routine for {context.value}: {routine_name}.",
+            )
+        )
+    else:
         reasons.append(
             Reason(
                 code=ReasonCode.ROUTINE_CONTEXT_FALLBACK,
                 message=f"The program has no {phase.value} routine for {context.value}; "
-                f"the one for {chosen.value} instead: {routine_id}.",
+                f"the one for {chosen.value} instead: {routine_name}.",
             )
         )
-    routine = routines.get(routine_id)
     if routine is None:
-        # Without the catalog the plan still decides phase, day and stretches; it
-        # cannot list steps, and says so instead of returning an empty routine.
         reasons.append(
             Reason(
                 code=ReasonCode.ROUTINE_UNKNOWN,
-                message=f"The steps of {routine_id} are unknown here: give the catalog "
-                "(Progress.start(program, catalog=catalog) or plan(..., catalog=catalog)).",
+                message=f"The steps of {routine_id} are not in the catalog given: plan with "
+                "the catalog the program comes from.",
             )
         )
     # steps
@@ -318,8 +391,10 @@ def make_plan(
         st = state.stretches.get(sid)
         if sid in left:
             continue
-        if st is not None and (st.parked or (st.rest_until is not None and st.rest_until > now_us)):
-            left[sid] = _left_out(sid, st, policy, tz)
+        stretch = stretches.get(sid)
+        name = sid if stretch is None else stretch.name
+        if _out(st, now_us):
+            left[sid] = _left_out(sid, name, st, policy, tz)  # type: ignore[arg-type]
             continue
         back = st is not None and st.returning
         if back and sid not in flagged:
@@ -328,23 +403,49 @@ def make_plan(
                 Reason(
                     code=ReasonCode.STRETCH_REINTRODUCED,
                     stretch_id=sid,
-                    message=f"{sid} is back after a rest: ease in, and skip it if it hurts.",
+                    message=f"{name} is back after a rest: ease in, and skip it if it hurts.",
                 )
             )
+        choices = () if stretch is None else stretch.variations
+        picked = next((v for v in choices if v.id == step.variation), None)
         steps.append(
-            PlannedStep(stretch_id=sid, index=index, reintroduced=back, variation=step.variation)
+            PlannedStep(
+                stretch_id=sid,
+                index=index,
+                reintroduced=back,
+                variation=step.variation,
+                name=name,
+                variation_name=None if picked is None else picked.name,
+                variations=choices,
+            )
         )
     if routine is None:
         for sid, st in sorted(state.stretches.items()):
-            if st.parked or (st.rest_until is not None and st.rest_until > now_us):
-                left[sid] = _left_out(sid, st, policy, tz)
+            if _out(st, now_us):
+                left[sid] = _left_out(sid, _name(stretches, sid), st, policy, tz)
     reasons.extend(lo.reason for lo in left.values())
+    doable = tuple(
+        c
+        for c in _ORDER
+        if c in table
+        and (r := routines.get(table[c])) is not None
+        and any(not _out(state.stretches.get(rs.stretch), now_us) for rs in r.steps)
+    )
     if not steps and routine is not None:
+        others = [c for c in doable if table[c] != routine_id]
+        hint = (
+            "the routine for " + " or ".join(c.value for c in others) + " can be done now."
+            if others
+            else "no other routine of this phase can be done now; the first rest ends on "
+            + (_when(min(lo.until for lo in left.values() if lo.until)) + ".")
+            if any(lo.until for lo in left.values())
+            else "no other routine of this phase can be done now; bring a stretch back."
+        )
         reasons.append(
             Reason(
                 code=ReasonCode.ROUTINE_ALL_LEFT_OUT,
-                message=f"Every stretch of {routine_id} is resting or parked: nothing to do in "
-                "this routine now; try another situation or wait for a rest to end.",
+                message=f"Every stretch of {routine_name} is resting or parked, so this "
+                f"routine has nothing to do now; {hint}",
             )
         )
 
@@ -407,5 +508,7 @@ def make_plan(
         maintenance_at=maintenance_at,
         time_to_maintenance=to_go,
         ignored_events=ignored,
+        routine_name=routine_name,
+        doable_contexts=doable,
         reasons=tuple(reasons),
     )

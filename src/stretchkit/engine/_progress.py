@@ -31,7 +31,6 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from operator import itemgetter
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from stretchkit.engine._errors import DuplicateEventError, EngineError
@@ -39,7 +38,7 @@ from stretchkit.engine._events import EVENT_TYPES, Event, event_instant
 from stretchkit.engine._fold import State, fold
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import check_local_time, instant
-from stretchkit.model import Catalog, Context, Program, Routine
+from stretchkit.model import Catalog, Context, Program
 from stretchkit.model._validators import describe
 
 if TYPE_CHECKING:
@@ -117,24 +116,25 @@ def key_after(state: State, event: Event) -> Key | None:
 class Progress:
     """One user's progress on one program. Immutable: :meth:`apply` returns a new one."""
 
-    __slots__ = ("_log", "_n", "_state", "policy", "program", "routines")
+    __slots__ = ("_log", "_n", "_state", "catalog", "policy", "program")
 
     program: Program
     policy: Policy
-    routines: Mapping[str, Routine]
+    catalog: Catalog
+    """Where the program's routines and their stretches come from."""
 
     def __init__(
         self,
         program: Program,
         policy: Policy,
-        routines: Mapping[str, Routine],
+        catalog: Catalog,
         log: _Log,
         n: int,
         state: State,
     ) -> None:
         self.program = program
         self.policy = policy
-        self.routines = routines
+        self.catalog = catalog
         self._log = log
         self._n = n
         self._state = state
@@ -142,13 +142,12 @@ class Progress:
     # -- construction -----------------------------------------------------------------
 
     @classmethod
-    def start(
-        cls, program: Program, policy: Policy | None = None, *, catalog: Catalog | None = None
-    ) -> Progress:
+    def start(cls, program: Program, policy: Policy | None = None, *, catalog: Catalog) -> Progress:
         """A user starting ``program``, with no history.
 
-        ``catalog`` gives the routines plans are made of; without it, pass one to
-        :meth:`plan`. ``policy`` defaults to :meth:`Policy.from_program`.
+        ``catalog`` holds the routines and stretches plans are made of: it is required,
+        and must hold every routine the program names (a plan is never silently
+        empty). ``policy`` defaults to :meth:`Policy.from_program`.
         """
         if not isinstance(program, Program):
             raise EngineError(f"program must be a Program, got {type(program).__name__}")
@@ -156,10 +155,8 @@ class Progress:
             policy = Policy.from_program(program)
         if not isinstance(policy, Policy):
             raise EngineError(f"policy must be a Policy, got {type(policy).__name__}")
-        routines: Mapping[str, Routine] = (
-            MappingProxyType({}) if catalog is None else catalog.routine_by_id
-        )
-        return cls(program, policy, routines, _Log(), 0, State())
+        _check_catalog(catalog, program)
+        return cls(program, policy, catalog, _Log(), 0, State())
 
     @classmethod
     def replay(
@@ -168,7 +165,7 @@ class Progress:
         events: Iterable[Event],
         policy: Policy | None = None,
         *,
-        catalog: Catalog | None = None,
+        catalog: Catalog,
     ) -> Progress:
         """The progress ``events`` add up to, whatever their order, duplicates ignored."""
         return cls.start(program, policy, catalog=catalog).extend(events)
@@ -259,7 +256,7 @@ class Progress:
                 # the very event that view appended: share its log, fold just this one
                 key, event = keyed[0]
                 state = fold(self._state, event, key[0], self.policy)
-                return Progress(self.program, self.policy, self.routines, log, n + 1, state)
+                return Progress(self.program, self.policy, self.catalog, log, n + 1, state)
             log = _copy(log, n)  # a different event: branch off
         state = self._state
         policy = self.policy
@@ -273,7 +270,7 @@ class Progress:
             i += 1
             if not i % CHECKPOINT_EVERY:
                 checkpoints.append(state)
-        return Progress(self.program, policy, self.routines, log, i, state)
+        return Progress(self.program, policy, self.catalog, log, i, state)
 
     def _rebuilt(self, everything: list[tuple[Key, Event]], pos: int) -> Progress:
         """A new log of ``everything`` (sorted), refolded from the checkpoint before ``pos``."""
@@ -292,7 +289,7 @@ class Progress:
                 state = fold(state, event, key[0], policy)
                 if (i + 1) % CHECKPOINT_EVERY == 0:
                     log.checkpoints.append(state)
-        return Progress(self.program, policy, self.routines, log, len(log.events), state)
+        return Progress(self.program, policy, self.catalog, log, len(log.events), state)
 
     # -- queries ----------------------------------------------------------------------
 
@@ -340,12 +337,13 @@ class Progress:
         from stretchkit.engine._plan import make_plan
 
         check_local_time(now, "now")
-        routines = self.routines if catalog is None else catalog.routine_by_id
+        if catalog is not None:
+            _check_catalog(catalog, self.program)
         state, ignored = self._state_until(instant(now))
         return make_plan(
             program=self.program,
             policy=self.policy,
-            routines=routines,
+            catalog=self.catalog if catalog is None else catalog,
             state=state,
             ignored=ignored,
             now=now,
@@ -373,7 +371,7 @@ class Progress:
         program: Program,
         policy: Policy | None = None,
         *,
-        catalog: Catalog | None = None,
+        catalog: Catalog,
     ) -> Progress:
         """The progress a :meth:`snapshot` stands for; apply the events after it next.
 
@@ -398,7 +396,7 @@ class Progress:
         log.checkpoints = [state]
         if key is not None:
             log.base = (key, count)
-        return Progress(self.program, self.policy, self.routines, log, 0, state)
+        return Progress(self.program, self.policy, self.catalog, log, 0, state)
 
     def __repr__(self) -> str:
         return f"<Progress {self.program.id!r}: {self._n} events>"
@@ -427,6 +425,22 @@ def _refuse_before_base(event: Event) -> None:
         f"event {describe(event.id)} is not after the snapshot this progress was resumed from; "
         "replay the history to add it"
     )
+
+
+def _check_catalog(catalog: object, program: Program) -> None:
+    if not isinstance(catalog, Catalog):
+        raise EngineError(
+            "catalog must be the Catalog the program's routines come from, got "
+            f"{type(catalog).__name__}"
+        )
+    known = catalog.routine_by_id
+    for phase in (program.relief, program.maintenance):
+        for routine_id in phase.routines.values():
+            if routine_id not in known:
+                raise EngineError(
+                    f"program {program.id!r} names routine {routine_id!r}, which is not in "
+                    "the catalog: plans would have no steps"
+                )
 
 
 def _check_event(event: object) -> None:

@@ -17,7 +17,14 @@ Rules
   doses come back from the catalog, so the stored form stays small.
 - ``cues()`` is the timeline of prompts (offset in seconds from the start, kind,
   text) if every segment is done in turn without pause; the last cue, ``done``,
-  falls at the sum of the steps' durations.
+  falls at the sum of the steps' durations. A step's cue says the stretch's name,
+  its variation and its instructions; an angle's cue says its degrees, so a voice
+  prompt is complete.
+- A plan that does not allow a session (the day's maximum is reached, or there is
+  no step to do) is refused with :class:`NotAllowedError` unless the app passes
+  ``override=True``.
+- Each step carries its variation: the plan's, or the app's choice
+  (``variations={stretch_id: variation_id}``).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import attrs
 from attrs import field, frozen
 
 from stretchkit.engine._codec import _SLUG, _event_id, _step_to_dict, _time, session_from_dict
-from stretchkit.engine._errors import EngineError, EventFormatError
+from stretchkit.engine._errors import EngineError, EventFormatError, NotAllowedError
 from stretchkit.engine._events import MAX_ID, SessionLogged, check_id
 from stretchkit.engine._plan import Plan
 from stretchkit.engine._time import check_local_time, instant
@@ -107,6 +114,8 @@ class RunnerStep:
     stretch_id: str
     index: int
     reintroduced: bool = False
+    variation: str | None = None
+    """The variation's id, or ``None`` for the stretch as written."""
 
 
 _Part = tuple[CueKind, str, int, str | None, int | None]
@@ -119,7 +128,13 @@ def _phase_parts(phase: Phase) -> list[_Part]:
         return [(CueKind.HOLD, f"Hold, {phase.seconds} seconds", phase.seconds, None, None)]
     if isinstance(phase, AngleSequence):
         return [
-            (CueKind.ANGLE, f"{a.label}, {a.seconds} seconds", a.seconds, a.label, a.degrees)
+            (
+                CueKind.ANGLE,
+                f"{a.label} ({a.degrees}°), {a.seconds} seconds",
+                a.seconds,
+                a.label,
+                a.degrees,
+            )
             for a in phase.angles
         ]
     if isinstance(phase, PositionSequence):
@@ -180,9 +195,10 @@ def segments_of(stretch: Stretch, dose: tuple[Phase, ...] | None = None) -> tupl
 
 def _resolve(
     catalog: Catalog, routine: Routine, steps: tuple[RunnerStep, ...]
-) -> tuple[tuple[tuple[Segment, ...], ...], tuple[str, ...]]:
+) -> tuple[tuple[tuple[Segment, ...], ...], tuple[str, ...], tuple[str, ...]]:
+    """Each step's segments, its stretch's name, and the text its cue says."""
     stretches = catalog.stretch_by_id
-    segs, names = [], []
+    segs, names, texts = [], [], []
     for step in steps:
         if not 0 <= step.index < len(routine.steps):
             raise EngineError(f"routine {routine.id!r} has no step {step.index}")
@@ -197,7 +213,21 @@ def _resolve(
             raise EngineError(f"stretch {rs.stretch!r} is not in the catalog")
         segs.append(segments_of(stretch, rs.dose))
         names.append(stretch.name)
-    return tuple(segs), tuple(names)
+        text = stretch.name
+        if step.variation is not None:
+            variation = next((v for v in stretch.variations if v.id == step.variation), None)
+            if variation is None:
+                known = ", ".join(v.id for v in stretch.variations) or "none"
+                raise EngineError(
+                    f"stretch {stretch.id!r} has no variation {step.variation!r} "
+                    f"(its variations: {known})"
+                )
+            text += f", {variation.name}"
+            told = (*stretch.instructions, *variation.instructions)
+        else:
+            told = stretch.instructions
+        texts.append(f"{text}. {' '.join(told)}" if told else text)
+    return tuple(segs), tuple(names), tuple(texts)
 
 
 @frozen(kw_only=True)
@@ -215,6 +245,7 @@ class SessionRunner:
     pain_before: int | None = None
     _segments: tuple[tuple[Segment, ...], ...] = field(eq=False, repr=False, alias="segments")
     _names: tuple[str, ...] = field(eq=False, repr=False, alias="names")
+    _texts: tuple[str, ...] = field(eq=False, repr=False, alias="texts")
 
     @classmethod
     def start(
@@ -225,10 +256,16 @@ class SessionRunner:
         started_at: datetime,
         session_id: str | None = None,
         pain_before: int | None = None,
+        variations: Mapping[str, str | None] | None = None,
+        override: bool = False,
     ) -> SessionRunner:
         """A runner at the first step of a plan (its steps), or of a whole routine.
 
         ``session_id`` defaults to one made from the routine and ``started_at``.
+        ``variations`` (stretch id to variation id, or ``None`` for the stretch as
+        written) overrides the plan's or routine's choice. A plan that is not
+        ``allowed``, or has no steps, raises :class:`NotAllowedError` unless
+        ``override`` is true: the app decides, explicitly, to go past the limit.
         """
         check_local_time(started_at, "started_at")
         if not isinstance(what, Plan | Routine | str):
@@ -245,18 +282,52 @@ class SessionRunner:
             raise EngineError(
                 f"pain_before must be an integer from 0 to 10, got {describe(pain_before)}"
             )
+        if variations is not None and not isinstance(variations, Mapping):
+            raise EngineError(
+                f"variations must map stretch ids to variation ids, got {describe(variations)}"
+            )
+        chosen = dict(variations or {})
         if isinstance(what, Plan):
+            if not what.steps and not override:
+                raise NotAllowedError(
+                    f"the plan for {what.context.value} has no step to do ("
+                    + (
+                        "try " + " or ".join(c.value for c in what.doable_contexts)
+                        if what.doable_contexts
+                        else "every stretch is resting or parked"
+                    )
+                    + ")"
+                )
+            if not what.allowed and not override:
+                at = what.next_allowed_at
+                raise NotAllowedError(
+                    f"the plan does not allow another session today ({what.sessions_today} "
+                    f"of at most {what.max_sessions_per_day} done"
+                    + ("" if at is None else f"; the next from {at.isoformat()}")
+                    + "); pass override=True to run it anyway"
+                )
             routine = _routine(catalog, what.routine_id)
             steps = tuple(
-                RunnerStep(stretch_id=s.stretch_id, index=s.index, reintroduced=s.reintroduced)
+                RunnerStep(
+                    stretch_id=s.stretch_id,
+                    index=s.index,
+                    reintroduced=s.reintroduced,
+                    variation=chosen.get(s.stretch_id, s.variation),
+                )
                 for s in what.steps
             )
         else:
             routine = what if isinstance(what, Routine) else _routine(catalog, what)
             steps = tuple(
-                RunnerStep(stretch_id=s.stretch, index=i) for i, s in enumerate(routine.steps)
+                RunnerStep(
+                    stretch_id=s.stretch, index=i, variation=chosen.get(s.stretch, s.variation)
+                )
+                for i, s in enumerate(routine.steps)
             )
-        segments, names = _resolve(catalog, routine, steps)
+        unknown = sorted(set(chosen) - {s.stretch_id for s in steps})
+        if unknown:
+            raise EngineError(f"variations name {describe(unknown[0])}, which is not a step here")
+        segments, names, texts = _resolve(catalog, routine, steps)
         return cls(
             session_id=session_id,
             routine_id=routine.id,
@@ -265,6 +336,7 @@ class SessionRunner:
             pain_before=pain_before,
             segments=segments,
             names=names,
+            texts=texts,
         )
 
     # -- where we are -------------------------------------------------------------------
@@ -383,9 +455,9 @@ class SessionRunner:
         out: list[Cue] = []
         t = 0
         for n, (step, segs) in enumerate(zip(self.steps, self._segments, strict=True)):
-            ease = ": ease in, stop if it hurts" if step.reintroduced else ""
+            ease = " Ease in, stop if it hurts." if step.reintroduced else ""
             out.append(
-                Cue(offset_seconds=t, kind=CueKind.STEP, text=f"{self._names[n]}{ease}", step=n)
+                Cue(offset_seconds=t, kind=CueKind.STEP, text=f"{self._texts[n]}{ease}", step=n)
             )
             side: str | None = None
             for seg in segs:
@@ -419,6 +491,7 @@ class SessionRunner:
             "started_at": self.started_at.isoformat(),
             "steps": [
                 {"stretch_id": s.stretch_id, "index": s.index, "reintroduced": s.reintroduced}
+                | ({} if s.variation is None else {"variation": s.variation})
                 for s in self.steps
             ],
             "results": [_step_to_dict(r) for r in self.results],
@@ -466,7 +539,10 @@ class SessionRunner:
             raise EventFormatError(
                 "/pain_before", f"must be an integer from 0 to 10, got {describe(pain_before)}"
             )
-        segments, names = _resolve(catalog, routine, steps)
+        try:
+            segments, names, texts = _resolve(catalog, routine, steps)
+        except EngineError as e:
+            raise EventFormatError("/steps", str(e)) from None
         segment = data.get("segment", 0)
         i = len(results)
         limit = len(segments[i]) if i < len(steps) else 1
@@ -484,6 +560,7 @@ class SessionRunner:
             pain_before=pain_before,
             segments=segments,
             names=names,
+            texts=texts,
         )
 
 
@@ -499,7 +576,7 @@ _RUNNER_KEYS = frozenset(
         "pain_before",
     }
 )
-_STEP_KEYS = frozenset({"stretch_id", "index", "reintroduced"})
+_STEP_KEYS = frozenset({"stretch_id", "index", "reintroduced", "variation"})
 
 
 def _is_slug(value: str) -> bool:
@@ -543,8 +620,15 @@ def _stored_steps(raw: object, routine: Routine) -> tuple[RunnerStep, ...]:
                 f"step {index} of routine {routine.id!r} is {routine.steps[index].stretch!r}, "
                 f"not {describe(stretch_id)}",
             )
+        variation = item.get("variation")
+        if variation is not None and (not isinstance(variation, str) or not _is_slug(variation)):
+            raise EventFormatError(f"{p}/variation", f"must be a slug, got {describe(variation)}")
         seen.add(index)
-        steps.append(RunnerStep(stretch_id=stretch_id, index=index, reintroduced=reintroduced))
+        steps.append(
+            RunnerStep(
+                stretch_id=stretch_id, index=index, reintroduced=reintroduced, variation=variation
+            )
+        )
     return tuple(steps)
 
 
