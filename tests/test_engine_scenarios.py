@@ -450,10 +450,12 @@ def test_context_fallback_and_unknown_context() -> None:
         start().plan(t, "upside-down")
     # no plan is silently empty: a progress needs the catalog, and one that lacks the
     # program's routines is refused
-    with pytest.raises(TypeError, match="catalog"):
-        Progress.start(PROGRAM)  # type: ignore[call-arg]
+    with pytest.raises(EngineError, match="a Progress needs catalog="):
+        Progress.start(PROGRAM)
+    with pytest.raises(EngineError, match="a Progress needs catalog="):
+        Progress.replay(PROGRAM, [])
     with pytest.raises(EngineError, match="catalog must be the Catalog"):
-        Progress.start(PROGRAM, catalog=None)  # type: ignore[arg-type]
+        Progress.start(PROGRAM, catalog=PROGRAM)  # type: ignore[arg-type]
     bare = attrs.evolve(CATALOG, routines=CATALOG.routines[1:])
     with pytest.raises(EngineError, match="'relief-lying', which is not in the catalog"):
         Progress.start(PROGRAM, catalog=bare)

@@ -142,12 +142,14 @@ class Progress:
     # -- construction -----------------------------------------------------------------
 
     @classmethod
-    def start(cls, program: Program, policy: Policy | None = None, *, catalog: Catalog) -> Progress:
+    def start(
+        cls, program: Program, policy: Policy | None = None, *, catalog: Catalog | None = None
+    ) -> Progress:
         """A user starting ``program``, with no history.
 
-        ``catalog`` holds the routines and stretches plans are made of: it is required,
-        and must hold every routine the program names (a plan is never silently
-        empty). ``policy`` defaults to :meth:`Policy.from_program`.
+        ``catalog`` holds the routines and stretches plans are made of: it is required
+        (``None`` is refused with :class:`EngineError`), and must hold every routine the
+        program names, so a plan is never silently empty. ``policy`` defaults to :meth:`Policy.from_program`.
         """
         if not isinstance(program, Program):
             raise EngineError(f"program must be a Program, got {type(program).__name__}")
@@ -155,8 +157,7 @@ class Progress:
             policy = Policy.from_program(program)
         if not isinstance(policy, Policy):
             raise EngineError(f"policy must be a Policy, got {type(policy).__name__}")
-        _check_catalog(catalog, program)
-        return cls(program, policy, catalog, _Log(), 0, State())
+        return cls(program, policy, _check_catalog(catalog, program), _Log(), 0, State())
 
     @classmethod
     def replay(
@@ -165,7 +166,7 @@ class Progress:
         events: Iterable[Event],
         policy: Policy | None = None,
         *,
-        catalog: Catalog,
+        catalog: Catalog | None = None,
     ) -> Progress:
         """The progress ``events`` add up to, whatever their order, duplicates ignored."""
         return cls.start(program, policy, catalog=catalog).extend(events)
@@ -371,7 +372,7 @@ class Progress:
         program: Program,
         policy: Policy | None = None,
         *,
-        catalog: Catalog,
+        catalog: Catalog | None = None,
     ) -> Progress:
         """The progress a :meth:`snapshot` stands for; apply the events after it next.
 
@@ -427,7 +428,12 @@ def _refuse_before_base(event: Event) -> None:
     )
 
 
-def _check_catalog(catalog: object, program: Program) -> None:
+def _check_catalog(catalog: object, program: Program) -> Catalog:
+    if catalog is None:
+        raise EngineError(
+            "a Progress needs catalog=, the Catalog the program's routines and stretches "
+            "come from: plans are made of them"
+        )
     if not isinstance(catalog, Catalog):
         raise EngineError(
             "catalog must be the Catalog the program's routines come from, got "
@@ -441,6 +447,7 @@ def _check_catalog(catalog: object, program: Program) -> None:
                     f"program {program.id!r} names routine {routine_id!r}, which is not in "
                     "the catalog: plans would have no steps"
                 )
+    return catalog
 
 
 def _check_event(event: object) -> None:

@@ -90,7 +90,7 @@ def progress_from_snapshot(
     program: Program,
     policy: Policy | None = None,
     *,
-    catalog: Catalog,
+    catalog: Catalog | None = None,
 ) -> Progress:
     """The :class:`Progress` ``data`` (from :func:`snapshot_of`) stands for."""
     from stretchkit.engine._progress import Progress
