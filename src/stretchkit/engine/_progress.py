@@ -149,7 +149,8 @@ class Progress:
 
         ``catalog`` holds the routines and stretches plans are made of: it is
         required (``None`` is refused with :class:`EngineError`), and must hold every
-        routine the program names, so a plan is never silently empty. ``policy`` defaults to :meth:`Policy.from_program`.
+        routine the program names, so a plan is never silently empty. ``policy``
+        defaults to :meth:`Policy.from_program`.
         """
         if not isinstance(program, Program):
             raise EngineError(f"program must be a Program, got {type(program).__name__}")
