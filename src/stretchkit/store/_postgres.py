@@ -1,0 +1,583 @@
+"""The PostgreSQL store: many users on one server, or many servers (psycopg 3).
+
+Rules
+- Tables are created in the first schema of the connection's ``search_path``
+  (``public`` unless the DSN says otherwise, e.g. ``options=-csearch_path=sk``),
+  under a transaction-scoped advisory lock, so any number of processes may open
+  a new database at once. ``stretchkit_schema`` holds the schema version; a newer
+  one is refused, an ``events`` table without it is foreign and refused.
+- Every primary key and index leads with ``user_id``: the tables hash-partition by
+  user natively and distribute by user with Citus without a change (see
+  docs/storage.md). ``user_id`` is the SHA-256 of the user's name in UTF-8, a
+  fixed 32 bytes, because a B-tree entry holds at most ~2.7 kB and user names may
+  be long; ``users`` maps it back to the name.
+- An event is its JSON text (``body``, what :func:`event_to_dict` gives, written
+  compactly) plus the columns it is found and ordered by: ``instant``
+  (microseconds since the epoch of a session's end or the event's ``at``) and
+  ``event_id`` as UTF-8 bytes. Byte order of UTF-8 is code-point order, so
+  ``ORDER BY instant, event_id`` is the engine's order whatever the database's
+  collation. The body keeps the offset and microseconds the event was written with.
+- Every write is one transaction that first locks the user's ``users`` row, so two
+  writers for one user queue up (no deadlocks between overlapping batches) and
+  writers for different users never wait for each other. A batch is all or nothing.
+- Snapshots: see :meth:`PostgresStore.progress`. ``users.generation`` grows with
+  every append, so a snapshot computed from events that changed meanwhile is not
+  saved.
+- Every failure is a :class:`StoreError` (or the engine's own error), one line,
+  never a bare psycopg error, and never shows the DSN (it may hold a password).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
+
+import msgspec
+import psycopg
+import psycopg.errors
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
+
+from stretchkit.engine._codec import event_from_dict, event_to_dict
+from stretchkit.engine._errors import DuplicateEventError, EngineError, EventFormatError
+from stretchkit.engine._events import EVENT_TYPES, Event, event_instant
+from stretchkit.engine._policy import Policy
+from stretchkit.engine._progress import Progress
+from stretchkit.engine._time import instant
+from stretchkit.store._errors import StoreError, StoreFormatError
+
+if TYPE_CHECKING:
+    from stretchkit.engine._runner import SessionRunner
+    from stretchkit.model import Catalog, Program
+
+__all__ = ["SCHEMA_VERSION", "PostgresStore"]
+
+SCHEMA_VERSION: Final = 1
+"""The layout this library writes. A database with a higher number is refused."""
+
+_LOCK_KEY: Final = 0x5354_5245_5443_484B  # "STRETCHK": the schema-creation advisory lock
+_RETRIES: Final = 5
+"""Attempts for a transaction the server aborted to resolve a conflict (deadlock, serialization)."""
+
+_SCHEMA: Final = (
+    """CREATE TABLE stretchkit_schema (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        version integer NOT NULL
+    )""",
+    """CREATE TABLE users (
+        user_id bytea NOT NULL,
+        name text NOT NULL,
+        generation bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id)
+    )""",
+    """CREATE TABLE events (
+        user_id bytea NOT NULL,
+        event_id bytea NOT NULL,
+        instant bigint NOT NULL,
+        body text NOT NULL,
+        PRIMARY KEY (user_id, event_id)
+    )""",
+    "CREATE INDEX events_by_instant ON events (user_id, instant, event_id)",
+    """CREATE TABLE snapshots (
+        user_id bytea NOT NULL,
+        rules text NOT NULL,
+        policy text NOT NULL,
+        upto_instant bigint NOT NULL,
+        upto_id bytea NOT NULL,
+        body text NOT NULL,
+        PRIMARY KEY (user_id)
+    )""",
+    """CREATE TABLE runners (
+        user_id bytea NOT NULL,
+        body text NOT NULL,
+        PRIMARY KEY (user_id)
+    )""",
+    """CREATE TABLE preferences (
+        user_id bytea NOT NULL,
+        key text NOT NULL,
+        value text NOT NULL,
+        PRIMARY KEY (user_id, key)
+    )""",
+)
+"""Version 1 of the layout; ``_MIGRATIONS`` takes older ones forward."""
+
+_MIGRATIONS: Final[dict[int, tuple[str, ...]]] = {}
+"""``{version: statements}`` that take a database at ``version`` to ``version + 1``."""
+
+_TABLES: Final = ("events", "snapshots", "runners", "preferences", "users")
+"""Every table holding a user's data; :meth:`PostgresStore.delete` empties them all."""
+
+_T = TypeVar("_T")
+_decode = msgspec.json.Decoder().decode
+
+
+def _cut(value: str, limit: int = 60) -> str:
+    """``value`` for a message: its repr, or a prefix of it and its length."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value):,} characters)"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return _cut_plain(text[0] if text else type(error).__name__)
+
+
+def _cut_plain(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def _text(value: object, what: str) -> str:
+    """A string PostgreSQL can hold: no NUL, no lone surrogate."""
+    if not isinstance(value, str):
+        raise StoreError(f"{what} must be a string, got {type(value).__name__}")
+    if not value:
+        raise StoreError(f"{what} must not be empty")
+    if "\x00" in value:
+        raise StoreError(f"{what} {_cut(value)} contains a NUL character")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise StoreError(f"{what} {_cut(value)} contains a lone surrogate") from None
+    return value
+
+
+def _user_key(user: object) -> tuple[str, bytes]:
+    name = _text(user, "user id")
+    return name, hashlib.sha256(name.encode("utf-8")).digest()
+
+
+def _id_bytes(event_id: str) -> bytes:
+    return event_id.encode("utf-8", "surrogatepass")
+
+
+def _id_text(raw: bytes) -> str:
+    return bytes(raw).decode("utf-8", "surrogatepass")
+
+
+def _body(event: Event) -> str:
+    """The library's JSON for ``event``, compact; escaped to ASCII only if it must be."""
+    data = event_to_dict(event)
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if not body.isascii():
+        try:
+            body.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: PostgreSQL text cannot hold it raw
+            body = json.dumps(data, separators=(",", ":"))
+    return body
+
+
+def _loads(body: str) -> Any:
+    try:
+        return _decode(body)
+    except msgspec.DecodeError:  # msgspec refuses escaped lone surrogates; json does not
+        return json.loads(body)
+
+
+def _policy_tag(policy: Policy) -> str:
+    from attrs import asdict
+
+    return json.dumps(asdict(policy), sort_keys=True, separators=(",", ":"))
+
+
+class PostgresStore:
+    """Events, snapshots, runners and preferences of many users in one PostgreSQL database.
+
+    ``dsn`` is a libpq connection string or URI. Thread-safe: a pool of connections
+    (at most ``max_connections``) serves the threads of one process. Use as a context
+    manager, or call :meth:`close`.
+    """
+
+    def __init__(self, dsn: str, *, max_connections: int = 4, timeout: float = 15.0) -> None:
+        if not isinstance(dsn, str):
+            raise StoreError(f"dsn must be a string, got {type(dsn).__name__}")
+        if type(max_connections) is not int or not 1 <= max_connections <= 100:
+            raise StoreError(f"max_connections must be an integer 1-100, got {max_connections!r}")
+        try:
+            with psycopg.connect(dsn, connect_timeout=max(1, round(timeout))) as conn:
+                _create_schema(conn)
+        except psycopg.Error as e:
+            raise StoreError(f"cannot open the PostgreSQL store: {_first_line(e)}") from None
+        self._lock = threading.Lock()
+        self._closed = False
+        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            dsn,
+            min_size=1,
+            max_size=max_connections,
+            timeout=timeout,
+            kwargs={"connect_timeout": max(1, round(timeout))},
+            open=False,
+            name="stretchkit",
+        )
+        self._pool.open(wait=False)
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def _run(self, work: Callable[[psycopg.Cursor[Any]], _T], *, read_only: bool = False) -> _T:
+        """``work`` in one transaction, retried when the server aborted it over a conflict."""
+        if self._closed:
+            raise StoreError("the PostgreSQL store is closed")
+        for attempt in range(_RETRIES):
+            try:
+                with self._pool.connection() as conn:
+                    if read_only:
+                        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                        conn.read_only = True
+                    else:
+                        conn.isolation_level = None
+                        conn.read_only = False
+                    with conn.transaction(), conn.cursor() as cur:
+                        return work(cur)
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                if attempt == _RETRIES - 1:
+                    raise StoreError(
+                        f"PostgreSQL kept aborting the transaction ({_RETRIES} tries)"
+                    ) from None
+            except PoolTimeout:
+                raise StoreError("no PostgreSQL connection became free in time") from None
+            except PoolClosed:
+                raise StoreError("the PostgreSQL store is closed") from None
+            except psycopg.Error as e:
+                raise StoreError(f"PostgreSQL: {_first_line(e)}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        """Close every connection. Further calls raise :class:`StoreError`; closing twice is fine."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._pool.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<PostgresStore{' (closed)' if self._closed else ''}>"
+
+    # -- events -----------------------------------------------------------------------
+
+    def append(self, user: str, events: Iterable[Event]) -> int:
+        """Store the events that are new; return how many. All or nothing.
+
+        The same id with equal content is skipped (the first stored copy stays, even
+        if this one is written in another offset); with other content it raises the
+        engine's :class:`DuplicateEventError` naming the id, and nothing is stored.
+        """
+        name, key = _user_key(user)
+        batch = _batch(events)
+        if not batch:
+            return 0
+        rows = [(key, _id_bytes(e.id), event_instant(e), _body(e)) for e in batch.values()]
+        rows.sort(key=lambda r: r[1])
+
+        def work(cur: psycopg.Cursor[Any]) -> int:
+            _lock_user(cur, key, name, bump=True)
+            cur.executemany(
+                "INSERT INTO events (user_id, event_id, instant, body) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (user_id, event_id) DO NOTHING RETURNING instant, event_id",
+                rows,
+                returning=True,
+            )
+            inserted: list[tuple[int, bytes]] = []
+            while True:
+                inserted.extend(cur.fetchall())
+                if not cur.nextset():
+                    break
+            if len(inserted) < len(rows):
+                _check_known(cur, name, key, batch, {bytes(i) for _, i in inserted})
+            if inserted:
+                oldest = min(inserted)
+                cur.execute(
+                    "DELETE FROM snapshots WHERE user_id = %s "
+                    "AND (upto_instant, upto_id) > (%s, %s)",
+                    (key, oldest[0], oldest[1]),
+                )
+            return len(inserted)
+
+        return self._run(work)
+
+    def events(self, user: str, *, since: datetime | None = None) -> tuple[Event, ...]:
+        """The user's events in the engine's order; ``since``: those at or after it."""
+        name, key = _user_key(user)
+        start = None if since is None else _since(since)
+
+        def work(cur: psycopg.Cursor[Any]) -> list[tuple[bytes, str]]:
+            if start is None:
+                cur.execute(
+                    "SELECT event_id, body FROM events WHERE user_id = %s "
+                    "ORDER BY instant, event_id",
+                    (key,),
+                )
+            else:
+                cur.execute(
+                    "SELECT event_id, body FROM events WHERE user_id = %s AND instant >= %s "
+                    "ORDER BY instant, event_id",
+                    (key, start),
+                )
+            return cur.fetchall()
+
+        return tuple(_parse(name, raw, body) for raw, body in self._run(work, read_only=True))
+
+    def progress(
+        self, user: str, program: Program, catalog: Catalog, *, policy: Policy | None = None
+    ) -> Progress:
+        """The user's progress on ``program``: the stored events replayed in order."""
+        policy = Policy.from_program(program) if policy is None else policy
+        return Progress.replay(program, self.events(user), policy, catalog=catalog)
+
+    def users(self) -> tuple[str, ...]:
+        """The users that have events, by code point."""
+
+        def work(cur: psycopg.Cursor[Any]) -> list[tuple[str]]:
+            cur.execute(
+                "SELECT name FROM users u "
+                "WHERE EXISTS (SELECT 1 FROM events e WHERE e.user_id = u.user_id)"
+            )
+            return cur.fetchall()
+
+        return tuple(sorted(name for (name,) in self._run(work, read_only=True)))
+
+    def delete(self, user: str) -> None:
+        """Every trace of ``user``: events, snapshot, runner, preferences, name."""
+        _, key = _user_key(user)
+
+        def work(cur: psycopg.Cursor[Any]) -> None:
+            cur.execute("SELECT 1 FROM users WHERE user_id = %s FOR UPDATE", (key,))
+            for table in _TABLES:
+                cur.execute(f"DELETE FROM {table} WHERE user_id = %s", (key,))
+
+        self._run(work)
+
+    def export(self, user: str) -> Iterator[str]:
+        """The user's events as JSON Lines (one event per line, no newline), engine order."""
+        return iter([_body(e) for e in self.events(user)])
+
+    def import_(self, user: str, lines: Iterable[str]) -> int:
+        """Append the events of JSON Lines (blank lines skipped); return how many were new."""
+        _user_key(user)
+        events: list[Event] = []
+        for number, line in enumerate(lines, 1):
+            if not isinstance(line, str):
+                raise StoreError(f"line {number}: must be a string, got {type(line).__name__}")
+            if not line.strip():
+                continue
+            try:
+                data = _loads(line)
+            except (ValueError, RecursionError):
+                raise StoreError(f"line {number}: not JSON: {_cut(line.strip())}") from None
+            try:
+                events.append(event_from_dict(data))
+            except EngineError as e:
+                raise StoreError(f"line {number}: {_cut_plain(str(e))}") from None
+        return self.append(user, events)
+
+    # -- the unfinished session -------------------------------------------------------
+
+    def runner(self, user: str, catalog: Catalog) -> SessionRunner | None:
+        """The user's unfinished session, or ``None``."""
+        from stretchkit.engine._runner import SessionRunner
+
+        name, key = _user_key(user)
+
+        def work(cur: psycopg.Cursor[Any]) -> tuple[str] | None:
+            cur.execute("SELECT body FROM runners WHERE user_id = %s", (key,))
+            return cur.fetchone()
+
+        row = self._run(work, read_only=True)
+        if row is None:
+            return None
+        try:
+            return SessionRunner.from_dict(_loads(row[0]), catalog)
+        except (ValueError, RecursionError) as e:
+            if isinstance(e, EngineError) and not isinstance(e, EventFormatError):
+                raise
+            raise StoreFormatError(
+                f"user {_cut(name)}: the stored runner does not load: {_cut_plain(str(e))}"
+            ) from None
+
+    def save_runner(self, user: str, runner: SessionRunner) -> None:
+        """Keep ``runner`` as the user's one unfinished session (replacing any other)."""
+        from stretchkit.engine._runner import SessionRunner
+
+        name, key = _user_key(user)
+        if not isinstance(runner, SessionRunner):
+            raise StoreError(f"runner must be a SessionRunner, got {type(runner).__name__}")
+        body = json.dumps(runner.to_dict(), separators=(",", ":"))
+
+        def work(cur: psycopg.Cursor[Any]) -> None:
+            _lock_user(cur, key, name, bump=False)
+            cur.execute(
+                "INSERT INTO runners (user_id, body) VALUES (%s, %s) "
+                "ON CONFLICT (user_id) DO UPDATE SET body = EXCLUDED.body",
+                (key, body),
+            )
+
+        self._run(work)
+
+    def clear_runner(self, user: str) -> None:
+        """Forget the user's unfinished session (finished or abandoned); fine if there is none."""
+        _, key = _user_key(user)
+        self._run(lambda cur: cur.execute("DELETE FROM runners WHERE user_id = %s", (key,)))
+
+    # -- preferences ------------------------------------------------------------------
+
+    def preference(self, user: str, key: str) -> str | None:
+        """The user's setting ``key``, or ``None``."""
+        _, user_key = _user_key(user)
+        name = _text(key, "preference key")
+
+        def work(cur: psycopg.Cursor[Any]) -> tuple[str] | None:
+            cur.execute(
+                "SELECT value FROM preferences WHERE user_id = %s AND key = %s", (user_key, name)
+            )
+            return cur.fetchone()
+
+        row = self._run(work, read_only=True)
+        return None if row is None else row[0]
+
+    def set_preference(self, user: str, key: str, value: str) -> None:
+        """Set the user's setting ``key`` to ``value``."""
+        user_name, user_key = _user_key(user)
+        name = _text(key, "preference key")
+        if not isinstance(value, str):
+            raise StoreError(f"preference value must be a string, got {type(value).__name__}")
+        if value:
+            _text(value, "preference value")
+
+        def work(cur: psycopg.Cursor[Any]) -> None:
+            _lock_user(cur, user_key, user_name, bump=False)
+            cur.execute(
+                "INSERT INTO preferences (user_id, key, value) VALUES (%s, %s, %s) "
+                "ON CONFLICT (user_id, key) DO UPDATE SET value = EXCLUDED.value",
+                (user_key, name, value),
+            )
+
+        self._run(work)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _create_schema(conn: psycopg.Connection[Any]) -> None:
+    """Create or check the tables, holding an advisory lock so concurrent openers queue."""
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        cur.execute(
+            "SELECT current_schema(), to_regclass('stretchkit_schema') IS NOT NULL, "
+            "to_regclass('events') IS NOT NULL"
+        )
+        row = cur.fetchone()
+        assert row is not None
+        schema, versioned, has_events = row
+        if schema is None:
+            raise StoreError("the connection's search_path names no existing schema")
+        if not versioned:
+            if has_events:
+                raise StoreFormatError(
+                    f"schema {_cut(schema)} has an events table that stretchkit did not "
+                    "create (no stretchkit_schema table); use another schema or database"
+                )
+            for statement in _SCHEMA:
+                cur.execute(statement)  # constant text: no user value goes into DDL
+            cur.execute("INSERT INTO stretchkit_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
+            return
+        try:
+            cur.execute("SELECT version FROM stretchkit_schema")
+        except psycopg.errors.UndefinedColumn:
+            raise StoreFormatError(
+                f"schema {_cut(schema)}: stretchkit_schema is not stretchkit's table"
+            ) from None
+        found = cur.fetchall()
+        if len(found) != 1 or type(found[0][0]) is not int:
+            raise StoreFormatError(f"schema {_cut(schema)}: stretchkit_schema is damaged")
+        version = found[0][0]
+        if version > SCHEMA_VERSION:
+            raise StoreFormatError(
+                f"schema {_cut(schema)} was written by a newer stretchkit (layout {version}; "
+                f"this version reads up to {SCHEMA_VERSION}); upgrade stretchkit"
+            )
+        while version < SCHEMA_VERSION:
+            for statement in _MIGRATIONS[version]:
+                cur.execute(statement)
+            version += 1
+            cur.execute("UPDATE stretchkit_schema SET version = %s", (version,))
+
+
+def _lock_user(cur: psycopg.Cursor[Any], key: bytes, name: str, *, bump: bool) -> None:
+    """Create or lock the user's row until the transaction ends; ``bump`` its generation."""
+    step = 1 if bump else 0
+    cur.execute(
+        "INSERT INTO users (user_id, name) VALUES (%s, %s) ON CONFLICT (user_id) "
+        "DO UPDATE SET generation = users.generation + %s RETURNING name",
+        (key, name, step),
+    )
+    row = cur.fetchone()
+    if row is None or row[0] != name:  # two names with one SHA-256: never seen, never ignored
+        raise StoreError(f"user id {_cut(name)} collides with another user's key")
+
+
+def _batch(events: Iterable[Event]) -> dict[str, Event]:
+    """The distinct events of ``events`` by id, first copy kept; a conflicting copy raises."""
+    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
+        raise StoreError(f"events must be an iterable of events, got {type(events).__name__}")
+    batch: dict[str, Event] = {}
+    for i, event in enumerate(events):
+        if type(event) not in EVENT_TYPES:
+            raise StoreError(f"events[{i}]: not an event: {type(event).__name__}")
+        old = batch.setdefault(event.id, event)
+        if old is not event and old != event:
+            raise DuplicateEventError(event.id)
+    return batch
+
+
+def _check_known(
+    cur: psycopg.Cursor[Any],
+    name: str,
+    key: bytes,
+    batch: dict[str, Event],
+    inserted: set[bytes],
+) -> None:
+    """Raise :class:`DuplicateEventError` if an already stored id holds other content."""
+    known = [_id_bytes(i) for i in batch if _id_bytes(i) not in inserted]
+    cur.execute(
+        "SELECT event_id, body FROM events WHERE user_id = %s AND event_id = ANY(%s)",
+        (key, known),
+    )
+    for raw, body in cur.fetchall():
+        event_id = _id_text(raw)
+        new = batch[event_id]
+        if body != _body(new) and _parse(name, raw, body) != new:
+            raise DuplicateEventError(event_id)
+
+
+def _parse(name: str, raw: bytes, body: str) -> Event:
+    """The stored event; :class:`StoreFormatError` naming the user and id if it does not parse."""
+    try:
+        return event_from_dict(_loads(body))
+    except (ValueError, RecursionError) as e:
+        raise StoreFormatError(
+            f"user {_cut(name)}: stored event {_cut(_id_text(raw))} does not parse: "
+            f"{_cut_plain(str(e), 120)}"
+        ) from None
+
+
+def _since(since: object) -> int:
+    if not isinstance(since, datetime):
+        raise StoreError(f"since must be an aware datetime, got {type(since).__name__}")
+    if since.utcoffset() is None:
+        raise StoreError(f"since must be an aware datetime, got the naive {since.isoformat()}")
+    return instant(since)
