@@ -160,9 +160,21 @@ def _id_text(raw: bytes) -> str:
     return bytes(raw).decode("utf-8", "surrogatepass")
 
 
-def _body(event: Event) -> str:
-    """The library's JSON for ``event``, compact; escaped to ASCII only if it must be."""
+def _body(event: Event, *, check: bool = False) -> str:
+    """The library's JSON for ``event``, compact; escaped to ASCII only if it must be.
+
+    ``check``: refuse an event the codec would not read back (the model allows a few
+    values the events schema does not), so a stored history always loads.
+    """
     data = event_to_dict(event)
+    if check:
+        try:
+            event_from_dict(data)
+        except EngineError as e:
+            raise StoreError(
+                f"event {_cut(event.id)} cannot be stored: it would not read back: "
+                f"{_cut_plain(str(e), 120)}"
+            ) from None
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     if not body.isascii():
         try:
@@ -281,7 +293,10 @@ class PostgresStore:
         batch = _batch(events)
         if not batch:
             return 0
-        rows = [(key, _id_bytes(e.id), event_instant(e), _body(e)) for e in batch.values()]
+        rows = [
+            (key, _id_bytes(e.id), event_instant(e), _body(e, check=True))
+            for e in batch.values()
+        ]
         rows.sort(key=lambda r: r[1])
 
         def work(cur: psycopg.Cursor[Any]) -> int:

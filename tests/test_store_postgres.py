@@ -1,0 +1,439 @@
+"""PostgresStore against a real server: isolation, bad data, schema, round trips.
+
+The shared contract (a stateful machine against an in-memory model) runs through
+``tests/store_support.py``; this file holds what is PostgreSQL's own. Concurrency
+is in ``test_store_postgres_concurrency.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pg_support import admin, fresh_schema, in_schema, server_dsn
+from stretchkit import (
+    DuplicateEventError,
+    Event,
+    PainReported,
+    Progress,
+    SessionLogged,
+    StretchReenabled,
+)
+from stretchkit.store._errors import StoreError, StoreFormatError
+from stretchkit.store._postgres import SCHEMA_VERSION, PostgresStore
+from stretchkit.strategies import aware_datetimes, sessions
+from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+T0 = datetime(2026, 3, 28, 23, 30, 0, 123456, tzinfo=UTC)
+
+
+@contextmanager
+def new_store() -> Iterator[tuple[PostgresStore, str]]:
+    with fresh_schema() as (dsn, schema), PostgresStore(dsn) as store:
+        yield store, schema
+
+
+# -- strategies ------------------------------------------------------------------------
+
+event_ids = st.text(st.characters(codec="utf-8"), min_size=1, max_size=128) | st.uuids().map(str)
+offsets = st.integers(-12 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+fixed_times = st.datetimes(
+    min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1), timezones=offsets
+)
+times = fixed_times | aware_datetimes()
+
+
+@st.composite
+def events(draw: st.DrawFn) -> Event:
+    kind = draw(st.sampled_from(["pain", "session", "reenable"]))
+    eid = draw(event_ids)
+    if kind == "pain":
+        return PainReported(id=eid, at=draw(times), level=draw(st.integers(0, 10)))
+    if kind == "reenable":
+        return StretchReenabled(id=eid, at=draw(times), stretch_id=draw(st.sampled_from(STRETCH_IDS)))
+    session = draw(sessions().filter(lambda s: 0 < len(s.id) <= 128))
+    stamped = draw(st.none() | times)
+    if stamped is None:
+        return SessionLogged(id=eid, session=session)
+    return SessionLogged(id=eid, session=session, at=stamped)
+
+
+histories = st.lists(events(), max_size=12, unique_by=lambda e: e.id)
+
+SPECIAL_USERS = [
+    "alice",
+    "'; DROP TABLE events; --",
+    'Robert"); DELETE FROM users; --',
+    "%s %(name)s {} $1 \\ \\\\ ' \" ` ;",
+    "tab\tnew\nline\rbell\x07esc\x1b del\x7f",
+    "ünïcødé 用户 🧘‍♀️ مستخدم",
+    "\u202eevil\u202c bidi",
+    "x" * 10_000,
+    "é" * 10_000,
+    "%",
+    "_",
+    "*",
+]
+user_ids = st.sampled_from(SPECIAL_USERS) | st.text(
+    st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=300
+)
+
+
+def ordered(evs: list[Event]) -> list[Event]:
+    """The engine's order, computed here without the store."""
+
+    def key(e: Event) -> tuple[datetime, str]:
+        end = e.session.ended_at if isinstance(e, SessionLogged) else e.at
+        return end.astimezone(UTC), e.id
+
+    return sorted(evs, key=key)
+
+
+def exact(evs: tuple[Event, ...] | list[Event]) -> list[str]:
+    """Events as the strings that keep offsets and microseconds (``==`` compares instants)."""
+    return [json.dumps(e.to_dict(), sort_keys=True) for e in evs]
+
+
+# -- round trips -----------------------------------------------------------------------
+
+
+def test_events_come_back_exactly_in_the_engine_order() -> None:
+    with new_store() as (store, _):
+
+        @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+        @given(histories, user_ids)
+        def check(history: list[Event], user: str) -> None:
+            try:
+                assert store.append(user, history) == len(history)
+                got = store.events(user)
+                assert exact(got) == exact(ordered(history))
+                # the export's lines are the events schema, in the same order
+                lines = list(store.export(user))
+                assert [json.loads(line) for line in lines] == [e.to_dict() for e in got]
+                # and they import into another user exactly
+                assert store.import_(user + "·copy", lines) == len(history)
+                assert exact(store.events(user + "·copy")) == exact(got)
+                if history:
+                    cut = ordered(history)[len(history) // 2]
+                    since = cut.session.ended_at if isinstance(cut, SessionLogged) else cut.at
+                    later = [e for e in got if _end(e) >= since]
+                    assert exact(store.events(user, since=since)) == exact(later)
+            finally:
+                store.delete(user)
+                store.delete(user + "·copy")
+
+        check()
+
+
+def _end(e: Event) -> datetime:
+    return e.session.ended_at if isinstance(e, SessionLogged) else e.at
+
+
+def test_ids_are_ordered_by_code_point_whatever_the_collation() -> None:
+    """Ids that collations sort differently (case, accents, punctuation, astral) at one instant."""
+    ids = ["b", "B", "a", "A", "é", "e", "z", "_x", "-x", "ä", "𝔞", "\uffff", "a b", "ab", "\ud800"]
+    evs = [PainReported(id=i, at=T0, level=1) for i in ids]
+    with new_store() as (store, _):
+        store.append("u", evs)
+        assert [e.id for e in store.events("u")] == sorted(ids)
+
+
+def test_the_first_stored_copy_stays_when_the_same_event_comes_in_another_offset() -> None:
+    first = PainReported(id="p", at=T0, level=2)
+    again = PainReported(id="p", at=T0.astimezone(timezone(timedelta(hours=-7))), level=2)
+    with new_store() as (store, _):
+        assert store.append("u", [first]) == 1
+        assert store.append("u", [again]) == 0
+        assert exact(store.events("u")) == exact([first])
+
+
+def test_a_conflicting_id_stores_nothing_of_its_batch() -> None:
+    with new_store() as (store, _):
+        store.append("u", [PainReported(id="p", at=T0, level=2)])
+        batch = [
+            PainReported(id="new", at=T0, level=1),
+            PainReported(id="p", at=T0, level=3),
+        ]
+        with pytest.raises(DuplicateEventError, match="'p'"):
+            store.append("u", batch)
+        with pytest.raises(DuplicateEventError, match="'q'"):
+            store.append("u", [PainReported(id="q", at=T0, level=1)] * 2 + [
+                PainReported(id="q", at=T0, level=9)
+            ])
+        assert [e.id for e in store.events("u")] == ["p"]
+
+
+def test_replay_after_a_round_trip_gives_the_same_plan() -> None:
+    from test_engine_support import pain, session
+
+    history: list[Event] = [pain(T0 - timedelta(days=3), 6)]
+    for day in range(3):
+        start = T0 - timedelta(days=2 - day, hours=1)
+        history.append(session(start, pain_before=3 - day, pain_after=2 - day))
+    history.append(pain(T0, 0))
+    with new_store() as (store, _):
+        store.append("u", history)
+        loaded = store.progress("u", PROGRAM, CATALOG)
+        direct = Progress.replay(PROGRAM, history, catalog=CATALOG)
+        now = T0 + timedelta(hours=30)
+        assert loaded.plan(now, "lying") == direct.plan(now, "lying")
+        assert exact(loaded.events) == exact(direct.events)
+
+
+# -- isolation -------------------------------------------------------------------------
+
+
+def test_one_users_handle_never_reaches_another_user() -> None:
+    with new_store() as (store, _):
+
+        @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+        @given(user_ids, user_ids, histories, histories)
+        def check(a: str, b: str, ha: list[Event], hb: list[Event]) -> None:
+            if a == b:
+                return
+            try:
+                store.append(a, ha)
+                store.append(b, hb)
+                store.set_preference(a, "k", "from a")
+                assert exact(store.events(a)) == exact(ordered(ha))
+                assert exact(store.events(b)) == exact(ordered(hb))
+                assert store.preference(b, "k") is None
+                expected = sorted(u for u, h in ((a, ha), (b, hb)) if h)
+                assert store.users() == tuple(expected)
+                store.delete(a)
+                assert store.events(a) == ()
+                assert exact(store.events(b)) == exact(ordered(hb))
+                assert store.users() == ((b,) if hb else ())
+            finally:
+                store.delete(a)
+                store.delete(b)
+
+        check()
+
+
+def test_reading_an_unknown_user_creates_nothing() -> None:
+    with new_store() as (store, schema):
+        assert store.events("nobody") == ()
+        assert list(store.export("nobody")) == []
+        assert store.runner("nobody", CATALOG) is None
+        assert store.preference("nobody", "k") is None
+        store.progress("nobody", PROGRAM, CATALOG)
+        store.delete("nobody")
+        store.clear_runner("nobody")
+        assert store.users() == ()
+        with admin() as conn:
+            for table in ("users", "events", "snapshots", "runners", "preferences"):
+                count = conn.execute(f'SELECT count(*) FROM "{schema}".{table}').fetchone()
+                assert count == (0,), table
+
+
+@pytest.mark.parametrize(
+    ("user", "message"),
+    [
+        ("", "must not be empty"),
+        ("a\x00b", "NUL"),
+        ("a\ud800", "lone surrogate"),
+        (None, "must be a string"),
+        (b"bytes", "must be a string"),
+    ],
+)
+def test_a_bad_user_id_is_refused(user: object, message: str) -> None:
+    with new_store() as (store, _):
+        calls = [
+            lambda: store.append(user, [PainReported(id="p", at=T0, level=1)]),  # type: ignore[arg-type]
+            lambda: store.events(user),  # type: ignore[arg-type]
+            lambda: store.delete(user),  # type: ignore[arg-type]
+            lambda: store.preference(user, "k"),  # type: ignore[arg-type]
+            lambda: list(store.export(user)),  # type: ignore[arg-type]
+        ]
+        for call in calls:
+            with pytest.raises(StoreError, match=message) as info:
+                call()
+            assert len(str(info.value)) < 300
+        assert store.users() == ()
+
+
+def test_preferences_belong_to_their_user_and_go_with_it() -> None:
+    with new_store() as (store, _):
+        store.set_preference("u", "disclaimer", "v1")
+        store.set_preference("u", "disclaimer", "v2")
+        store.set_preference("v", "disclaimer", "")
+        assert store.preference("u", "disclaimer") == "v2"
+        assert store.preference("v", "disclaimer") == ""
+        assert store.users() == ()  # preferences are not events
+        store.delete("u")
+        assert store.preference("u", "disclaimer") is None
+        assert store.preference("v", "disclaimer") == ""
+        with pytest.raises(StoreError, match="preference key"):
+            store.set_preference("u", "", "x")
+        with pytest.raises(StoreError, match="preference value"):
+            store.set_preference("u", "k", 3)  # type: ignore[arg-type]
+
+
+def test_the_unfinished_session_survives_a_new_handle() -> None:
+    from stretchkit import SessionRunner
+
+    routine = CATALOG.routines[0]
+    runner = SessionRunner.start(routine, CATALOG, session_id="s-1", started_at=T0).complete()
+    with fresh_schema() as (dsn, _):
+        with PostgresStore(dsn) as store:
+            store.save_runner("u", runner)
+        with PostgresStore(dsn) as store:
+            back = store.runner("u", CATALOG)
+            assert back is not None
+            assert back.to_dict() == runner.to_dict()
+            assert store.runner("v", CATALOG) is None
+            store.clear_runner("u")
+            assert store.runner("u", CATALOG) is None
+
+
+# -- bad data --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"type":"pain_reported","id":"p"',  # cut short
+        '{"type":"pain_reported","id":"p","at":"2026-03-02T09:00:00","level":1}',  # naive
+        '{"type":"pain_reported","id":"p","at":"2026-03-02T09:00:00Z","level":11}',
+        '{"type":"mystery","id":"p","at":"2026-03-02T09:00:00Z"}',
+        "[]",
+        "",
+    ],
+)
+def test_a_stored_row_that_no_longer_parses_is_reported_with_user_and_id(body: str) -> None:
+    user = "victim ' \" 用户"
+    with new_store() as (store, schema):
+        store.append(user, [PainReported(id="p", at=T0, level=1)])
+        store.append(user, [PainReported(id="fine", at=T0 - timedelta(days=1), level=1)])
+        with admin() as conn:
+            conn.execute(
+                f'UPDATE "{schema}".events SET body = %s WHERE event_id = %s', (body, b"p")
+            )
+        for call in (
+            lambda: store.events(user),
+            lambda: list(store.export(user)),
+            lambda: store.progress(user, PROGRAM, CATALOG),
+        ):
+            with pytest.raises(StoreFormatError) as info:
+                call()
+            message = str(info.value)
+            assert repr(user) in message
+            assert "'p'" in message
+            assert len(message) < 300
+        # appending the same id again compares with the damaged copy: reported, not ignored
+        with pytest.raises(StoreFormatError, match="'p'"):
+            store.append(user, [PainReported(id="p", at=T0, level=2)])
+
+
+def test_a_damaged_runner_is_reported_with_the_user() -> None:
+    from stretchkit import SessionRunner
+
+    with new_store() as (store, schema):
+        runner = SessionRunner.start(CATALOG.routines[0], CATALOG, session_id="s", started_at=T0)
+        store.save_runner("u", runner)
+        with admin() as conn:
+            conn.execute(f'UPDATE "{schema}".runners SET body = %s', ('{"format": 99}',))
+        with pytest.raises(StoreFormatError, match="user 'u'.*runner"):
+            store.runner("u", CATALOG)
+
+
+def test_import_reports_the_line_that_is_wrong() -> None:
+    good = json.dumps(PainReported(id="p", at=T0, level=1).to_dict())
+    with new_store() as (store, _):
+        with pytest.raises(StoreError, match="line 3: not JSON"):
+            store.import_("u", [good, "", "{oops", good])
+        with pytest.raises(StoreError, match="line 2: .*level"):
+            store.import_("u", [good, good.replace('"level": 1', '"level": 12')])
+        assert store.events("u") == ()  # all or nothing
+        assert store.import_("u", [good + "\n", "\n"]) == 1
+
+
+def test_an_event_the_codec_would_not_read_back_is_refused() -> None:
+    """The model allows an empty session id; the events schema does not. Never store it."""
+    from stretchkit import Session
+
+    session = Session(id="", routine="r", started_at=T0, ended_at=T0)
+    with new_store() as (store, _):
+        with pytest.raises(StoreError, match="'s' cannot be stored.*session/id"):
+            store.append("u", [PainReported(id="p", at=T0, level=1), SessionLogged(id="s", session=session)])
+        assert store.events("u") == ()
+
+
+def test_events_that_are_not_events_are_refused() -> None:
+    with new_store() as (store, _):
+        with pytest.raises(StoreError, match=r"events\[1\]: not an event"):
+            store.append("u", [PainReported(id="p", at=T0, level=1), {"id": "x"}])  # type: ignore[list-item]
+        with pytest.raises(StoreError, match="iterable of events"):
+            store.append("u", "abc")  # type: ignore[arg-type]
+        with pytest.raises(StoreError, match="aware datetime"):
+            store.events("u", since=datetime(2026, 1, 1))
+        assert store.events("u") == ()
+
+
+# -- the schema ------------------------------------------------------------------------
+
+
+def test_a_newer_schema_is_refused_and_left_alone() -> None:
+    with fresh_schema() as (dsn, schema):
+        PostgresStore(dsn).close()
+        with admin() as conn:
+            conn.execute(f'UPDATE "{schema}".stretchkit_schema SET version = %s', (SCHEMA_VERSION + 1,))
+        with pytest.raises(StoreFormatError, match="newer stretchkit"):
+            PostgresStore(dsn)
+        with admin() as conn:
+            row = conn.execute(f'SELECT version FROM "{schema}".stretchkit_schema').fetchone()
+        assert row == (SCHEMA_VERSION + 1,)
+
+
+def test_a_foreign_events_table_is_refused_and_left_alone() -> None:
+    with fresh_schema() as (dsn, schema):
+        with admin() as conn:
+            conn.execute(f'CREATE TABLE "{schema}".events (id int)')
+            conn.execute(f'INSERT INTO "{schema}".events VALUES (1)')
+        with pytest.raises(StoreFormatError, match="did not create"):
+            PostgresStore(dsn)
+        with admin() as conn:
+            assert conn.execute(f'SELECT id FROM "{schema}".events').fetchall() == [(1,)]
+
+
+def test_an_unreachable_server_is_a_short_store_error_without_the_password() -> None:
+    dsn = "host=/nonexistent-socket-dir port=1 user=u password=hunter2 dbname=x connect_timeout=2"
+    with pytest.raises(StoreError, match="cannot open") as info:
+        PostgresStore(dsn)
+    assert "hunter2" not in str(info.value)
+    with pytest.raises(StoreError, match="cannot open"):
+        PostgresStore("this is = not a dsn ' at all")
+    with pytest.raises(StoreError, match="must be a string"):
+        PostgresStore(42)  # type: ignore[arg-type]
+
+
+def test_a_search_path_without_a_schema_is_refused() -> None:
+    with pytest.raises(StoreError, match="search_path"):
+        PostgresStore(in_schema(server_dsn(), "sk_no_such_schema"))
+
+
+def test_a_closed_store_says_so() -> None:
+    with new_store() as (store, _):
+        store.close()
+        store.close()
+        with pytest.raises(StoreError, match="closed"):
+            store.events("u")
+
+
+def test_the_store_loads_psycopg_only_when_used() -> None:
+    code = (
+        "import sys, stretchkit, stretchkit.store; assert 'psycopg' not in sys.modules; "
+        "from stretchkit.store._postgres import PostgresStore; assert 'psycopg' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
