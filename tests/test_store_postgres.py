@@ -60,7 +60,9 @@ def events(draw: st.DrawFn) -> Event:
     if kind == "pain":
         return PainReported(id=eid, at=draw(times), level=draw(st.integers(0, 10)))
     if kind == "reenable":
-        return StretchReenabled(id=eid, at=draw(times), stretch_id=draw(st.sampled_from(STRETCH_IDS)))
+        return StretchReenabled(
+            id=eid, at=draw(times), stretch_id=draw(st.sampled_from(STRETCH_IDS))
+        )
     session = draw(sessions().filter(lambda s: 0 < len(s.id) <= 128))
     stamped = draw(st.none() | times)
     if stamped is None:
@@ -167,9 +169,10 @@ def test_a_conflicting_id_stores_nothing_of_its_batch() -> None:
         with pytest.raises(DuplicateEventError, match="'p'"):
             store.append("u", batch)
         with pytest.raises(DuplicateEventError, match="'q'"):
-            store.append("u", [PainReported(id="q", at=T0, level=1)] * 2 + [
-                PainReported(id="q", at=T0, level=9)
-            ])
+            store.append(
+                "u",
+                [PainReported(id="q", at=T0, level=1)] * 2 + [PainReported(id="q", at=T0, level=9)],
+            )
         assert [e.id for e in store.events("u")] == ["p"]
 
 
@@ -344,7 +347,7 @@ def test_a_damaged_runner_is_reported_with_the_user() -> None:
         store.save_runner("u", runner)
         with admin() as conn:
             conn.execute(f'UPDATE "{schema}".runners SET body = %s', ('{"format": 99}',))
-        with pytest.raises(StoreFormatError, match="user 'u'.*runner"):
+        with pytest.raises(StoreFormatError, match=r"user 'u'.*runner"):
             store.runner("u", CATALOG)
 
 
@@ -353,7 +356,7 @@ def test_import_reports_the_line_that_is_wrong() -> None:
     with new_store() as (store, _):
         with pytest.raises(StoreError, match="line 3: not JSON"):
             store.import_("u", [good, "", "{oops", good])
-        with pytest.raises(StoreError, match="line 2: .*level"):
+        with pytest.raises(StoreError, match=r"line 2: .*level"):
             store.import_("u", [good, good.replace('"level": 1', '"level": 12')])
         assert store.events("u") == ()  # all or nothing
         assert store.import_("u", [good + "\n", "\n"]) == 1
@@ -365,8 +368,10 @@ def test_an_event_the_codec_would_not_read_back_is_refused() -> None:
 
     session = Session(id="", routine="r", started_at=T0, ended_at=T0)
     with new_store() as (store, _):
-        with pytest.raises(StoreError, match="'s' cannot be stored.*session/id"):
-            store.append("u", [PainReported(id="p", at=T0, level=1), SessionLogged(id="s", session=session)])
+        with pytest.raises(StoreError, match=r"'s' cannot be stored.*session/id"):
+            store.append(
+                "u", [PainReported(id="p", at=T0, level=1), SessionLogged(id="s", session=session)]
+            )
         assert store.events("u") == ()
 
 
@@ -388,7 +393,9 @@ def test_a_newer_schema_is_refused_and_left_alone() -> None:
     with fresh_schema() as (dsn, schema):
         PostgresStore(dsn).close()
         with admin() as conn:
-            conn.execute(f'UPDATE "{schema}".stretchkit_schema SET version = %s', (SCHEMA_VERSION + 1,))
+            conn.execute(
+                f'UPDATE "{schema}".stretchkit_schema SET version = %s', (SCHEMA_VERSION + 1,)
+            )
         with pytest.raises(StoreFormatError, match="newer stretchkit"):
             PostgresStore(dsn)
         with admin() as conn:
@@ -437,3 +444,129 @@ def test_the_store_loads_psycopg_only_when_used() -> None:
         "from stretchkit.store._postgres import PostgresStore; assert 'psycopg' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- snapshots -------------------------------------------------------------------------
+
+
+def heavy_history(days: int, start: datetime = T0) -> list[Event]:
+    """Three sessions a day with pain reports, the way a committed user logs them."""
+    from test_engine_support import pain, session
+
+    out: list[Event] = []
+    for day in range(days):
+        for hour in (7, 13, 21):
+            begin = start + timedelta(days=day, hours=hour)
+            out.append(session(begin, pain_before=2, pain_after=1 if day % 5 else 0))
+            out.append(pain(begin + timedelta(minutes=30), 0 if day % 3 else 2))
+    return out
+
+
+def snapshot_row(schema: str) -> tuple[int, bytes, str] | None:
+    with admin() as conn:
+        row = conn.execute(
+            f'SELECT upto_instant, upto_id, body FROM "{schema}".snapshots'
+        ).fetchone()
+    return None if row is None else (row[0], bytes(row[1]), row[2])
+
+
+def same_plans(a: Progress, b: Progress, nows: list[datetime]) -> None:
+    for now in nows:
+        for context in ("lying", "sitting"):
+            assert a.plan(now, context) == b.plan(now, context)
+
+
+def test_a_long_history_loads_from_a_snapshot_that_agrees_with_a_replay() -> None:
+    from stretchkit.store._postgres import SNAPSHOT_TAIL
+
+    history = heavy_history(60)
+    nows = [T0 + timedelta(days=61), T0 + timedelta(days=75, hours=3)]
+    with new_store() as (store, schema):
+        store.append("u", history)
+        assert snapshot_row(schema) is None
+        first = store.progress("u", PROGRAM, CATALOG)  # replays, then saves a snapshot
+        saved = snapshot_row(schema)
+        assert saved is not None
+        resumed = store.progress("u", PROGRAM, CATALOG)  # resumes it
+        assert len(resumed) == SNAPSHOT_TAIL  # only the events after the snapshot were folded
+        same_plans(resumed, Progress.replay(PROGRAM, history, catalog=CATALOG), nows)
+        same_plans(first, resumed, nows)
+        # more events: folded on top; renewed once twice the tail follow it
+        more = heavy_history(60, T0 + timedelta(days=60))
+        store.append("u", more)
+        again = store.progress("u", PROGRAM, CATALOG)
+        assert snapshot_row(schema) != saved
+        later = [T0 + timedelta(days=121), T0 + timedelta(days=130)]
+        same_plans(again, Progress.replay(PROGRAM, history + more, catalog=CATALOG), later)
+
+
+def test_a_late_event_older_than_the_snapshot_invalidates_it() -> None:
+    from test_engine_support import pain
+
+    history = heavy_history(60)
+    with new_store() as (store, schema):
+        store.append("u", history)
+        store.progress("u", PROGRAM, CATALOG)
+        assert snapshot_row(schema) is not None
+        late = pain(T0 + timedelta(days=20, hours=2), 9)  # a watch syncing late
+        store.append("u", [late])
+        assert snapshot_row(schema) is None
+        got = store.progress("u", PROGRAM, CATALOG)
+        want = Progress.replay(PROGRAM, [*history, late], catalog=CATALOG)
+        same_plans(got, want, [T0 + timedelta(days=61)])
+        # an event newer than the snapshot's last leaves it alone
+        store.progress("u", PROGRAM, CATALOG)
+        kept = snapshot_row(schema)
+        store.append("u", [pain(T0 + timedelta(days=70), 0)])
+        assert snapshot_row(schema) == kept
+
+
+def test_a_snapshot_of_another_policy_or_damaged_is_rebuilt_never_trusted() -> None:
+    import attrs
+
+    from stretchkit import Policy
+
+    history = heavy_history(40)
+    other = attrs.evolve(Policy.from_program(PROGRAM), pain_free_hours=2, max_tries=2)
+    now = T0 + timedelta(days=41)
+    with new_store() as (store, schema):
+        store.append("u", history)
+        store.progress("u", PROGRAM, CATALOG)
+        got = store.progress("u", PROGRAM, CATALOG, policy=other)
+        assert len(got) == len(history)  # replayed, not resumed
+        same_plans(got, Progress.replay(PROGRAM, history, other, catalog=CATALOG), [now])
+        with admin() as conn:
+            conn.execute(f'UPDATE "{schema}".snapshots SET body = %s', ('{"format": 1, "rules"',))
+        got = store.progress("u", PROGRAM, CATALOG)
+        same_plans(got, Progress.replay(PROGRAM, history, catalog=CATALOG), [now])
+        row = snapshot_row(schema)
+        assert row is not None and row[2].startswith("{") and json.loads(row[2])["rules"]
+
+
+def test_an_event_stamped_in_the_future_stays_out_of_the_snapshot() -> None:
+    from test_engine_support import pain
+
+    history = heavy_history(50)
+    future = pain(T0 + timedelta(days=400), 5)  # a device clock set to next year
+    with new_store() as (store, _):
+        store.append("u", [*history, future])
+        store.progress("u", PROGRAM, CATALOG)
+        resumed = store.progress("u", PROGRAM, CATALOG)
+        now = T0 + timedelta(days=51)
+        same_plans(resumed, Progress.replay(PROGRAM, [*history, future], catalog=CATALOG), [now])
+
+
+def test_a_snapshot_is_not_saved_over_events_that_changed_meanwhile() -> None:
+    from test_engine_support import pain
+
+    history = heavy_history(40)
+    with new_store() as (store, schema):
+        store.append("u", history)
+        with admin() as conn:
+            row = conn.execute(f'SELECT user_id, generation FROM "{schema}".users').fetchone()
+        assert row is not None
+        key, generation = bytes(row[0]), row[1]
+        store.append("u", [pain(T0 + timedelta(days=1, hours=1), 7)])  # the generation moves on
+        stale = Progress.replay(PROGRAM, history, catalog=CATALOG)
+        store._save_snapshot(key, generation, stale, history[-10])
+        assert snapshot_row(schema) is None

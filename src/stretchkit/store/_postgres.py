@@ -44,7 +44,7 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from stretchkit.engine._codec import event_from_dict, event_to_dict
 from stretchkit.engine._errors import DuplicateEventError, EngineError, EventFormatError
-from stretchkit.engine._events import EVENT_TYPES, Event, event_instant
+from stretchkit.engine._events import EVENT_TYPES, Event, SessionLogged, event_instant
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
 from stretchkit.engine._time import instant
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from stretchkit.engine._runner import SessionRunner
     from stretchkit.model import Catalog, Program
 
-__all__ = ["SCHEMA_VERSION", "PostgresStore"]
+__all__ = ["SCHEMA_VERSION", "SNAPSHOT_TAIL", "PostgresStore"]
 
 SCHEMA_VERSION: Final = 1
 """The layout this library writes. A database with a higher number is refused."""
@@ -84,8 +84,6 @@ _SCHEMA: Final = (
     "CREATE INDEX events_by_instant ON events (user_id, instant, event_id)",
     """CREATE TABLE snapshots (
         user_id bytea NOT NULL,
-        rules text NOT NULL,
-        policy text NOT NULL,
         upto_instant bigint NOT NULL,
         upto_id bytea NOT NULL,
         body text NOT NULL,
@@ -104,6 +102,9 @@ _SCHEMA: Final = (
     )""",
 )
 """Version 1 of the layout; ``_MIGRATIONS`` takes older ones forward."""
+
+SNAPSHOT_TAIL: Final = 128
+"""Events left out of the end of a snapshot, and half the events a load folds at most."""
 
 _MIGRATIONS: Final[dict[int, tuple[str, ...]]] = {}
 """``{version: statements}`` that take a database at ``version`` to ``version + 1``."""
@@ -259,7 +260,7 @@ class PostgresStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
-        """Close every connection. Further calls raise :class:`StoreError`; closing twice is fine."""
+        """Close the connections; later calls raise :class:`StoreError`. Closing twice is fine."""
         with self._lock:
             if self._closed:
                 return
@@ -294,8 +295,7 @@ class PostgresStore:
         if not batch:
             return 0
         rows = [
-            (key, _id_bytes(e.id), event_instant(e), _body(e, check=True))
-            for e in batch.values()
+            (key, _id_bytes(e.id), event_instant(e), _body(e, check=True)) for e in batch.values()
         ]
         rows.sort(key=lambda r: r[1])
 
@@ -350,9 +350,86 @@ class PostgresStore:
     def progress(
         self, user: str, program: Program, catalog: Catalog, *, policy: Policy | None = None
     ) -> Progress:
-        """The user's progress on ``program``: the stored events replayed in order."""
+        """The user's progress on ``program``: the stored snapshot plus the events after it.
+
+        The snapshot is the engine's (:meth:`Progress.snapshot`), which names the rules
+        version, program and policy; one made under others is refused by the engine
+        and the history is replayed instead, then a new snapshot is saved. It stops
+        :data:`SNAPSHOT_TAIL` events before the latest, so a few events stamped in the
+        future (a wrong device clock) never sit inside it; it is renewed once twice
+        that many follow it, so a load folds at most ``2 * SNAPSHOT_TAIL`` events
+        whatever the length of the history. An appended event older than the
+        snapshot's last deletes it (in the append's transaction).
+        """
+        name, key = _user_key(user)
         policy = Policy.from_program(program) if policy is None else policy
-        return Progress.replay(program, self.events(user), policy, catalog=catalog)
+
+        def work(cur: psycopg.Cursor[Any]) -> tuple[int | None, Progress | None, list[Any]]:
+            cur.execute("SELECT generation FROM users WHERE user_id = %s", (key,))
+            row = cur.fetchone()
+            if row is None:
+                return None, None, []
+            resumed = None
+            cur.execute(
+                "SELECT upto_instant, upto_id, body FROM snapshots WHERE user_id = %s", (key,)
+            )
+            snap = cur.fetchone()
+            if snap is not None:
+                try:
+                    resumed = Progress.from_snapshot(
+                        _loads(snap[2]), program, policy, catalog=catalog
+                    )
+                except (ValueError, RecursionError):  # other rules, policy or program; damaged
+                    resumed = None
+            if resumed is None:
+                cur.execute(
+                    "SELECT event_id, body FROM events WHERE user_id = %s "
+                    "ORDER BY instant, event_id",
+                    (key,),
+                )
+            else:
+                cur.execute(
+                    "SELECT event_id, body FROM events WHERE user_id = %s "
+                    "AND (instant, event_id) > (%s, %s) ORDER BY instant, event_id",
+                    (key, snap[0], snap[1]),  # type: ignore[index]
+                )
+            return row[0], resumed, cur.fetchall()
+
+        generation, resumed, rows = self._run(work, read_only=True)
+        events = [_parse(name, raw, body) for raw, body in rows]
+        if resumed is not None:
+            progress = resumed.extend(events)
+            if len(events) < 2 * SNAPSHOT_TAIL:
+                return progress
+        progress = (
+            Progress.replay(program, events, policy, catalog=catalog)
+            if resumed is None
+            else progress
+        )
+        if generation is not None and len(events) > SNAPSHOT_TAIL:
+            self._save_snapshot(key, generation, progress, events[-SNAPSHOT_TAIL - 1])
+        return progress
+
+    def _save_snapshot(self, key: bytes, generation: int, progress: Progress, last: Event) -> None:
+        """Keep the snapshot through ``last``, unless the user's events changed since read."""
+        snapshot = progress.snapshot(until=_instant_time(last))
+        through = snapshot["through"]
+        body = json.dumps(snapshot, separators=(",", ":"))
+
+        def work(cur: psycopg.Cursor[Any]) -> None:
+            cur.execute("SELECT generation FROM users WHERE user_id = %s FOR SHARE", (key,))
+            row = cur.fetchone()
+            if row is None or row[0] != generation or through is None:
+                return  # appended or deleted meanwhile: the next load makes a new one
+            cur.execute(
+                "INSERT INTO snapshots (user_id, upto_instant, upto_id, body) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id) DO UPDATE SET "
+                "upto_instant = EXCLUDED.upto_instant, upto_id = EXCLUDED.upto_id, "
+                "body = EXCLUDED.body",
+                (key, through["instant"], _id_bytes(through["id"]), body),
+            )
+
+        self._run(work)
 
     def users(self) -> tuple[str, ...]:
         """The users that have events, by code point."""
@@ -588,6 +665,11 @@ def _parse(name: str, raw: bytes, body: str) -> Event:
             f"user {_cut(name)}: stored event {_cut(_id_text(raw))} does not parse: "
             f"{_cut_plain(str(e), 120)}"
         ) from None
+
+
+def _instant_time(event: Event) -> datetime:
+    """The aware time at which ``event`` sits in history (a session at its end)."""
+    return event.session.ended_at if isinstance(event, SessionLogged) else event.at
 
 
 def _since(since: object) -> int:
