@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pg_support import admin, fresh_schema, in_schema, server_dsn
@@ -86,7 +86,7 @@ SPECIAL_USERS = [
     "_",
     "*",
 ]
-user_ids = st.sampled_from(SPECIAL_USERS) | st.text(
+user_ids = st.integers(0, len(SPECIAL_USERS) - 1).map(SPECIAL_USERS.__getitem__) | st.text(
     st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=300
 )
 
@@ -112,7 +112,7 @@ def exact(evs: tuple[Event, ...] | list[Event]) -> list[str]:
 def test_events_come_back_exactly_in_the_engine_order() -> None:
     with new_store() as (store, _):
 
-        @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+        @settings(max_examples=60)
         @given(histories, user_ids)
         def check(history: list[Event], user: str) -> None:
             try:
@@ -199,7 +199,7 @@ def test_replay_after_a_round_trip_gives_the_same_plan() -> None:
 def test_one_users_handle_never_reaches_another_user() -> None:
     with new_store() as (store, _):
 
-        @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+        @settings(max_examples=40)
         @given(user_ids, user_ids, histories, histories)
         def check(a: str, b: str, ha: list[Event], hb: list[Event]) -> None:
             if a == b:
@@ -540,7 +540,8 @@ def test_a_snapshot_of_another_policy_or_damaged_is_rebuilt_never_trusted() -> N
         got = store.progress("u", PROGRAM, CATALOG)
         same_plans(got, Progress.replay(PROGRAM, history, catalog=CATALOG), [now])
         row = snapshot_row(schema)
-        assert row is not None and row[2].startswith("{") and json.loads(row[2])["rules"]
+        assert row is not None
+        assert json.loads(row[2])["rules"]
 
 
 def test_an_event_stamped_in_the_future_stays_out_of_the_snapshot() -> None:
