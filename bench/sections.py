@@ -629,3 +629,6 @@ def store(bench: Bench) -> None:
         else f"not measured: {', '.join(found)} appeared after this benchmark was written"
     )
     bench.add(Row("store", "append a year of events, then load them", "—", None, 0, None, note))
+    from bench import store_pg
+
+    store_pg.run(bench)
