@@ -234,5 +234,13 @@ def _loads(bench: Bench, store: Any, engine: Any) -> None:
         ):
             seconds, runs = results[key]
             bench.add(
-                Row(SECTION, label, size, seconds if runs else None, runs, base, "" if runs else "failed")
+                Row(
+                    SECTION,
+                    label,
+                    size,
+                    seconds if runs else None,
+                    runs,
+                    base,
+                    "" if runs else "failed",
+                )
             )
