@@ -1,36 +1,24 @@
-"""PostgreSQL for the tests: the server ``.ci/run`` starts, a fresh schema per test.
+"""PostgreSQL for the PostgreSQL store's own tests: the server, a fresh schema per test.
 
-``STRETCHKIT_TEST_POSTGRES_DSN`` names the server. Without it the PostgreSQL
-tests skip with a message saying how to run them, except under ``CI`` (set by
-CI runs), where a missing server is a failure: CI must never skip them.
+The server and the skip-or-fail rule are ``store_support.postgres_dsn``'s (the
+contract suite's): ``STRETCHKIT_TEST_POSTGRES_DSN``, set by ``.ci/run``.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-import pytest
 from psycopg.conninfo import make_conninfo
 
-DSN_VARIABLE = "STRETCHKIT_TEST_POSTGRES_DSN"
+from store_support import postgres_dsn
 
 
 def server_dsn() -> str:
     """The test server's DSN; skip the test (fail it under CI) when there is none."""
-    dsn = os.environ.get(DSN_VARIABLE, "").strip()
-    if dsn:
-        return dsn
-    message = (
-        f"no PostgreSQL server: set {DSN_VARIABLE} to a libpq DSN to run the PostgreSQL "
-        "tests (bash .ci/run starts a throwaway cluster and sets it)"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI is set, so these tests may not be skipped", pytrace=False)
-    pytest.skip(message)
+    return postgres_dsn()
 
 
 def admin() -> psycopg.Connection[tuple[object, ...]]:

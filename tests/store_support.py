@@ -68,6 +68,7 @@ def postgres_place() -> Place:
     dsn = postgres_dsn()
     import psycopg
     from psycopg import conninfo, sql
+
     from stretchkit.store._postgres import PostgresStore  # type: ignore[import-not-found,unused-ignore]
 
     schema = f"stretchkit_test_{uuid.uuid4().hex}"

@@ -26,9 +26,11 @@ from stretchkit import (
     PainReported,
     Progress,
     SessionLogged,
+    StoreError,
+    StoreFormatError,
     StretchReenabled,
+    TimeError,
 )
-from stretchkit.store._errors import StoreError, StoreFormatError
 from stretchkit.store._postgres import SCHEMA_VERSION, PostgresStore
 from stretchkit.strategies import aware_datetimes, sessions
 from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS
@@ -114,6 +116,7 @@ def test_events_come_back_exactly_in_the_engine_order() -> None:
         @settings(max_examples=60)
         @given(histories, user_ids)
         def check(history: list[Event], user: str) -> None:
+            copy = "copy of " + user[:200]
             try:
                 assert store.append(user, history) == len(history)
                 got = store.events(user)
@@ -122,8 +125,8 @@ def test_events_come_back_exactly_in_the_engine_order() -> None:
                 lines = list(store.export(user))
                 assert [json.loads(line) for line in lines] == [e.to_dict() for e in got]
                 # and they import into another user exactly
-                assert store.import_(user + "·copy", lines) == len(history)
-                assert exact(store.events(user + "·copy")) == exact(got)
+                assert store.import_(copy, lines) == len(history)
+                assert exact(store.events(copy)) == exact(got)
                 if history:
                     cut = ordered(history)[len(history) // 2]
                     since = cut.session.ended_at if isinstance(cut, SessionLogged) else cut.at
@@ -131,7 +134,7 @@ def test_events_come_back_exactly_in_the_engine_order() -> None:
                     assert exact(store.events(user, since=since)) == exact(later)
             finally:
                 store.delete(user)
-                store.delete(user + "·copy")
+                store.delete(copy)
 
         check()
 
@@ -346,7 +349,7 @@ def test_a_damaged_runner_is_reported_with_the_user() -> None:
         store.save_runner("u", runner)
         with admin() as conn:
             conn.execute(f'UPDATE "{schema}".runners SET body = %s', ('{"format": 99}',))
-        with pytest.raises(StoreFormatError, match=r"user 'u'.*runner"):
+        with pytest.raises(StoreFormatError, match="runner of user 'u'"):
             store.runner("u", CATALOG)
 
 
@@ -376,11 +379,11 @@ def test_an_event_the_codec_would_not_read_back_is_refused() -> None:
 
 def test_events_that_are_not_events_are_refused() -> None:
     with new_store() as (store, _):
-        with pytest.raises(StoreError, match=r"events\[1\]: not an event"):
+        with pytest.raises(StoreError, match="not an event: dict"):
             store.append("u", [PainReported(id="p", at=T0, level=1), {"id": "x"}])  # type: ignore[list-item]
         with pytest.raises(StoreError, match="iterable of events"):
             store.append("u", "abc")  # type: ignore[arg-type]
-        with pytest.raises(StoreError, match="aware datetime"):
+        with pytest.raises(TimeError, match="since"):
             store.events("u", since=datetime(2026, 1, 1))
         assert store.events("u") == ()
 
@@ -568,7 +571,7 @@ def test_a_snapshot_is_not_saved_over_events_that_changed_meanwhile() -> None:
         key, generation = bytes(row[0]), row[1]
         store.append("u", [pain(T0 + timedelta(days=1, hours=1), 7)])  # the generation moves on
         stale = Progress.replay(PROGRAM, history, catalog=CATALOG)
-        store._save_snapshot(key, generation, stale, history[-10])
+        store._save_snapshot(key, PROGRAM.id, generation, stale, history[-10])
         assert snapshot_row(schema) is None
 
 

@@ -115,6 +115,7 @@ if TYPE_CHECKING:
         StoreError as StoreError,
         StoreFormatError as StoreFormatError,
     )
+    from stretchkit.store._postgres import PostgresStore as PostgresStore
 # isort: on
 
 

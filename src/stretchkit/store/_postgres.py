@@ -11,8 +11,8 @@ Rules
   docs/storage.md). ``user_id`` is the SHA-256 of the user's name in UTF-8, a
   fixed 32 bytes, because a B-tree entry holds at most ~2.7 kB and user names may
   be long; ``users`` maps it back to the name.
-- An event is its JSON text (``body``, what :func:`event_to_dict` gives, written
-  compactly) plus the columns it is found and ordered by: ``instant``
+- An event is its JSON text (``body``, the stores' shared ``event_text``: compact,
+  ASCII only) plus the columns it is found and ordered by: ``instant``
   (microseconds since the epoch of a session's end or the event's ``at``) and
   ``event_id`` as UTF-8 bytes. Byte order of UTF-8 is code-point order, so
   ``ORDER BY instant, event_id`` is the engine's order whatever the database's
@@ -37,18 +37,35 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
-import msgspec
 import psycopg
 import psycopg.errors
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from stretchkit.engine._codec import event_from_dict, event_to_dict
 from stretchkit.engine._errors import DuplicateEventError, EngineError, EventFormatError
-from stretchkit.engine._events import EVENT_TYPES, Event, SessionLogged, event_instant
+from stretchkit.engine._events import Event, SessionLogged, event_instant
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
-from stretchkit.engine._time import instant
-from stretchkit.store._errors import StoreError, StoreFormatError
+from stretchkit.store._protocol import (
+    StoreBusyError,
+    StoreClosedError,
+    StoreError,
+    StoreFormatError,
+    check_key,
+    check_user,
+    check_value,
+    shorten,
+)
+from stretchkit.store._shared import (
+    event_text,
+    export_line,
+    id_bytes,
+    progress_of,
+    read_lines,
+    rows_to_events,
+    since_instant,
+    unique_batch,
+)
 
 if TYPE_CHECKING:
     from stretchkit.engine._runner import SessionRunner
@@ -84,10 +101,11 @@ _SCHEMA: Final = (
     "CREATE INDEX events_by_instant ON events (user_id, instant, event_id)",
     """CREATE TABLE snapshots (
         user_id bytea NOT NULL,
+        program_id text NOT NULL,
         upto_instant bigint NOT NULL,
         upto_id bytea NOT NULL,
         body text NOT NULL,
-        PRIMARY KEY (user_id)
+        PRIMARY KEY (user_id, program_id)
     )""",
     """CREATE TABLE runners (
         user_id bytea NOT NULL,
@@ -103,8 +121,8 @@ _SCHEMA: Final = (
 )
 """Version 1 of the layout; ``_MIGRATIONS`` takes older ones forward."""
 
-SNAPSHOT_TAIL: Final = 128
-"""Events left out of the end of a snapshot, and half the events a load folds at most."""
+SNAPSHOT_TAIL: Final = 8
+"""Events left out of the end of a snapshot, so a few stamped in the future stay out of it."""
 
 _MIGRATIONS: Final[dict[int, tuple[str, ...]]] = {}
 """``{version: statements}`` that take a database at ``version`` to ``version + 1``."""
@@ -113,97 +131,44 @@ _TABLES: Final = ("events", "snapshots", "runners", "preferences", "users")
 """Every table holding a user's data; :meth:`PostgresStore.delete` empties them all."""
 
 _T = TypeVar("_T")
-_decode = msgspec.json.Decoder().decode
-
-
-def _cut(value: str, limit: int = 60) -> str:
-    """``value`` for a message: its repr, or a prefix of it and its length."""
-    if len(value) <= limit:
-        return repr(value)
-    return f"{value[:limit]!r}… ({len(value):,} characters)"
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return _cut_plain(text[0] if text else type(error).__name__)
-
-
-def _cut_plain(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
-
-
-def _text(value: object, what: str) -> str:
-    """A string PostgreSQL can hold: no NUL, no lone surrogate."""
-    if not isinstance(value, str):
-        raise StoreError(f"{what} must be a string, got {type(value).__name__}")
-    if not value:
-        raise StoreError(f"{what} must not be empty")
-    if "\x00" in value:
-        raise StoreError(f"{what} {_cut(value)} contains a NUL character")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise StoreError(f"{what} {_cut(value)} contains a lone surrogate") from None
-    return value
+    """The first line of a server's message, cut to 200 characters (never the DSN)."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else type(error).__name__
+    return text if len(text) <= 200 else f"{text[:200]}… ({len(text)} characters)"
 
 
 def _user_key(user: object) -> tuple[str, bytes]:
-    name = _text(user, "user id")
+    """The checked user id and its key: SHA-256 of its UTF-8 (fixed size for the B-trees)."""
+    name = check_user(user)
     return name, hashlib.sha256(name.encode("utf-8")).digest()
 
 
-def _id_bytes(event_id: str) -> bytes:
-    return event_id.encode("utf-8", "surrogatepass")
+def _storable(event: Event) -> str:
+    """The stored text of ``event``; refuse one the codec would not read back.
 
-
-def _id_text(raw: bytes) -> str:
-    return bytes(raw).decode("utf-8", "surrogatepass")
-
-
-def _body(event: Event, *, check: bool = False) -> str:
-    """The library's JSON for ``event``, compact; escaped to ASCII only if it must be.
-
-    ``check``: refuse an event the codec would not read back (the model allows a few
-    values the events schema does not), so a stored history always loads.
+    The model allows a few values the events schema does not (an empty session id),
+    and a stored event that does not load would make the user's history unreadable.
     """
-    data = event_to_dict(event)
-    if check:
-        try:
-            event_from_dict(data)
-        except EngineError as e:
-            raise StoreError(
-                f"event {_cut(event.id)} cannot be stored: it would not read back: "
-                f"{_cut_plain(str(e), 120)}"
-            ) from None
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    if not body.isascii():
-        try:
-            body.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: PostgreSQL text cannot hold it raw
-            body = json.dumps(data, separators=(",", ":"))
-    return body
-
-
-def _loads(body: str) -> Any:
     try:
-        return _decode(body)
-    except msgspec.DecodeError:  # msgspec refuses escaped lone surrogates; json does not
-        return json.loads(body)
-
-
-def _policy_tag(policy: Policy) -> str:
-    from attrs import asdict
-
-    return json.dumps(asdict(policy), sort_keys=True, separators=(",", ":"))
+        event_from_dict(event_to_dict(event))
+    except EngineError as e:
+        raise StoreError(
+            f"event {shorten(event.id, 40)} cannot be stored: it would not read back: "
+            f"{shorten(str(e), 120)}"
+        ) from None
+    return event_text(event)
 
 
 class PostgresStore:
     """Events, snapshots, runners and preferences of many users in one PostgreSQL database.
 
     ``dsn`` is a libpq connection string or URI. Thread-safe: a pool of connections
-    (at most ``max_connections``) serves the threads of one process. Use as a context
-    manager, or call :meth:`close`.
+    (at most ``max_connections``) serves the threads of one process; a call that waits
+    longer than ``timeout`` seconds for one raises :class:`StoreBusyError`. Use as a
+    context manager, or call :meth:`close`.
     """
 
     def __init__(self, dsn: str, *, max_connections: int = 4, timeout: float = 15.0) -> None:
@@ -211,8 +176,11 @@ class PostgresStore:
             raise StoreError(f"dsn must be a string, got {type(dsn).__name__}")
         if type(max_connections) is not int or not 1 <= max_connections <= 100:
             raise StoreError(f"max_connections must be an integer 1-100, got {max_connections!r}")
+        if not isinstance(timeout, int | float) or not 0 < timeout <= 3600:
+            raise StoreError(f"timeout must be 0-3600 seconds, got {timeout!r}")
+        connect_timeout = max(1, round(timeout))
         try:
-            with psycopg.connect(dsn, connect_timeout=max(1, round(timeout))) as conn:
+            with psycopg.connect(dsn, connect_timeout=connect_timeout) as conn:
                 _create_schema(conn)
         except psycopg.Error as e:
             raise StoreError(f"cannot open the PostgreSQL store: {_first_line(e)}") from None
@@ -223,7 +191,7 @@ class PostgresStore:
             min_size=1,
             max_size=max_connections,
             timeout=timeout,
-            kwargs={"connect_timeout": max(1, round(timeout))},
+            kwargs={"connect_timeout": connect_timeout},
             open=False,
             name="stretchkit",
         )
@@ -234,11 +202,11 @@ class PostgresStore:
     def _run(self, work: Callable[[psycopg.Cursor[Any]], _T], *, read_only: bool = False) -> _T:
         """``work`` in one transaction, retried when the server aborted it over a conflict."""
         if self._closed:
-            raise StoreError("the PostgreSQL store is closed")
+            raise StoreClosedError("the PostgreSQL store is closed")
         for attempt in range(_RETRIES):
             try:
                 with self._pool.connection() as conn:
-                    if read_only:
+                    if read_only:  # one consistent view of the user's rows
                         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
                         conn.read_only = True
                     else:
@@ -248,19 +216,19 @@ class PostgresStore:
                         return work(cur)
             except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
                 if attempt == _RETRIES - 1:
-                    raise StoreError(
+                    raise StoreBusyError(
                         f"PostgreSQL kept aborting the transaction ({_RETRIES} tries)"
                     ) from None
             except PoolTimeout:
-                raise StoreError("no PostgreSQL connection became free in time") from None
+                raise StoreBusyError("no PostgreSQL connection became free in time") from None
             except PoolClosed:
-                raise StoreError("the PostgreSQL store is closed") from None
+                raise StoreClosedError("the PostgreSQL store is closed") from None
             except psycopg.Error as e:
                 raise StoreError(f"PostgreSQL: {_first_line(e)}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
-        """Close the connections; later calls raise :class:`StoreError`. Closing twice is fine."""
+        """Close the connections; later calls raise :class:`StoreClosedError`. Twice is fine."""
         with self._lock:
             if self._closed:
                 return
@@ -291,12 +259,10 @@ class PostgresStore:
         engine's :class:`DuplicateEventError` naming the id, and nothing is stored.
         """
         name, key = _user_key(user)
-        batch = _batch(events)
+        batch = unique_batch(events)
         if not batch:
             return 0
-        rows = [
-            (key, _id_bytes(e.id), event_instant(e), _body(e, check=True)) for e in batch.values()
-        ]
+        rows = [(key, id_bytes(e.id), event_instant(e), _storable(e)) for e in batch.values()]
         rows.sort(key=lambda r: r[1])
 
         def work(cur: psycopg.Cursor[Any]) -> int:
@@ -314,7 +280,7 @@ class PostgresStore:
                     break
             if len(inserted) < len(rows):
                 _check_known(cur, name, key, batch, {bytes(i) for _, i in inserted})
-            if inserted:
+            if inserted:  # a late event: snapshots past it no longer hold
                 oldest = min(inserted)
                 cur.execute(
                     "DELETE FROM snapshots WHERE user_id = %s "
@@ -328,7 +294,7 @@ class PostgresStore:
     def events(self, user: str, *, since: datetime | None = None) -> tuple[Event, ...]:
         """The user's events in the engine's order; ``since``: those at or after it."""
         name, key = _user_key(user)
-        start = None if since is None else _since(since)
+        start = since_instant(since)
 
         def work(cur: psycopg.Cursor[Any]) -> list[tuple[bytes, str]]:
             if start is None:
@@ -345,7 +311,7 @@ class PostgresStore:
                 )
             return cur.fetchall()
 
-        return tuple(_parse(name, raw, body) for raw, body in self._run(work, read_only=True))
+        return tuple(rows_to_events(name, self._run(work, read_only=True)))
 
     def progress(
         self, user: str, program: Program, catalog: Catalog, *, policy: Policy | None = None
@@ -353,80 +319,76 @@ class PostgresStore:
         """The user's progress on ``program``: the stored snapshot plus the events after it.
 
         The snapshot is the engine's (:meth:`Progress.snapshot`), which names the rules
-        version, program and policy; one made under others is refused by the engine
-        and the history is replayed instead, then a new snapshot is saved. It stops
+        version, program and policy; one made under others is refused by the engine and
+        the history is replayed instead, then a new snapshot is saved. It stops
         :data:`SNAPSHOT_TAIL` events before the latest, so a few events stamped in the
-        future (a wrong device clock) never sit inside it; it is renewed once twice
-        that many follow it, so a load folds at most ``2 * SNAPSHOT_TAIL`` events
-        whatever the length of the history. An appended event older than the
-        snapshot's last deletes it (in the append's transaction).
+        future (a wrong device clock) stay out of it, and it is renewed once
+        :data:`~stretchkit.store._shared.SNAPSHOT_AFTER` events follow it: a load folds a
+        bounded number of events whatever the length of the history. An appended event
+        older than a snapshot's last deletes it, in the append's own transaction.
         """
-        name, key = _user_key(user)
-        policy = Policy.from_program(program) if policy is None else policy
+        from stretchkit.model import Program as ProgramType
 
-        def work(cur: psycopg.Cursor[Any]) -> tuple[int | None, Progress | None, list[Any]]:
+        name, key = _user_key(user)
+        if not isinstance(program, ProgramType):
+            raise StoreError(f"program must be a Program, got {type(program).__name__}")
+
+        def work(cur: psycopg.Cursor[Any]) -> tuple[int | None, Progress, bool]:
             cur.execute("SELECT generation FROM users WHERE user_id = %s", (key,))
             row = cur.fetchone()
-            if row is None:
-                return None, None, []
-            resumed = None
             cur.execute(
-                "SELECT upto_instant, upto_id, body FROM snapshots WHERE user_id = %s", (key,)
+                "SELECT body FROM snapshots WHERE user_id = %s AND program_id = %s",
+                (key, program.id),
             )
             snap = cur.fetchone()
-            if snap is not None:
-                try:
-                    resumed = Progress.from_snapshot(
-                        _loads(snap[2]), program, policy, catalog=catalog
-                    )
-                except (ValueError, RecursionError):  # other rules, policy or program; damaged
-                    resumed = None
-            if resumed is None:
-                cur.execute(
-                    "SELECT event_id, body FROM events WHERE user_id = %s "
-                    "ORDER BY instant, event_id",
-                    (key,),
-                )
-            else:
-                cur.execute(
-                    "SELECT event_id, body FROM events WHERE user_id = %s "
-                    "AND (instant, event_id) > (%s, %s) ORDER BY instant, event_id",
-                    (key, snap[0], snap[1]),  # type: ignore[index]
-                )
-            return row[0], resumed, cur.fetchall()
 
-        generation, resumed, rows = self._run(work, read_only=True)
-        events = [_parse(name, raw, body) for raw, body in rows]
-        if resumed is not None:
-            progress = resumed.extend(events)
-            if len(events) < 2 * SNAPSHOT_TAIL:
-                return progress
-        progress = (
-            Progress.replay(program, events, policy, catalog=catalog)
-            if resumed is None
-            else progress
-        )
-        if generation is not None and len(events) > SNAPSHOT_TAIL:
-            self._save_snapshot(key, generation, progress, events[-SNAPSHOT_TAIL - 1])
+            def after(through: tuple[int, str] | None) -> list[Event]:
+                if through is None:
+                    cur.execute(
+                        "SELECT event_id, body FROM events WHERE user_id = %s "
+                        "ORDER BY instant, event_id",
+                        (key,),
+                    )
+                else:
+                    cur.execute(
+                        "SELECT event_id, body FROM events WHERE user_id = %s "
+                        "AND (instant, event_id) > (%s, %s) ORDER BY instant, event_id",
+                        (key, through[0], id_bytes(through[1])),
+                    )
+                return rows_to_events(name, cur.fetchall())
+
+            text = None if snap is None else snap[0]
+            progress, worth = progress_of(program, catalog, policy, text, after)
+            return (None if row is None else row[0]), progress, worth
+
+        generation, progress, worth = self._run(work, read_only=True)
+        if worth and generation is not None and len(progress) > SNAPSHOT_TAIL:
+            last = progress.events[-SNAPSHOT_TAIL - 1]
+            self._save_snapshot(key, program.id, generation, progress, last)
         return progress
 
-    def _save_snapshot(self, key: bytes, generation: int, progress: Progress, last: Event) -> None:
+    def _save_snapshot(
+        self, key: bytes, program_id: str, generation: int, progress: Progress, last: Event
+    ) -> None:
         """Keep the snapshot through ``last``, unless the user's events changed since read."""
         snapshot = progress.snapshot(until=_instant_time(last))
         through = snapshot["through"]
+        if through is None:
+            return
         body = json.dumps(snapshot, separators=(",", ":"))
 
         def work(cur: psycopg.Cursor[Any]) -> None:
+            # Waits for a writer of this user that has not committed, then sees its count.
             cur.execute("SELECT generation FROM users WHERE user_id = %s FOR SHARE", (key,))
             row = cur.fetchone()
-            if row is None or row[0] != generation or through is None:
+            if row is None or row[0] != generation:
                 return  # appended or deleted meanwhile: the next load makes a new one
             cur.execute(
-                "INSERT INTO snapshots (user_id, upto_instant, upto_id, body) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id) DO UPDATE SET "
+                "INSERT INTO snapshots (user_id, program_id, upto_instant, upto_id, body) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, program_id) DO UPDATE SET "
                 "upto_instant = EXCLUDED.upto_instant, upto_id = EXCLUDED.upto_id, "
                 "body = EXCLUDED.body",
-                (key, through["instant"], _id_bytes(through["id"]), body),
+                (key, program_id, through["instant"], id_bytes(through["id"]), body),
             )
 
         self._run(work)
@@ -444,38 +406,24 @@ class PostgresStore:
         return tuple(sorted(name for (name,) in self._run(work, read_only=True)))
 
     def delete(self, user: str) -> None:
-        """Every trace of ``user``: events, snapshot, runner, preferences, name."""
+        """Every trace of ``user``: events, snapshots, runner, preferences, name."""
         _, key = _user_key(user)
 
         def work(cur: psycopg.Cursor[Any]) -> None:
             cur.execute("SELECT 1 FROM users WHERE user_id = %s FOR UPDATE", (key,))
-            for table in _TABLES:
+            for table in _TABLES:  # constant names; the user is a parameter
                 cur.execute(f"DELETE FROM {table} WHERE user_id = %s", (key,))
 
         self._run(work)
 
     def export(self, user: str) -> Iterator[str]:
-        """The user's events as JSON Lines (one event per line, no newline), engine order."""
-        return iter([_body(e) for e in self.events(user)])
+        """The user's events as JSON Lines (one event and a newline each), in engine order."""
+        return iter([export_line(e) for e in self.events(user)])
 
     def import_(self, user: str, lines: Iterable[str]) -> int:
-        """Append the events of JSON Lines (blank lines skipped); return how many were new."""
-        _user_key(user)
-        events: list[Event] = []
-        for number, line in enumerate(lines, 1):
-            if not isinstance(line, str):
-                raise StoreError(f"line {number}: must be a string, got {type(line).__name__}")
-            if not line.strip():
-                continue
-            try:
-                data = _loads(line)
-            except (ValueError, RecursionError):
-                raise StoreError(f"line {number}: not JSON: {_cut(line.strip())}") from None
-            try:
-                events.append(event_from_dict(data))
-            except EngineError as e:
-                raise StoreError(f"line {number}: {_cut_plain(str(e))}") from None
-        return self.append(user, events)
+        """Append the events of JSON Lines, all or nothing; return how many were new."""
+        check_user(user)
+        return self.append(user, read_lines(lines))
 
     # -- the unfinished session -------------------------------------------------------
 
@@ -493,12 +441,13 @@ class PostgresStore:
         if row is None:
             return None
         try:
-            return SessionRunner.from_dict(_loads(row[0]), catalog)
+            return SessionRunner.from_dict(json.loads(row[0]), catalog)
         except (ValueError, RecursionError) as e:
             if isinstance(e, EngineError) and not isinstance(e, EventFormatError):
-                raise
+                raise  # the catalog lacks the runner's routine: the engine says so
             raise StoreFormatError(
-                f"user {_cut(name)}: the stored runner does not load: {_cut_plain(str(e))}"
+                f"the stored runner of user {shorten(name, 40)} does not load: "
+                f"{shorten(str(e), 120)}"
             ) from None
 
     def save_runner(self, user: str, runner: SessionRunner) -> None:
@@ -530,7 +479,7 @@ class PostgresStore:
     def preference(self, user: str, key: str) -> str | None:
         """The user's setting ``key``, or ``None``."""
         _, user_key = _user_key(user)
-        name = _text(key, "preference key")
+        name = check_key(key)
 
         def work(cur: psycopg.Cursor[Any]) -> tuple[str] | None:
             cur.execute(
@@ -544,18 +493,14 @@ class PostgresStore:
     def set_preference(self, user: str, key: str, value: str) -> None:
         """Set the user's setting ``key`` to ``value``."""
         user_name, user_key = _user_key(user)
-        name = _text(key, "preference key")
-        if not isinstance(value, str):
-            raise StoreError(f"preference value must be a string, got {type(value).__name__}")
-        if value:
-            _text(value, "preference value")
+        name, text = check_key(key), check_value(value)
 
         def work(cur: psycopg.Cursor[Any]) -> None:
             _lock_user(cur, user_key, user_name, bump=False)
             cur.execute(
                 "INSERT INTO preferences (user_id, key, value) VALUES (%s, %s, %s) "
                 "ON CONFLICT (user_id, key) DO UPDATE SET value = EXCLUDED.value",
-                (user_key, name, value),
+                (user_key, name, text),
             )
 
         self._run(work)
@@ -577,30 +522,31 @@ def _create_schema(conn: psycopg.Connection[Any]) -> None:
         schema, versioned, has_events = row
         if schema is None:
             raise StoreError("the connection's search_path names no existing schema")
+        where = f"schema {shorten(schema, 60)}"
         if not versioned:
             if has_events:
                 raise StoreFormatError(
-                    f"schema {_cut(schema)} has an events table that stretchkit did not "
-                    "create (no stretchkit_schema table); use another schema or database"
+                    f"{where} has an events table that stretchkit did not create "
+                    "(no stretchkit_schema table); use another schema or database"
                 )
             for statement in _SCHEMA:
-                cur.execute(statement)  # constant text: no user value goes into DDL
+                cur.execute(statement)  # constant text: no value of anyone's goes into DDL
             cur.execute("INSERT INTO stretchkit_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
             return
         try:
             cur.execute("SELECT version FROM stretchkit_schema")
         except psycopg.errors.UndefinedColumn:
             raise StoreFormatError(
-                f"schema {_cut(schema)}: stretchkit_schema is not stretchkit's table"
+                f"{where}: stretchkit_schema is not stretchkit's table"
             ) from None
         found = cur.fetchall()
         if len(found) != 1 or type(found[0][0]) is not int:
-            raise StoreFormatError(f"schema {_cut(schema)}: stretchkit_schema is damaged")
+            raise StoreFormatError(f"{where}: stretchkit_schema is damaged")
         version = found[0][0]
         if version > SCHEMA_VERSION:
             raise StoreFormatError(
-                f"schema {_cut(schema)} was written by a newer stretchkit (layout {version}; "
-                f"this version reads up to {SCHEMA_VERSION}); upgrade stretchkit"
+                f"{where} was written by a newer stretchkit (layout {version}; this version "
+                f"reads up to {SCHEMA_VERSION}); upgrade stretchkit"
             )
         while version < SCHEMA_VERSION:
             for statement in _MIGRATIONS[version]:
@@ -611,29 +557,14 @@ def _create_schema(conn: psycopg.Connection[Any]) -> None:
 
 def _lock_user(cur: psycopg.Cursor[Any], key: bytes, name: str, *, bump: bool) -> None:
     """Create or lock the user's row until the transaction ends; ``bump`` its generation."""
-    step = 1 if bump else 0
     cur.execute(
         "INSERT INTO users (user_id, name) VALUES (%s, %s) ON CONFLICT (user_id) "
         "DO UPDATE SET generation = users.generation + %s RETURNING name",
-        (key, name, step),
+        (key, name, 1 if bump else 0),
     )
     row = cur.fetchone()
     if row is None or row[0] != name:  # two names with one SHA-256: never seen, never ignored
-        raise StoreError(f"user id {_cut(name)} collides with another user's key")
-
-
-def _batch(events: Iterable[Event]) -> dict[str, Event]:
-    """The distinct events of ``events`` by id, first copy kept; a conflicting copy raises."""
-    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
-        raise StoreError(f"events must be an iterable of events, got {type(events).__name__}")
-    batch: dict[str, Event] = {}
-    for i, event in enumerate(events):
-        if type(event) not in EVENT_TYPES:
-            raise StoreError(f"events[{i}]: not an event: {type(event).__name__}")
-        old = batch.setdefault(event.id, event)
-        if old is not event and old != event:
-            raise DuplicateEventError(event.id)
-    return batch
+        raise StoreError(f"user id {shorten(name, 40)} collides with another user's key")
 
 
 def _check_known(
@@ -644,37 +575,20 @@ def _check_known(
     inserted: set[bytes],
 ) -> None:
     """Raise :class:`DuplicateEventError` if an already stored id holds other content."""
-    known = [_id_bytes(i) for i in batch if _id_bytes(i) not in inserted]
+    known = [raw for raw in map(id_bytes, batch) if raw not in inserted]
     cur.execute(
         "SELECT event_id, body FROM events WHERE user_id = %s AND event_id = ANY(%s)",
         (key, known),
     )
     for raw, body in cur.fetchall():
-        event_id = _id_text(raw)
-        new = batch[event_id]
-        if body != _body(new) and _parse(name, raw, body) != new:
-            raise DuplicateEventError(event_id)
-
-
-def _parse(name: str, raw: bytes, body: str) -> Event:
-    """The stored event; :class:`StoreFormatError` naming the user and id if it does not parse."""
-    try:
-        return event_from_dict(_loads(body))
-    except (ValueError, RecursionError) as e:
-        raise StoreFormatError(
-            f"user {_cut(name)}: stored event {_cut(_id_text(raw))} does not parse: "
-            f"{_cut_plain(str(e), 120)}"
-        ) from None
+        new = batch[bytes(raw).decode("utf-8", "surrogatepass")]
+        if body == event_text(new):
+            continue  # the same text: no need to read it
+        (stored,) = rows_to_events(name, [(bytes(raw), body)])
+        if stored != new:  # equal events in other offsets are the same event
+            raise DuplicateEventError(new.id)
 
 
 def _instant_time(event: Event) -> datetime:
     """The aware time at which ``event`` sits in history (a session at its end)."""
     return event.session.ended_at if isinstance(event, SessionLogged) else event.at
-
-
-def _since(since: object) -> int:
-    if not isinstance(since, datetime):
-        raise StoreError(f"since must be an aware datetime, got {type(since).__name__}")
-    if since.utcoffset() is None:
-        raise StoreError(f"since must be an aware datetime, got the naive {since.isoformat()}")
-    return instant(since)

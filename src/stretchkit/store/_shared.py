@@ -139,7 +139,8 @@ def rows_to_events(user: str, rows: Sequence[tuple[bytes | str, str]]) -> list[E
     """Stored (id, text) rows as events; a row that no longer parses is named, not dropped."""
     try:
         everything = json.loads("[" + ",".join(text for _, text in rows) + "]")
-        return [event_from_dict(d) for d in everything]
+        if len(everything) == len(rows):  # an empty row, or one holding two, is found below
+            return [event_from_dict(d) for d in everything]
     except (ValueError, TypeError, RecursionError):
         pass  # find the bad row below and say which it is
     out: list[Event] = []
