@@ -20,9 +20,9 @@ Rules
 - Every write is one transaction that first locks the user's ``users`` row, so two
   writers for one user queue up (no deadlocks between overlapping batches) and
   writers for different users never wait for each other. A batch is all or nothing.
-- Snapshots: see :meth:`PostgresStore.progress`. ``users.generation`` grows with
-  every append, so a snapshot computed from events that changed meanwhile is not
-  saved.
+- Snapshots: see :meth:`PostgresStore.progress`; one per user and program.
+  ``users.generation`` grows with every append, so a snapshot computed from events
+  that changed meanwhile is not saved.
 - Every failure is a :class:`StoreError` (or the engine's own error), one line,
   never a bare psycopg error, and never shows the DSN (it may hold a password).
 """
@@ -33,7 +33,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
@@ -43,9 +43,10 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from stretchkit.engine._codec import event_from_dict, event_to_dict
 from stretchkit.engine._errors import DuplicateEventError, EngineError, EventFormatError
-from stretchkit.engine._events import Event, SessionLogged, event_instant
+from stretchkit.engine._events import Event, event_instant
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
+from stretchkit.engine._time import from_instant
 from stretchkit.store._protocol import (
     StoreBusyError,
     StoreClosedError,
@@ -102,8 +103,7 @@ _SCHEMA: Final = (
     """CREATE TABLE snapshots (
         user_id bytea NOT NULL,
         program_id text NOT NULL,
-        upto_instant bigint NOT NULL,
-        upto_id bytea NOT NULL,
+        cut bigint NOT NULL,
         body text NOT NULL,
         PRIMARY KEY (user_id, program_id)
     )""",
@@ -280,12 +280,10 @@ class PostgresStore:
                     break
             if len(inserted) < len(rows):
                 _check_known(cur, name, key, batch, {bytes(i) for _, i in inserted})
-            if inserted:  # a late event: snapshots past it no longer hold
-                oldest = min(inserted)
+            if inserted:  # a late event: a snapshot whose cut it does not follow is void
                 cur.execute(
-                    "DELETE FROM snapshots WHERE user_id = %s "
-                    "AND (upto_instant, upto_id) > (%s, %s)",
-                    (key, oldest[0], oldest[1]),
+                    "DELETE FROM snapshots WHERE user_id = %s AND cut >= %s",
+                    (key, min(inserted)[0]),
                 )
             return len(inserted)
 
@@ -320,13 +318,18 @@ class PostgresStore:
 
         The snapshot is the engine's (:meth:`Progress.snapshot`), which names the rules
         version, program and policy; one made under others is refused by the engine and
-        the history is replayed instead, then a new snapshot is saved. It stops
-        :data:`SNAPSHOT_TAIL` events before the latest, so a few events stamped in the
-        future (a wrong device clock) stay out of it, and it is renewed once
-        :data:`~stretchkit.store._shared.SNAPSHOT_AFTER` events follow it: a load folds a
-        bounded number of events whatever the length of the history. An appended event
-        older than a snapshot's last deletes it, in the append's own transaction.
+        the history is replayed instead, then a new snapshot is saved. Each snapshot has
+        a *cut*, an instant: it holds exactly the events stamped at or before it (the
+        engine's ``until``), and the events after it are read by their own stamp. The
+        cut stays :data:`SNAPSHOT_TAIL` events short of the latest, so a few events
+        stamped in the future (a wrong device clock) stay out of it, and it is renewed
+        once :data:`~stretchkit.store._shared.SNAPSHOT_AFTER` events follow it: a load
+        folds a bounded number of events whatever the length of the history. An
+        appended event stamped at or before a cut deletes that snapshot in the append's
+        own transaction; one the engine cannot fold onto the snapshot (an event out of
+        its device's order) makes this load replay the history.
         """
+        from stretchkit.engine import SnapshotError
         from stretchkit.model import Program as ProgramType
 
         name, key = _user_key(user)
@@ -337,45 +340,46 @@ class PostgresStore:
             cur.execute("SELECT generation FROM users WHERE user_id = %s", (key,))
             row = cur.fetchone()
             cur.execute(
-                "SELECT body FROM snapshots WHERE user_id = %s AND program_id = %s",
+                "SELECT cut, body FROM snapshots WHERE user_id = %s AND program_id = %s",
                 (key, program.id),
             )
             snap = cur.fetchone()
 
             def after(through: tuple[int, str] | None) -> list[Event]:
-                if through is None:
+                if through is None or snap is None:
                     cur.execute(
                         "SELECT event_id, body FROM events WHERE user_id = %s "
                         "ORDER BY instant, event_id",
                         (key,),
                     )
-                else:
+                else:  # the events the snapshot left out: those stamped after its cut
                     cur.execute(
                         "SELECT event_id, body FROM events WHERE user_id = %s "
-                        "AND (instant, event_id) > (%s, %s) ORDER BY instant, event_id",
-                        (key, through[0], id_bytes(through[1])),
+                        "AND instant > %s ORDER BY instant, event_id",
+                        (key, snap[0]),
                     )
                 return rows_to_events(name, cur.fetchall())
 
-            text = None if snap is None else snap[0]
-            progress, worth = progress_of(program, catalog, policy, text, after)
-            return (None if row is None else row[0]), progress, worth
+            generation = None if row is None else row[0]
+            try:
+                text = None if snap is None else snap[1]
+                return generation, *progress_of(program, catalog, policy, text, after)
+            except SnapshotError:  # an event the snapshot cannot take: replay them all
+                return generation, *progress_of(program, catalog, policy, None, after)
 
         generation, progress, worth = self._run(work, read_only=True)
         if worth and generation is not None and len(progress) > SNAPSHOT_TAIL:
-            last = progress.events[-SNAPSHOT_TAIL - 1]
-            self._save_snapshot(key, program.id, generation, progress, last)
+            self._save_snapshot(key, program.id, generation, progress)
         return progress
 
     def _save_snapshot(
-        self, key: bytes, program_id: str, generation: int, progress: Progress, last: Event
+        self, key: bytes, program_id: str, generation: int, progress: Progress
     ) -> None:
-        """Keep the snapshot through ``last``, unless the user's events changed since read."""
-        snapshot = progress.snapshot(until=_instant_time(last))
-        through = snapshot["through"]
-        if through is None:
+        """Keep a snapshot of ``progress``, unless the user's events changed since read."""
+        found = _snapshot_with_cut(progress)
+        if found is None:
             return
-        body = json.dumps(snapshot, separators=(",", ":"))
+        cut, body = found
 
         def work(cur: psycopg.Cursor[Any]) -> None:
             # Waits for a writer of this user that has not committed, then sees its count.
@@ -384,11 +388,10 @@ class PostgresStore:
             if row is None or row[0] != generation:
                 return  # appended or deleted meanwhile: the next load makes a new one
             cur.execute(
-                "INSERT INTO snapshots (user_id, program_id, upto_instant, upto_id, body) "
-                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, program_id) DO UPDATE SET "
-                "upto_instant = EXCLUDED.upto_instant, upto_id = EXCLUDED.upto_id, "
-                "body = EXCLUDED.body",
-                (key, program_id, through["instant"], id_bytes(through["id"]), body),
+                "INSERT INTO snapshots (user_id, program_id, cut, body) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, program_id) DO UPDATE SET "
+                "cut = EXCLUDED.cut, body = EXCLUDED.body",
+                (key, program_id, cut, body),
             )
 
         self._run(work)
@@ -589,6 +592,29 @@ def _check_known(
             raise DuplicateEventError(new.id)
 
 
-def _instant_time(event: Event) -> datetime:
-    """The aware time at which ``event`` sits in history (a session at its end)."""
-    return event.session.ended_at if isinstance(event, SessionLogged) else event.at
+def _snapshot_with_cut(progress: Progress) -> tuple[int, str] | None:
+    """A cut (an instant) and the snapshot text of the events at or before it, or ``None``.
+
+    The engine places an event of a device at the later of its own stamp and its
+    device's previous event's, so an event left out of a snapshot may carry a stamp
+    before the cut; the store reads the left-out events by stamp (``instant > cut``),
+    so the cut moves back until every left-out event is stamped after it.
+    """
+    from stretchkit.engine import SnapshotError
+
+    events = progress.events  # those after the snapshot it resumed from, if any
+    base = len(progress) - len(events)
+    cut = event_instant(events[-SNAPSHOT_TAIL - 1])
+    while True:
+        try:
+            snapshot = progress.snapshot(until=from_instant(cut, UTC))
+        except SnapshotError:  # the cut went back past the snapshot this one resumed
+            return None
+        left_out = events[snapshot["events"] - base :]
+        earliest = min((event_instant(e) for e in left_out), default=cut + 1)
+        if earliest > cut:
+            break
+        cut = earliest - 1
+    if snapshot["through"] is None:
+        return None
+    return cut, json.dumps(snapshot, separators=(",", ":"))
