@@ -321,9 +321,9 @@ class PostgresStore:
         the history is replayed instead, then a new snapshot is saved. Each snapshot has
         a *cut*, an instant: it holds exactly the events stamped at or before it (the
         engine's ``until``), and the events after it are read by their own stamp. The
-        cut stays :data:`SNAPSHOT_TAIL` events short of the latest, so a few events
+        cut stays ``SNAPSHOT_TAIL`` events short of the latest, so a few events
         stamped in the future (a wrong device clock) stay out of it, and it is renewed
-        once :data:`~stretchkit.store._shared.SNAPSHOT_AFTER` events follow it: a load
+        once ``SNAPSHOT_AFTER`` events follow it: a load
         folds a bounded number of events whatever the length of the history. An
         appended event stamped at or before a cut deletes that snapshot in the append's
         own transaction; one the engine cannot fold onto the snapshot (an event out of
