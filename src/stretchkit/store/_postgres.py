@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
@@ -46,7 +46,6 @@ from stretchkit.engine._errors import DuplicateEventError, EngineError, EventFor
 from stretchkit.engine._events import Event, event_instant
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
-from stretchkit.engine._time import from_instant
 from stretchkit.store._protocol import (
     StoreBusyError,
     StoreClosedError,
@@ -58,6 +57,7 @@ from stretchkit.store._protocol import (
     shorten,
 )
 from stretchkit.store._shared import (
+    Loaded,
     event_text,
     export_line,
     id_bytes,
@@ -65,6 +65,7 @@ from stretchkit.store._shared import (
     read_lines,
     rows_to_events,
     since_instant,
+    snapshot_row,
     unique_batch,
 )
 
@@ -72,7 +73,7 @@ if TYPE_CHECKING:
     from stretchkit.engine._runner import SessionRunner
     from stretchkit.model import Catalog, Program
 
-__all__ = ["SCHEMA_VERSION", "SNAPSHOT_TAIL", "PostgresStore"]
+__all__ = ["SCHEMA_VERSION", "PostgresStore"]
 
 SCHEMA_VERSION: Final = 1
 """The layout this library writes. A database with a higher number is refused."""
@@ -103,7 +104,7 @@ _SCHEMA: Final = (
     """CREATE TABLE snapshots (
         user_id bytea NOT NULL,
         program_id text NOT NULL,
-        cut bigint NOT NULL,
+        through_instant bigint NOT NULL,
         body text NOT NULL,
         PRIMARY KEY (user_id, program_id)
     )""",
@@ -120,9 +121,6 @@ _SCHEMA: Final = (
     )""",
 )
 """Version 1 of the layout; ``_MIGRATIONS`` takes older ones forward."""
-
-SNAPSHOT_TAIL: Final = 8
-"""Events left out of the end of a snapshot, so a few stamped in the future stay out of it."""
 
 _MIGRATIONS: Final[dict[int, tuple[str, ...]]] = {}
 """``{version: statements}`` that take a database at ``version`` to ``version + 1``."""
@@ -280,9 +278,9 @@ class PostgresStore:
                     break
             if len(inserted) < len(rows):
                 _check_known(cur, name, key, batch, {bytes(i) for _, i in inserted})
-            if inserted:  # a late event: a snapshot whose cut it does not follow is void
+            if inserted:  # a late event: a snapshot that may have folded past it is wrong now
                 cur.execute(
-                    "DELETE FROM snapshots WHERE user_id = %s AND cut >= %s",
+                    "DELETE FROM snapshots WHERE user_id = %s AND through_instant >= %s",
                     (key, min(inserted)[0]),
                 )
             return len(inserted)
@@ -317,81 +315,73 @@ class PostgresStore:
         """The user's progress on ``program``: the stored snapshot plus the events after it.
 
         The snapshot is the engine's (:meth:`Progress.snapshot`), which names the rules
-        version, program and policy; one made under others is refused by the engine and
-        the history is replayed instead, then a new snapshot is saved. Each snapshot has
-        a *cut*, an instant: it holds exactly the events stamped at or before it (the
-        engine's ``until``), and the events after it are read by their own stamp. The
-        cut stays ``SNAPSHOT_TAIL`` events short of the latest, so a few events
-        stamped in the future (a wrong device clock) stay out of it, and it is renewed
-        once ``SNAPSHOT_AFTER`` events follow it: a load
-        folds a bounded number of events whatever the length of the history. An
-        appended event stamped at or before a cut deletes that snapshot in the append's
-        own transaction; one the engine cannot fold onto the snapshot (an event out of
-        its device's order) makes this load replay the history.
+        version, program and policy; one made under others, damaged, or that the stored
+        events no longer fit after is ignored, the history replayed, and a new snapshot
+        saved. It holds the events up to the time of saving (later ones, from a device
+        clock set ahead, are listed and read by id), and it is renewed once
+        ``SNAPSHOT_AFTER`` events follow it, so a load folds a bounded number of events
+        whatever the length of the history. An appended event at or before a snapshot's
+        last instant deletes it, in the append's own transaction.
         """
-        from stretchkit.engine import SnapshotError
         from stretchkit.model import Program as ProgramType
 
         name, key = _user_key(user)
         if not isinstance(program, ProgramType):
             raise StoreError(f"program must be a Program, got {type(program).__name__}")
 
-        def work(cur: psycopg.Cursor[Any]) -> tuple[int | None, Progress, bool]:
+        def work(cur: psycopg.Cursor[Any]) -> tuple[int | None, Loaded]:
             cur.execute("SELECT generation FROM users WHERE user_id = %s", (key,))
             row = cur.fetchone()
             cur.execute(
-                "SELECT cut, body FROM snapshots WHERE user_id = %s AND program_id = %s",
+                "SELECT body FROM snapshots WHERE user_id = %s AND program_id = %s",
                 (key, program.id),
             )
             snap = cur.fetchone()
 
-            def after(through: tuple[int, str] | None) -> list[Event]:
-                if through is None or snap is None:
+            def after(start: int | None, pending: Sequence[str]) -> list[Event]:
+                if start is None:
+                    cur.execute("SELECT event_id, body FROM events WHERE user_id = %s", (key,))
+                    return rows_to_events(name, cur.fetchall())
+                cur.execute(
+                    "SELECT event_id, body FROM events WHERE user_id = %s AND instant > %s",
+                    (key, start),
+                )
+                rows = cur.fetchall()
+                if pending:
                     cur.execute(
                         "SELECT event_id, body FROM events WHERE user_id = %s "
-                        "ORDER BY instant, event_id",
-                        (key,),
+                        "AND event_id = ANY(%s)",
+                        (key, [id_bytes(i) for i in pending]),
                     )
-                else:  # the events the snapshot left out: those stamped after its cut
-                    cur.execute(
-                        "SELECT event_id, body FROM events WHERE user_id = %s "
-                        "AND instant > %s ORDER BY instant, event_id",
-                        (key, snap[0]),
-                    )
-                return rows_to_events(name, cur.fetchall())
+                    rows += cur.fetchall()
+                return rows_to_events(name, rows)
 
-            generation = None if row is None else row[0]
-            try:
-                text = None if snap is None else snap[1]
-                return generation, *progress_of(program, catalog, policy, text, after)
-            except SnapshotError:  # an event the snapshot cannot take: replay them all
-                return generation, *progress_of(program, catalog, policy, None, after)
+            text = None if snap is None else snap[0]
+            loaded = progress_of(program, catalog, policy, text, after)
+            return (None if row is None else row[0]), loaded
 
-        generation, progress, worth = self._run(work, read_only=True)
-        if worth and generation is not None and len(progress) > SNAPSHOT_TAIL:
-            self._save_snapshot(key, program.id, generation, progress)
-        return progress
+        generation, loaded = self._run(work, read_only=True)
+        if loaded.worth_a_snapshot and generation is not None:
+            self._save_snapshot(key, program.id, generation, loaded)
+        return loaded.progress
 
-    def _save_snapshot(
-        self, key: bytes, program_id: str, generation: int, progress: Progress
-    ) -> None:
-        """Keep a snapshot of ``progress``, unless the user's events changed since read."""
-        found = _snapshot_with_cut(progress)
-        if found is None:
+    def _save_snapshot(self, key: bytes, program_id: str, generation: int, loaded: Loaded) -> None:
+        """Keep a snapshot of ``loaded``, unless the user's events changed since it was read."""
+        row = snapshot_row(loaded, datetime.now(UTC))
+        if row is None:
             return
-        cut, body = found
 
         def work(cur: psycopg.Cursor[Any]) -> None:
             # Waits for a writer of this user that has not committed, then sees its count.
             cur.execute("SELECT generation FROM users WHERE user_id = %s FOR SHARE", (key,))
-            row = cur.fetchone()
-            if row is None or row[0] != generation:
+            found = cur.fetchone()
+            if found is None or found[0] != generation:
                 return  # appended or deleted meanwhile: the next load makes a new one
             cur.execute(
-                "INSERT INTO snapshots (user_id, program_id, cut, body) "
+                "INSERT INTO snapshots (user_id, program_id, through_instant, body) "
                 "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, program_id) DO UPDATE SET "
-                "cut = EXCLUDED.cut, body = EXCLUDED.body",
-                (key, program_id, cut, body),
+                "through_instant = EXCLUDED.through_instant, body = EXCLUDED.body",
+                (key, program_id, row.through_instant, row.text),
             )
 
         self._run(work)
@@ -590,31 +580,3 @@ def _check_known(
         (stored,) = rows_to_events(name, [(bytes(raw), body)])
         if stored != new:  # equal events in other offsets are the same event
             raise DuplicateEventError(new.id)
-
-
-def _snapshot_with_cut(progress: Progress) -> tuple[int, str] | None:
-    """A cut (an instant) and the snapshot text of the events at or before it, or ``None``.
-
-    The engine places an event of a device at the later of its own stamp and its
-    device's previous event's, so an event left out of a snapshot may carry a stamp
-    before the cut; the store reads the left-out events by stamp (``instant > cut``),
-    so the cut moves back until every left-out event is stamped after it.
-    """
-    from stretchkit.engine import SnapshotError
-
-    events = progress.events  # those after the snapshot it resumed from, if any
-    base = len(progress) - len(events)
-    cut = event_instant(events[-SNAPSHOT_TAIL - 1])
-    while True:
-        try:
-            snapshot = progress.snapshot(until=from_instant(cut, UTC))
-        except SnapshotError:  # the cut went back past the snapshot this one resumed
-            return None
-        left_out = events[snapshot["events"] - base :]
-        earliest = min((event_instant(e) for e in left_out), default=cut + 1)
-        if earliest > cut:
-            break
-        cut = earliest - 1
-    if snapshot["through"] is None:
-        return None
-    return cut, json.dumps(snapshot, separators=(",", ":"))
