@@ -29,6 +29,7 @@ Rules
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -265,17 +266,11 @@ class PostgresStore:
 
         def work(cur: psycopg.Cursor[Any]) -> int:
             _lock_user(cur, key, name, bump=True)
-            cur.executemany(
-                "INSERT INTO events (user_id, event_id, instant, body) VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (user_id, event_id) DO NOTHING RETURNING instant, event_id",
-                rows,
-                returning=True,
-            )
             inserted: list[tuple[int, bytes]] = []
-            while True:
+            for i in range(0, len(rows), _ROWS_PER_INSERT):  # one statement per chunk
+                chunk = rows[i : i + _ROWS_PER_INSERT]
+                cur.execute(_insert_events(len(chunk)), [v for row in chunk for v in row])
                 inserted.extend(cur.fetchall())
-                if not cur.nextset():
-                    break
             if len(inserted) < len(rows):
                 _check_known(cur, name, key, batch, {bytes(i) for _, i in inserted})
             if inserted:  # a late event: a snapshot that may have folded past it is wrong now
@@ -546,6 +541,20 @@ def _create_schema(conn: psycopg.Connection[Any]) -> None:
                 cur.execute(statement)
             version += 1
             cur.execute("UPDATE stretchkit_schema SET version = %s", (version,))
+
+
+_ROWS_PER_INSERT: Final = 1000
+"""Events per INSERT statement (4 parameters each, well under PostgreSQL's 65,535)."""
+
+
+@functools.cache
+def _insert_events(rows: int) -> str:
+    """A multi-row INSERT of ``rows`` events: placeholders only, never a value."""
+    values = ", ".join(["(%s, %s, %s, %s)"] * rows)
+    return (
+        f"INSERT INTO events (user_id, event_id, instant, body) VALUES {values} "
+        "ON CONFLICT (user_id, event_id) DO NOTHING RETURNING instant, event_id"
+    )
 
 
 def _lock_user(cur: psycopg.Cursor[Any], key: bytes, name: str, *, bump: bool) -> None:
