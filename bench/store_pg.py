@@ -201,6 +201,37 @@ def _rate(bench: Bench, size: str, events: int) -> None:
             bench.notes.append(f"{row.label} ({size}): {rate}")
 
 
+def _in_the_past(neutral: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history moved back in time so that it ends a day before today.
+
+    The generated histories start in January 2025, so four years of them reach past
+    today. A store snapshots up to the time it saves and keeps later events apart,
+    as it should for a device clock set ahead; years of "future" events would
+    measure that path instead of the ordinary one.
+    """
+    last = datetime.fromisoformat(neutral[-1]["at"])
+    back = last - (datetime.now(UTC) - timedelta(days=1))
+    if back <= timedelta(0):
+        return neutral
+    back = timedelta(days=back.days + 1)  # whole days: the local days stay the same weekdays
+
+    def moved(stamp: str) -> str:
+        return (datetime.fromisoformat(stamp) - back).isoformat()
+
+    out = []
+    for e in neutral:
+        e = {**e, "at": moved(e["at"])}
+        if "session" in e:
+            s = e["session"]
+            e["session"] = {
+                **s,
+                "started_at": moved(s["started_at"]),
+                "ended_at": moved(s["ended_at"]),
+            }
+        out.append(e)
+    return out
+
+
 def _loads(bench: Bench, store: Any, engine: Any) -> None:
     from stretchkit import Progress
 
@@ -208,7 +239,7 @@ def _loads(bench: Bench, store: Any, engine: Any) -> None:
     routines = adapters.history_routines()
     for years in (1, 4):
         user = f"heavy-{years}y"
-        neutral = data.events(365 * years, routines)
+        neutral = _in_the_past(data.events(365 * years, routines))
         events = engine.events(neutral)
         for i in range(0, len(events), 2000):
             store.append(user, events[i : i + 2000])
