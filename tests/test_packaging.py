@@ -1,11 +1,13 @@
-"""Packaging as a user meets it: the sdist is complete, licensed and described.
+"""Packaging as a user meets it: the sdist is complete, described, and its own tests pass.
 
 The sdist is built with the real ``build`` front end (no isolation, so no
-network: hatchling comes from the dev extra).
+network: hatchling comes from the dev extra) and unpacked; its whole test
+suite then runs against the source inside it, not against this checkout.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tarfile
@@ -14,8 +16,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+IN_SDIST_RUN = "STRETCHKIT_SDIST_RUN"
+"""Set for the tests run from the unpacked sdist, so they do not build it again."""
 NOT_SHIPPED = {".ci/run"}
 """Tracked files the sdist leaves out: CI plumbing only."""
+
+
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get(IN_SDIST_RUN)), reason="already running from the unpacked sdist"
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +77,34 @@ def test_the_sdist_carries_licence_and_metadata(sdist: Path) -> None:
     assert "License-File: LICENSE" in metadata
     for label in ("Homepage", "Repository", "Issues", "Changelog", "Documentation"):
         assert f"Project-URL: {label}, https://" in metadata
+
+
+def test_the_sdists_own_tests_pass(sdist: Path, tmp_path: Path) -> None:
+    with tarfile.open(sdist) as tar:
+        tar.extractall(tmp_path, filter="data")
+    (tree,) = tmp_path.glob("stretchkit-*")
+    env = {
+        **os.environ,
+        IN_SDIST_RUN: "1",
+        # The sdist's source comes first, ahead of this checkout's editable install.
+        "PYTHONPATH": os.pathsep.join([str(tree / "src"), os.environ.get("PYTHONPATH", "")]),
+        "HYPOTHESIS_PROFILE": "sdist",
+    }
+    where = subprocess.run(
+        [sys.executable, "-c", "import stretchkit; print(stretchkit.__file__)"],
+        cwd=tree,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert Path(where).is_relative_to(tree), where
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
