@@ -243,3 +243,18 @@ def test_a_large_valid_document_that_is_not_a_catalog_is_refused_at_once() -> No
     assert len(raw) > 15_000_000
     [issue] = sk.validate_catalog(raw)
     assert (issue.code, issue.pointer, issue.line, issue.column) == ("wrong-type", "", 1, 1)
+
+
+@pytest.mark.parametrize("count", [40, 199_000])
+def test_the_work_on_many_bad_items_is_bounded_by_max_issues(count: int) -> None:
+    """Only the first max_issues faulty items are explained; the rest are counted, not walked."""
+    raw = b'{"format_version": 1, "stretches": [' + b",".join([b"{}"] * count) + b"]}"
+    limits = sk.Limits(max_issues=10)
+    issues = sk.validate_catalog(raw, limits=limits)
+    *errors, note = issues
+    assert 1 <= len(errors) <= 10
+    assert {i.code for i in errors} == {"schema-required"}
+    assert errors[0].pointer == "/stretches/0"
+    assert note.code == "too-many-issues"
+    assert f"at least {count - 10}" in note.message
+    assert note.line == 1

@@ -93,7 +93,7 @@ from stretchkit.model import (
 )
 from stretchkit.model._links import schema_problem, url_problem
 
-__all__ = ["MAX_BYTES", "STRUCTS", "decode", "fast_catalog", "fast_check"]
+__all__ = ["ITEM_STRUCTS", "MAX_BYTES", "STRUCTS", "decode", "fast_catalog", "fast_check"]
 
 # --- Structs mirroring the schema ----------------------------------------------------------
 
@@ -352,6 +352,13 @@ STRUCTS: Final[dict[str, type[Struct]]] = {
     "Variation": _Variation,
 }
 """The Struct for each model class (by name): the schema agreement test walks this."""
+
+ITEM_STRUCTS: Final[dict[str, type[Struct]]] = {
+    "stretches": _Stretch,
+    "routines": _Routine,
+    "programs": _Program,
+}
+"""The Struct of each item of the catalog's top-level arrays, for checking items one by one."""
 
 
 # --- building attrs objects without their validators ---------------------------------------
