@@ -19,6 +19,7 @@ __all__ = [
     "catalog_dict",
     "events",
     "invalid_catalog_dict",
+    "one_mistake_catalog_dict",
 ]
 
 JSON = dict[str, Any]
@@ -276,6 +277,17 @@ def invalid_catalog_dict(n: int, seed: int = 20261124) -> JSON:
     for j, r in enumerate(doc["routines"]):
         if j % 50 == 9:
             r["steps"][0]["stretch"] = "no-such-stretch"
+    return doc
+
+
+def one_mistake_catalog_dict(n: int, seed: int = 20261124) -> JSON:
+    """The valid catalog of ``n`` stretches with a single mistake, in its last stretch.
+
+    Last, so that a path that re-checks everything after the first error pays for
+    the whole document: "one mistake anywhere" at its most expensive place.
+    """
+    doc = catalog_dict(n, seed)
+    doc["stretches"][-1]["dose"][0] = {"kind": "hold", "seconds": 0}
     return doc
 
 

@@ -33,9 +33,11 @@ class Bench:
         self.notes: list[str] = []
         self.catalog_bytes: dict[int, bytes] = {}
         self.invalid_bytes: dict[int, bytes] = {}
+        self.one_mistake_bytes: dict[int, bytes] = {}
         for n in sizes:
             self.catalog_bytes[n] = orjson.dumps(data.catalog_dict(n))
             self.invalid_bytes[n] = orjson.dumps(data.invalid_catalog_dict(n))
+            self.one_mistake_bytes[n] = orjson.dumps(data.one_mistake_catalog_dict(n))
 
     def repeats(self, n: int) -> int:
         if self.quick:

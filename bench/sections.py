@@ -112,49 +112,36 @@ def _typed_catalog(raw: bytes, load_catalog: Any) -> Any:
     return structure_catalog(json.loads(raw))
 
 
+_FIFTY = "stretchkit validate_catalog, one mistake in fifty stretches"
+_ONE = "stretchkit validate_catalog, one mistake (in the last stretch)"
+
+
 def validate(bench: Bench) -> None:
+    """Valid file, one mistake in fifty, one mistake at the end, load and pydantic: in turns.
+
+    The ratio that matters is a file with errors against the valid file of the same
+    size, so every row of a size is timed in the same turns (base: the valid file).
+    """
     validate_catalog = sk("validate_catalog")
-    base = f"load::{SK_LOAD}"
+    load_catalog = sk("load_catalog")
+    valid_label = "stretchkit validate_catalog, valid file"
     for n in bench.sizes:
         size = size_label(n)
-        r = bench.repeats(n)
         good = bench.catalog_bytes[n]
         bad = bench.invalid_bytes[n]
-        valid_label = "stretchkit validate_catalog, valid file"
-        invalid_label = "stretchkit validate_catalog, invalid file"
-        skip_valid = bench.too_slow("validate", valid_label, n, limit=20.0)
-        skip_invalid = bench.too_slow("validate", invalid_label, n, limit=20.0)
-        note_bad = ""
-        if validate_catalog is not None and skip_valid is None and n <= 1000:
+        one = bench.one_mistake_bytes[n]
+        notes = {"bad": "", "one": ""}
+        if validate_catalog is not None and n <= 1000:
             errors = [i for i in validate_catalog(good) if i.is_error]
             if errors:
                 bench.notes.append(
                     f"validate {size}: the valid file gave {len(errors)} error(s), first: "
                     f"{errors[0].format()[:200]}"
                 )
-        if validate_catalog is not None and skip_invalid is None and n <= 1000:
-            issues = [i for i in validate_catalog(bad) if i.is_error]
-            located = sum(1 for i in issues if i.line is not None)
-            note_bad = f"{len(issues)} errors, {located} with line and column"
-        bench.time(
-            "validate",
-            valid_label,
-            size,
-            None if validate_catalog is None else (lambda b=good: validate_catalog(b)),
-            repeats=r,
-            base=base,
-            skip=skip_valid,
-        )
-        bench.time(
-            "validate",
-            invalid_label,
-            size,
-            None if validate_catalog is None else (lambda b=bad: validate_catalog(b)),
-            repeats=r,
-            base=base,
-            note=note_bad,
-            skip=skip_invalid,
-        )
+            for key, raw in (("bad", bad), ("one", one)):
+                issues = [i for i in validate_catalog(raw) if i.is_error]
+                located = sum(1 for i in issues if i.line is not None)
+                notes[key] = f"{len(issues)} errors, {located} with line and column"
 
         def pyd_errors(b: bytes = bad) -> int:
             try:
@@ -163,14 +150,29 @@ def validate(bench: Bench) -> None:
                 return len(exc.errors())
             return 0
 
-        bench.time(
+        def run(raw: bytes) -> Any:
+            return None if validate_catalog is None else (lambda raw=raw: validate_catalog(raw))
+
+        bench.time_together(
             "validate",
-            "pydantic, invalid file, all errors (paths, no lines)",
             size,
-            pyd_errors,
-            repeats=r,
-            base=base,
-            note=f"{pyd_errors()} errors",
+            [
+                (valid_label, run(good), ""),
+                (
+                    "stretchkit validate_catalog, one mistake in fifty stretches",
+                    run(bad),
+                    notes["bad"],
+                ),
+                (
+                    "stretchkit validate_catalog, one mistake (in the last stretch)",
+                    run(one),
+                    notes["one"],
+                ),
+                (SK_LOAD, None if load_catalog is None else (lambda b=good: load_catalog(b)), ""),
+                ("pydantic, invalid file, all errors (paths, no lines)", pyd_errors, ""),
+            ],
+            repeats=bench.repeats(n),
+            base=valid_label,
         )
 
 

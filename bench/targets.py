@@ -62,7 +62,8 @@ def statements(rows: list[Row]) -> list[str]:
     out = _load_statement(rows)
     for size in ("1,000 stretches", "20,000 stretches"):
         row = _row(rows, "validate", "stretchkit validate_catalog, valid file", size)
-        r = ratio(row, rows) if row else None
+        load = _row(rows, "validate", "stretchkit load_catalog", size)
+        r = row.seconds / load.seconds if row and load and row.seconds and load.seconds else None
         text = f"- Valid-file validate, {size}: at most 3× the load time — {_verdict(r, 3.0)}"
         if r is None:
             text += f" ({_why_missing(row)})"
@@ -73,6 +74,17 @@ def statements(rows: list[Row]) -> list[str]:
                 f"{fmt_time(fast.seconds)}: validate also looks for warnings)"
             )
         out.append(text + ".")
+    for size in ("15 stretches", "1,000 stretches", "20,000 stretches"):
+        for label, what in (
+            ("stretchkit validate_catalog, one mistake in fifty stretches", "one in fifty"),
+            ("stretchkit validate_catalog, one mistake (in the last stretch)", "a single one"),
+        ):
+            row = _row(rows, "validate", label, size)
+            r = ratio(row, rows) if row else None
+            out.append(
+                f"- Validate with mistakes ({what}), {size}: at most 1.5× the valid file — "
+                f"{_verdict(r, 1.5)}."
+            )
     year = next((r for r in rows if r.section == "replay" and r.size.startswith("year")), None)
     if year is not None:
         row = _row(rows, "replay", "stretchkit: stored JSON → events → Progress.replay", year.size)
