@@ -51,3 +51,13 @@ def test_the_examples_dump_as_before() -> None:
     for path in sorted(EXAMPLES.glob("*.json")):
         catalog = load_catalog(path)
         assert dump_catalog(catalog) == _python(unstructure_catalog(catalog)), path.name
+
+
+def test_floats_python_writes_with_an_exponent_dump_as_json_dumps_writes_them() -> None:
+    document = json.loads((EXAMPLES / "upper-back-relief.json").read_bytes())
+    document["programs"][0]["reintroduction"] = {"rest_hours": 1e-05, "max_rest_hours": 5e-05}
+    document["programs"][0]["pain_free_hours"] = 8759.999999999998
+    catalog = load_catalog(json.dumps(document).encode())
+    text = dump_catalog(catalog)
+    assert text == _python(unstructure_catalog(catalog))
+    assert '"rest_hours": 1e-05' in text

@@ -408,9 +408,14 @@ def structure_catalog(data: object) -> Catalog:
     return converter.structure(body, Catalog)
 
 
-def unstructure_catalog(catalog: Catalog) -> dict[str, Any]:
-    """The canonical JSON-shaped form of a catalog: ``format_version`` first, defaults omitted."""
-    body = converter.unstructure(catalog, Catalog)
+def unstructure_catalog(
+    catalog: Catalog, *, conv: cattrs.Converter | None = None
+) -> dict[str, Any]:
+    """The canonical JSON-shaped form of a catalog: ``format_version`` first, defaults omitted.
+
+    ``conv`` is the converter to use (a copy with hooks of its own); the shared one by default.
+    """
+    body = (conv or converter).unstructure(catalog, Catalog)
     body.pop("format_version", None)
     return {"format_version": catalog.format_version, **body}
 

@@ -14,6 +14,7 @@ JSON values, floats and every kind of character included.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, Final
@@ -43,11 +44,32 @@ def canonical_json(value: Any) -> str:
     return msgspec.json.format(raw, indent=2).decode("utf-8") + "\n"
 
 
+def _python_float(value: float) -> msgspec.Raw:
+    """A float as Python writes it (``1e-05``), passed through msgspec verbatim."""
+    return msgspec.Raw(float.__repr__(float(value)).encode("ascii"))
+
+
+@functools.cache
+def _writer() -> Any:
+    """The converter that dumps: the shared rules, with floats already written as Python does.
+
+    Built once, on first use; it only writes, so it cannot change what is accepted.
+    """
+    from stretchkit.io._converter import make_converter
+
+    conv = make_converter()
+    conv.register_unstructure_hook(float, _python_float)
+    return conv
+
+
 def dump_catalog(catalog: Catalog) -> str:
     """Canonical JSON text: defaults omitted, two-space indent, UTF-8 as is, a final newline.
 
     Equal catalogs give equal text, so dumps diff cleanly under version control.
+    The floats are written by Python's own ``repr`` (the only place the two writers
+    differ), so the text needs no second look.
     """
     from stretchkit.io._converter import unstructure_catalog
 
-    return canonical_json(unstructure_catalog(catalog))
+    raw = msgspec.json.encode(unstructure_catalog(catalog, conv=_writer()))
+    return msgspec.json.format(raw, indent=2).decode("utf-8") + "\n"
