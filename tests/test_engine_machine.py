@@ -1,8 +1,10 @@
 """A RuleBasedStateMachine: a user and a device clock drive the engine and the session runner.
 
-The clock jumps forward and sometimes backwards; sessions are run through
-:class:`SessionRunner` from the current plan and stored as events; after every
-step the plan is checked against the plain oracle and a shuffled replay.
+The clock jumps forward and sometimes backwards; events are recorded on a phone
+(with ``device``/``seq``) or without a device; sessions are run through
+:class:`SessionRunner` from the current plan, with a variation the app chose, and
+stored as events; after every step the plan is checked against the plain oracle, a
+shuffled replay and the agenda.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import random
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -19,6 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from stretchkit import (
     Context,
     Event,
+    NotAllowedError,
     PainReported,
     Policy,
     Progress,
@@ -57,6 +61,8 @@ class EngineMachine(RuleBasedStateMachine):
         self.zone = ZONES[0]
         self.runner: SessionRunner | None = None
         self.n = 0
+        self.seq = 0
+        self.device: str | None = None
 
     @initialize(zone=st.sampled_from(ZONES), hours=st.integers(0, 24 * 20))
     def setup(self, zone: ZoneInfo, hours: int) -> None:
@@ -70,6 +76,17 @@ class EngineMachine(RuleBasedStateMachine):
     def _new_id(self) -> str:
         self.n += 1
         return f"id-{self.n}"
+
+    def _where(self) -> tuple[str | None, int | None]:
+        if self.device is None:
+            return None, None
+        self.seq += 1
+        return self.device, self.seq
+
+    @rule(device=st.none() | st.just("phone"))
+    def switch_device(self, device: str | None) -> None:
+        """The user moves between the phone (device order) and an app without one."""
+        self.device = device
 
     def _store(self, event: Event) -> None:
         # through JSON, as an app would store it
@@ -88,25 +105,50 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule(level=st.integers(0, 10) | st.just(0))
     def report(self, level: int) -> None:
-        self._store(PainReported(id=self._new_id(), at=self.now, level=level))
+        device, seq = self._where()
+        self._store(
+            PainReported(id=self._new_id(), at=self.now, level=level, device=device, seq=seq)
+        )
 
     @rule(stretch=st.sampled_from(STRETCH_IDS))
     def reenable(self, stretch: str) -> None:
-        self._store(StretchReenabled(id=self._new_id(), at=self.now, stretch_id=stretch))
+        device, seq = self._where()
+        self._store(
+            StretchReenabled(
+                id=self._new_id(), at=self.now, stretch_id=stretch, device=device, seq=seq
+            )
+        )
 
     @precondition(lambda self: self.runner is None)
-    @rule(context=st.sampled_from(list(Context)), pain_before=st.none() | st.integers(0, 4))
-    def begin(self, context: Context, pain_before: int | None) -> None:
+    @rule(
+        context=st.sampled_from(list(Context)),
+        pain_before=st.none() | st.integers(0, 4),
+        variation=st.none() | st.sampled_from(["facing-the-wall", "lying"]),
+        override=st.booleans(),
+    )
+    def begin(
+        self, context: Context, pain_before: int | None, variation: str | None, override: bool
+    ) -> None:
         plan = self.progress.plan(self.now, context)
-        if plan.steps:
-            self.runner = SessionRunner.start(
+        if any(s.stretch_id == "doorway-pec" for s in plan.steps):
+            plan = plan.with_variation("doorway-pec", variation)
+        refused = not plan.steps or (not plan.allowed and not override)
+        try:
+            runner = SessionRunner.start(
                 plan,
                 CATALOG,
                 session_id=self._new_id(),
                 started_at=self.now,
                 pain_before=pain_before,
+                override=override,
             )
-            assert [s.stretch_id for s in self.runner.steps] == [s.stretch_id for s in plan.steps]
+        except NotAllowedError:
+            assert refused
+            return
+        assert not refused or (override and plan.steps)
+        assert [s.stretch_id for s in runner.steps] == [s.stretch_id for s in plan.steps]
+        assert [s.variation for s in runner.steps] == [s.variation for s in plan.steps]
+        self.runner = runner
 
     @precondition(lambda self: self.runner is not None and not self.runner.finished_steps)
     @rule(
@@ -143,6 +185,9 @@ class EngineMachine(RuleBasedStateMachine):
         )
         event = self.runner.finish(end, pain_after=pain_after)
         assert event.session.steps == self.runner.results
+        if self.device is not None:
+            device, seq = self._where()
+            event = attrs.evolve(event, device=device, seq=seq)
         self.runner = None
         self._store(event)
 
@@ -151,6 +196,26 @@ class EngineMachine(RuleBasedStateMachine):
         for context in (Context.LYING, Context.SITTING):
             plan = self.progress.plan(self.now, context)
             Oracle(self.events, self.now, self.policy).check(plan, self.policy)
+
+    @invariant()
+    def agenda_agrees_with_the_plan(self) -> None:
+        plan = self.progress.plan(self.now, Context.LYING)
+        today, tomorrow = self.progress.agenda(self.now, days=2)
+        assert today.today
+        assert not tomorrow.today
+        assert today.sessions_done == plan.sessions_today
+        assert (today.due_from is not None) == plan.due
+        assert (today.allowed_from is not None) == plan.allowed
+        assert tomorrow.starts_at == today.ends_at
+        assert tomorrow.allowed_from == tomorrow.starts_at
+        if plan.next_allowed_at is not None:
+            assert plan.next_allowed_at == tomorrow.starts_at
+        back = {c.stretch_id for d in (today, tomorrow) for c in d.comebacks}
+        resting = {lo.stretch_id for lo in plan.left_out if lo.until is not None}
+        for lo in plan.left_out:
+            if lo.until is not None and lo.until < tomorrow.ends_at:
+                assert lo.stretch_id in back
+        assert back <= resting | {s.stretch_id for s in plan.steps} | back
 
     @invariant()
     def replay_agrees(self) -> None:

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
 from stretchkit import (
@@ -14,6 +15,7 @@ from stretchkit import (
     EngineError,
     NotAllowedError,
     PainReported,
+    Policy,
     ProgramPhase,
     Progress,
     ReasonCode,
@@ -287,3 +289,64 @@ def test_angle_cues_say_their_degrees() -> None:
     )
     angles = [c.text for c in runner.cues() if c.kind is CueKind.ANGLE]
     assert angles == ["overhead (180°), 20 seconds", "45 degrees (45°), 20 seconds"]
+
+
+# -- the agenda -----------------------------------------------------------------------------
+
+
+def test_the_agenda_across_the_autumn_change_in_berlin() -> None:
+    # Saturday 24 October 2026, 20:00; clocks go back on Sunday night
+    now = datetime(2026, 10, 24, 20, 0, tzinfo=BERLIN)
+    t = datetime(2026, 10, 24, 9, 0, tzinfo=BERLIN)
+    p = start().extend(
+        [
+            pain(t, 0),
+            session(
+                t,
+                minutes=0,
+                done=("chin-tuck",),
+                skipped={"bridge": SkipReason.DISCOMFORT},
+            ),
+        ]
+    )
+    days = p.agenda(now, days=3)
+    assert [d.date.isoformat() for d in days] == ["2026-10-24", "2026-10-25", "2026-10-26"]
+    sat, sun, mon = days
+    assert (sat.today, sun.today) == (True, False)
+    assert sat.sessions_done == 1
+    assert sat.due_from == now  # the relief minimum is two
+    assert sat.allowed_from == now
+    assert sun.ends_at - sun.starts_at == timedelta(hours=24)  # wall clock
+    assert (sun.ends_at.astimezone(UTC) - sun.starts_at.astimezone(UTC)) == 25 * H
+    assert sun.due_from == sun.starts_at == datetime(2026, 10, 25, tzinfo=BERLIN)
+    # the bridge rests 24 elapsed hours from 09:00 Saturday: back at 08:00 on Sunday
+    assert [(c.stretch_id, c.name, c.at) for c in sun.comebacks] == [
+        ("bridge", "Bridge", datetime(2026, 10, 25, 8, 0, tzinfo=BERLIN))
+    ]
+    assert sat.comebacks == mon.comebacks == ()
+    # the 24-hour rule can be met from Sunday 08:00 (24 elapsed hours after 09:00 CEST)
+    assert sun.maintenance_from == datetime(2026, 10, 25, 8, 0, tzinfo=BERLIN)
+    assert sat.maintenance_from is None
+    assert mon.phase is ProgramPhase.RELIEF
+
+
+def test_the_agenda_when_the_day_is_full_in_new_york() -> None:
+    now = datetime(2026, 3, 7, 22, 0, tzinfo=NEW_YORK)  # the night before spring forward
+    p = start().extend([session(datetime(2026, 3, 7, h, 0, tzinfo=NEW_YORK)) for h in (8, 12, 16)])
+    today, sunday = p.agenda(now, days=2)
+    assert today.allowed_from is None  # three of three
+    assert today.due_from is None
+    assert sunday.allowed_from == datetime(2026, 3, 8, tzinfo=NEW_YORK)
+    assert sunday.ends_at.astimezone(UTC) - sunday.starts_at.astimezone(UTC) == 23 * H
+    assert p.agenda(now, days=1) == (today,)  # pure: the same inputs, the same agenda
+    with pytest.raises(EngineError, match="days must be an integer from 1 to 366"):
+        p.agenda(now, days=0)
+
+
+def test_the_agenda_follows_day_starts_hour() -> None:
+    owl = attrs.evolve(Policy.from_program(PROGRAM), day_starts_hour=4)
+    p = Progress.start(PROGRAM, owl, catalog=CATALOG)
+    now = datetime(2026, 6, 2, 1, 30, tzinfo=BERLIN)  # still Monday for a late owl
+    (monday,) = p.agenda(now, days=1)
+    assert monday.date.isoformat() == "2026-06-01"
+    assert monday.ends_at == datetime(2026, 6, 2, 4, 0, tzinfo=BERLIN)

@@ -7,14 +7,17 @@ trip): generating catalogs is the slow part, so those properties share runs.
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stretchkit.strategies as sks
+from stretchkit import Event, Policy, Progress, event_from_dict
+from stretchkit.engine import check_local_time
 from stretchkit.model import (
     PHASE_KINDS,
     Context,
@@ -27,6 +30,7 @@ from stretchkit.model import (
     Variation,
 )
 from stretchkit.model._validators import label, slug, text
+from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS
 
 
 def test_all_names_are_exported_and_sorted() -> None:
@@ -101,3 +105,33 @@ def test_sessions_are_aware_and_ordered(session: Session, step: StepResult) -> N
 def test_aware_datetimes_are_aware_and_unambiguous(moment: datetime) -> None:
     assert moment.utcoffset() is not None
     assert moment.utcoffset() == moment.replace(fold=1 - moment.fold).utcoffset()
+
+
+# -- engine strategies -------------------------------------------------------------------------
+
+
+@settings(max_examples=40)
+@given(
+    sks.histories(stretch_ids=STRETCH_IDS),
+    sks.policies(program=PROGRAM),
+    st.randoms(use_true_random=False),
+)
+def test_histories_replay_in_any_order_to_one_state(
+    history: list[Event], policy: Policy, rnd: random.Random
+) -> None:
+    reference = Progress.replay(PROGRAM, history, policy, catalog=CATALOG)
+    shuffled = list(history)
+    rnd.shuffle(shuffled)
+    assert Progress.replay(PROGRAM, shuffled, policy, catalog=CATALOG).state == reference.state
+    one = Progress.start(PROGRAM, policy, catalog=CATALOG)
+    for event in shuffled:
+        one = one.apply(event)
+    assert one.state == reference.state
+    assert len({e.id for e in history}) == len(reference)
+
+
+@given(sks.events(device="phone", seq=3), sks.event_times())
+def test_events_and_times_are_valid(event: Event, now: datetime) -> None:
+    assert event_from_dict(event.to_dict()) == event
+    assert (event.device, event.seq) == ("phone", 3)
+    assert check_local_time(now) is now

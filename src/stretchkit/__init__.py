@@ -56,6 +56,8 @@ from stretchkit.model import (
 
 if TYPE_CHECKING:
     from stretchkit.engine import (
+        AgendaDay as AgendaDay,
+        Comeback as Comeback,
         EARLIEST_YEAR as EARLIEST_YEAR,
         LATEST_YEAR as LATEST_YEAR,
         Cue as Cue,

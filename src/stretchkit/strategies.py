@@ -21,6 +21,7 @@ import string
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from stretchkit.model import (
@@ -58,12 +59,16 @@ __all__ = [
     "breaths",
     "catalogs",
     "doses",
+    "event_times",
+    "events",
+    "histories",
     "holds",
     "labels",
     "maintenance_phases",
     "media",
     "media_urls",
     "phases",
+    "policies",
     "position_sequences",
     "programs",
     "reintroductions",
@@ -507,3 +512,147 @@ def _session(draw: st.DrawFn, routine: str | None) -> Session:
 def sessions(*, routine: str | None = None) -> st.SearchStrategy[Session]:
     """One session with aware start and end times in the same random IANA zone."""
     return _session(routine)
+
+
+# -- the engine: events, histories and policies, for apps' own property tests -----------------
+
+_ENGINE_ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "America/Los_Angeles", "UTC")
+
+
+def event_times(
+    *,
+    start: datetime = datetime(2026, 3, 20, tzinfo=UTC),
+    days: int = 30,
+    zones: tuple[str, ...] = _ENGINE_ZONES,
+) -> st.SearchStrategy[datetime]:
+    """Instants within ``days`` of ``start`` on the clocks of real zones, as
+    ``datetime.now(zone)`` would give them: the repeated autumn hour included (with
+    its ``fold``), the spring gap never. Whole minutes, so that instants collide."""
+    from zoneinfo import ZoneInfo
+
+    return st.builds(
+        lambda minutes, zone: (start + timedelta(minutes=minutes)).astimezone(ZoneInfo(zone)),
+        st.integers(0, days * 24 * 60) | st.integers(0, days * 4).map(lambda k: k * 360),
+        st.sampled_from(zones),
+    )
+
+
+@st.composite
+def _policy(draw: st.DrawFn, program: Any) -> Any:
+    from stretchkit.engine import Policy
+
+    base = Policy() if program is None else Policy.from_program(program)
+    low = draw(st.integers(0, 4))
+    mlow = draw(st.integers(0, 3))
+    return attrs.evolve(
+        base,
+        min_sessions_per_day=low,
+        max_sessions_per_day=draw(st.integers(max(low, 1), 12)),
+        maintenance_min_sessions_per_day=mlow,
+        maintenance_max_sessions_per_day=draw(st.integers(max(mlow, 1), 6)),
+        pain_free_hours=draw(st.sampled_from([0.0, 2.0, 24.0, 48.0])),
+        pain_free_level=draw(st.integers(0, 3)),
+        rest_hours=draw(st.sampled_from([1.0, 24.0, 36.0])),
+        rest_backoff=draw(st.sampled_from([1.0, 1.5, 2.0])),
+        max_rest_hours=draw(st.sampled_from([24.0, 168.0])),
+        max_tries=draw(st.integers(1, 5)),
+        day_starts_hour=draw(st.sampled_from([0, 0, 4])),
+    )
+
+
+def policies(*, program: Any = None) -> st.SearchStrategy[Any]:
+    """Valid engine policies (every number in range, maxima at or above minima); with
+    ``program``, varied from :meth:`~stretchkit.Policy.from_program`."""
+    return _policy(program)
+
+
+@st.composite
+def _event(
+    draw: st.DrawFn,
+    event_id: str | None,
+    stretch_ids: tuple[str, ...],
+    routine: str,
+    times: st.SearchStrategy[datetime],
+    device: str | None,
+    seq: int | None,
+) -> Any:
+    from stretchkit.engine import PainReported, SessionLogged, StretchReenabled
+
+    eid = event_id or draw(st.uuids().map(str))
+    at = draw(times)
+    where: dict[str, Any] = {} if device is None else {"device": device, "seq": seq}
+    kind = draw(st.sampled_from(["pain", "pain", "session", "session", "reenable"]))
+    if kind == "pain":
+        level = draw(st.integers(0, 10) | st.integers(0, 2))
+        return PainReported(id=eid, at=at, level=level, **where)
+    if kind == "reenable":
+        return StretchReenabled(
+            id=eid, at=at, stretch_id=draw(st.sampled_from(stretch_ids)), **where
+        )
+    length = timedelta(minutes=draw(st.sampled_from([0, 10, 45, 120])))
+    end = (at.astimezone(UTC) + length).astimezone(at.tzinfo)
+    picked = draw(st.lists(st.sampled_from(stretch_ids), max_size=len(stretch_ids), unique=True))
+    steps = [draw(_step_result(s)) for s in picked]
+    session = Session(
+        id=eid,
+        routine=routine,
+        started_at=at,
+        ended_at=end,
+        steps=tuple(steps),
+        pain_before=draw(st.none() | st.integers(0, 4)),
+        pain_after=draw(st.none() | st.integers(0, 4)),
+    )
+    return SessionLogged(id=eid, session=session, **where)
+
+
+def events(
+    *,
+    stretch_ids: tuple[str, ...] = ("chin-tuck", "wall-angel", "bridge"),
+    routine: str = "relief-lying",
+    times: st.SearchStrategy[datetime] | None = None,
+    id: str | None = None,
+    device: str | None = None,
+    seq: int | None = None,
+) -> st.SearchStrategy[Any]:
+    """One engine event (a pain report, a session of ``routine`` over ``stretch_ids``,
+    or a re-enabled stretch), at :func:`event_times` unless ``times`` is given; with
+    ``device`` it carries that device and ``seq``."""
+    if (device is None) != (seq is None):
+        raise ValueError("device and seq go together")
+    return _event(id, stretch_ids, routine, times or event_times(), device, seq)
+
+
+@st.composite
+def _history(
+    draw: st.DrawFn,
+    stretch_ids: tuple[str, ...],
+    routine: str,
+    times: st.SearchStrategy[datetime],
+    max_size: int,
+    devices: tuple[str, ...],
+) -> list[Any]:
+    n = draw(st.integers(0, max_size))
+    counters = dict.fromkeys(devices, 0)
+    unique = []
+    for i in range(n):
+        device = draw(st.none() | st.sampled_from(devices)) if devices else None
+        seq = None
+        if device is not None:
+            counters[device] += draw(st.integers(1, 3))  # gaps are fine
+            seq = counters[device]
+        unique.append(draw(_event(f"e{i}", stretch_ids, routine, times, device, seq)))
+    extra = draw(st.lists(st.sampled_from(unique), max_size=n // 2)) if unique else []
+    return draw(st.permutations(unique + extra))
+
+
+def histories(
+    *,
+    stretch_ids: tuple[str, ...] = ("chin-tuck", "wall-angel", "bridge"),
+    routine: str = "relief-lying",
+    times: st.SearchStrategy[datetime] | None = None,
+    max_size: int = 30,
+    devices: tuple[str, ...] = ("phone", "watch"),
+) -> st.SearchStrategy[list[Any]]:
+    """A valid stored history as an app may receive it: unique ids, each device's
+    ``seq`` rising (with gaps), in any order and with duplicates (the same event again)."""
+    return _history(stretch_ids, routine, times or event_times(), max_size, devices)

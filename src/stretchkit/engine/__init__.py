@@ -3,6 +3,7 @@
 No I/O and no clock reads: the app stores events and passes ``now``.
 """
 
+from stretchkit.engine._agenda import MAX_AGENDA_DAYS, AgendaDay, Comeback
 from stretchkit.engine._codec import event_from_dict, event_to_dict, events_from_dicts
 from stretchkit.engine._errors import (
     DuplicateEventError,
@@ -38,8 +39,11 @@ __all__ = [
     "EARLIEST_YEAR",
     "EVENT_TYPES",
     "LATEST_YEAR",
+    "MAX_AGENDA_DAYS",
     "MAX_SESSION_HOURS",
     "RULES_VERSION",
+    "AgendaDay",
+    "Comeback",
     "Cue",
     "CueKind",
     "DuplicateEventError",

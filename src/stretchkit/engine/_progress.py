@@ -42,6 +42,7 @@ from stretchkit.model import Catalog, Context, Program
 from stretchkit.model._validators import describe
 
 if TYPE_CHECKING:
+    from stretchkit.engine._agenda import AgendaDay
     from stretchkit.engine._plan import Plan
 
 __all__ = ["CHECKPOINT_EVERY", "Progress"]
@@ -350,6 +351,24 @@ class Progress:
             ignored=ignored,
             now=now,
             context=context,
+        )
+
+    def agenda(self, now: datetime, days: int = 7) -> tuple[AgendaDay, ...]:
+        """The coming ``days`` local days from ``now``'s on: when the minimum is due,
+        from when a session is allowed, which stretches come back from rest.
+
+        See :mod:`stretchkit.engine._agenda`; for scheduling reminders.
+        """
+        from stretchkit.engine._agenda import make_agenda
+
+        check_local_time(now, "now")
+        state, _ = self._state_until(instant(now))
+        return make_agenda(
+            policy=self.policy,
+            stretches=self.catalog.stretch_by_id,
+            state=state,
+            now=now,
+            days=days,
         )
 
     # -- snapshots (see stretchkit.engine._snapshot) ------------------------------------
