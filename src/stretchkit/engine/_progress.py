@@ -357,7 +357,7 @@ class Progress:
         """The coming ``days`` local days from ``now``'s on: when the minimum is due,
         from when a session is allowed, which stretches come back from rest.
 
-        See :mod:`stretchkit.engine._agenda`; for scheduling reminders.
+        Each is an `AgendaDay`; apps schedule reminders from them.
         """
         from stretchkit.engine._agenda import make_agenda
 
