@@ -28,6 +28,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("stretchkit.cli._generate", "make a routine to measure from a catalog"),
     "import": ("stretchkit.cli._import", "turn another exercise format into a catalog"),
     "demo": ("stretchkit.cli._demo", "play a scripted week of the example program"),
+    "log": ("stretchkit.cli._log", "record a pain report in the store"),
+    "events": ("stretchkit.cli._events", "export or import a user's events as JSON Lines"),
+    "store": ("stretchkit.cli._store_check", "check the store file"),
 }
 
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from stretchkit.engine import Plan, Progress
-    from stretchkit.model import Catalog
+    from stretchkit.model import Catalog, Program
+    from stretchkit.store import SQLiteStore
 
 ZONE = "Europe/Berlin"
 WEEK_STARTS = (2026, 11, 30)  # a Monday
@@ -95,15 +96,29 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as error:
         print(f"stretchkit demo: {error.args[0]}")
         return EXIT_USAGE
-    print(f"== A week of {program.name}, in {ZONE}\n")
-    _play_week(catalog, sk.Progress.start(program, catalog=catalog))
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="stretchkit-demo-") as folder:
+        print(f"== A week of {program.name}, in {ZONE}, kept in a temporary SQLite store\n")
+        with sk.SQLiteStore(Path(folder) / "demo.db") as store:
+            _play_week(catalog, program, store)
+            events = store.events(_USER)
+            lines = list(store.export(_USER))
+            print(f"== The store holds {len(events)} events for {_USER!r}; ", end="")
+            print(f"the JSON Lines export has {len(lines)} lines (removed when the demo ends)")
     return EXIT_OK
 
 
-def _play_week(catalog: Catalog, progress: Progress) -> None:
+_USER = "demo-user"
+
+
+def _play_week(catalog: Catalog, program: Program, store: SQLiteStore) -> None:
     from zoneinfo import ZoneInfo
 
     import stretchkit as sk
+
+    def progress() -> Progress:
+        return store.progress(_USER, program, catalog)
 
     zone = ZoneInfo(ZONE)
     first = datetime(*WEEK_STARTS, tzinfo=zone)
@@ -113,16 +128,16 @@ def _play_week(catalog: Catalog, progress: Progress) -> None:
         stamp = now.strftime("%a %d %b %H:%M")
         if action == "pain":
             assert isinstance(argument, int)
-            progress = progress.apply(sk.PainReported(id=f"e{counter}", at=now, level=argument))
+            store.append(_USER, [sk.PainReported(id=f"e{counter}", at=now, level=argument)])
             print(f"{stamp}  the user reports pain {argument}/10")
         elif action == "plan":
             assert isinstance(argument, str)
             print(f"{stamp}  the app asks what to do ({argument}):")
-            print(_render_plan(progress.plan(now, argument)))
+            print(_render_plan(progress().plan(now, argument)))
         else:
             assert isinstance(argument, tuple)
             context, skips, pain_after = argument
-            plan = progress.plan(now, context)
+            plan = progress().plan(now, context)
             runner = sk.SessionRunner.start(
                 plan, catalog, session_id=f"session-{counter}", started_at=now
             )
@@ -130,9 +145,11 @@ def _play_week(catalog: Catalog, progress: Progress) -> None:
                 step = runner.current_step
                 reason = skips.get(step.stretch_id)
                 runner = runner.skip(reason) if reason else runner.complete()
+                store.save_runner(_USER, runner)  # a crash mid-session loses nothing
             end = now + timedelta(seconds=runner.total_seconds)
             event = runner.finish(end, pain_after=pain_after)
-            progress = progress.apply(event)
+            store.append(_USER, [event])
+            store.clear_runner(_USER)
             done = sum(1 for r in event.session.steps if r.outcome is sk.Outcome.COMPLETED)
             skipped = ", ".join(f"{k} ({v})" for k, v in skips.items()) or "nothing"
             print(
