@@ -622,15 +622,161 @@ def memory(bench: Bench) -> None:
         )
 
 
+def _shifted(neutral: list[dict[str, Any]], days: int) -> list[dict[str, Any]]:
+    """The history moved ``days`` earlier (fixed offsets stay valid), ids unchanged."""
+    from datetime import datetime, timedelta
+
+    delta = timedelta(days=days)
+
+    def move(text: str) -> str:
+        return (datetime.fromisoformat(text) - delta).isoformat()
+
+    out = []
+    for e in neutral:
+        e = dict(e)
+        e["at"] = move(e["at"])
+        if "session" in e:
+            s = dict(e["session"])
+            s["started_at"], s["ended_at"] = move(s["started_at"]), move(s["ended_at"])
+            e["session"] = s
+        out.append(e)
+    return out
+
+
+_BARE_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS events (user_id TEXT NOT NULL, event_id BLOB NOT NULL,"
+    " instant INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (user_id, event_id));"
+    "CREATE INDEX IF NOT EXISTS events_order ON events (user_id, instant, event_id)"
+)
+
+
 def store(bench: Bench) -> None:
-    """Store append and load: measured once the stores exist (issue 5 asks for them then)."""
-    found = [n for n in ("ProgressStore", "SQLiteStore", "SqliteStore") if sk(n) is not None]
-    note = (
-        f"not available: stretchkit exports no store yet ({', '.join(found) or 'none found'})"
-        if not found
-        else f"not measured: {', '.join(found)} appeared after this benchmark was written"
-    )
-    bench.add(Row("store", "append a year of events, then load them", "—", None, 0, None, note))
+    """SQLiteStore appends beside a bare sqlite3 loop doing the same inserts, and loads.
+
+    Both sides use the same file settings (WAL, synchronous=FULL: an append that
+    returned survives a crash), the same table and index, and the same JSON text of
+    each event, so the ratio is the store's own cost: checking the batch, looking up
+    ids already stored, the snapshot invalidation, locking.
+    """
+    import itertools
+    import sqlite3
+
+    from stretchkit.engine._time import instant
+
+    SQLiteStore = sk("SQLiteStore")
+    engine = adapters.engine()
+    if SQLiteStore is None or not engine.ok:
+        bench.add(Row("store", "SQLiteStore append", "—", None, 0, None, "not available"))
+        return
+    _raw, neutral = _history_bytes(bench, "month")
+    events = engine.events(neutral)
+    texts = [json.dumps(engine.to_dict(e), separators=(",", ":")) for e in events]  # type: ignore[misc]
+    keys = [
+        (instant(e.session.ended_at if hasattr(e, "session") else e.at), e.id.encode())
+        for e in events
+    ]
+    folder = tempfile.mkdtemp(prefix="stretchkit-bench-store-")
+    store = SQLiteStore(Path(folder) / "store.db")
+    bare = sqlite3.connect(Path(folder) / "bare.db", isolation_level=None)
+    bare.execute("PRAGMA journal_mode = WAL")
+    bare.execute("PRAGMA synchronous = FULL")
+    bare.executescript(_BARE_SCHEMA)
+    users = itertools.count()
+    single, batch = 20, 100
+
+    def store_single() -> None:
+        user = f"u{next(users)}"
+        for e in events[:single]:
+            store.append(user, [e])
+
+    def bare_single() -> None:
+        user = f"u{next(users)}"
+        for (t, eid), text in zip(keys[:single], texts, strict=False):
+            bare.execute("BEGIN IMMEDIATE")
+            bare.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (user, eid, t, text))
+            bare.execute("COMMIT")
+
+    def store_batch() -> None:
+        store.append(f"u{next(users)}", events[:batch])
+
+    def bare_batch() -> None:
+        user = f"u{next(users)}"
+        bare.execute("BEGIN IMMEDIATE")
+        bare.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?)",
+            [(user, eid, t, text) for (t, eid), text in zip(keys[:batch], texts, strict=False)],
+        )
+        bare.execute("COMMIT")
+
+    r = 10 if bench.quick else 40
+    for size, base_label, label, bare_fn, store_fn, n in (
+        (
+            "single events",
+            "bare sqlite3: one INSERT per transaction",
+            "SQLiteStore.append([event])",
+            bare_single,
+            store_single,
+            single,
+        ),
+        (
+            "batches of 100",
+            "bare sqlite3: executemany of 100 in one transaction",
+            "SQLiteStore.append(100 events)",
+            bare_batch,
+            store_batch,
+            batch,
+        ),
+    ):
+        results = measure_together(
+            {base_label: bare_fn, label: store_fn}, repeats=r, budget=bench.budget()
+        )
+        for row_label in (base_label, label):
+            seconds, runs = results[row_label]
+            per = seconds / n if runs else None
+            rate = f"{n / seconds:,.0f} events/s" if runs and seconds else ""
+            bench.add(Row("store", row_label, size, per, runs, base_label, f"per event; {rate}"))
+
+    # Loading: a year of heavy history, and four years ending on the same day.
+    catalog, program = engine.catalog, engine.program
+    Progress = sk("Progress")
+    histories = {"year": 365}
+    if not bench.quick:
+        histories["4 years"] = 4 * 364
+    for name, days in histories.items():
+        hist = data.events(days, adapters.history_routines())
+        if days > 365:
+            hist = _shifted(hist, days - 364)
+        evs = engine.events(hist)
+        user = f"history-{name}"
+        for i in range(0, len(evs), 5000):
+            store.append(user, evs[i : i + 5000])
+        store.progress(user, program, catalog)  # writes the snapshot
+        size = f"{name} ({len(evs):,} events)"
+        without = "load without a snapshot: events() + Progress.replay"
+        bench.time_together(
+            "store",
+            size,
+            [
+                (
+                    without,
+                    lambda u=user: Progress.replay(program, store.events(u), catalog=catalog),
+                    "",
+                ),
+                (
+                    "load through the snapshot: progress()",
+                    lambda u=user: store.progress(u, program, catalog),
+                    "",
+                ),
+            ],
+            repeats=3 if bench.quick else 15,
+            base=without,
+        )
+    store.close()
+    bare.close()
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
     from bench import store_pg
 
     store_pg.run(bench)
