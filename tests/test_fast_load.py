@@ -226,6 +226,17 @@ def test_blank_text_is_left_to_the_full_pipeline() -> None:
         assert _full(raw) is None
 
 
+@pytest.mark.parametrize("text", ['\\" ', '\\"\u00a0', '\\\\\\" '])
+def test_an_escaped_quote_before_white_space_is_not_blank_text(text: str) -> None:
+    """``"\\" "`` is a quote and a space: text, so the fast path keeps it."""
+    raw = (EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8")
+    name = re.search(r'"name": "([^"]*)"', raw)
+    assert name is not None
+    document = (raw[: name.start(1)] + text + raw[name.end(1) :]).encode()
+    assert fast_catalog(document) is not None
+    assert _full(document) is not None
+
+
 # --- the corpus and the examples -------------------------------------------------------------
 
 

@@ -293,7 +293,13 @@ def _doubtful_text(raw: bytes) -> bool:
         return True
     if (b"\xe2" in raw or b"\\" in raw) and _BIDI.search(raw) is not None:
         return True
-    return any(_BLANK.match(raw, m.start()) is not None for m in _BLANK_START.finditer(raw))
+    # With the escaped backslashes gone, a quote right after a backslash is an
+    # escaped quote inside a string, not the start of one.
+    return any(
+        _BLANK.match(raw, m.start()) is not None
+        for m in _BLANK_START.finditer(raw)
+        if m.start() == 0 or raw[m.start() - 1] != 0x5C
+    )
 
 
 _SLUG_LINES = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\n)*")
