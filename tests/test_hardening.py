@@ -31,6 +31,7 @@ from stretchkit import (
     PainReported,
     Progress,
     SessionRunner,
+    SnapshotError,
     StretchkitError,
     TimeError,
     event_from_dict,
@@ -497,12 +498,41 @@ def _snapshot() -> dict[str, Any]:
 SNAPSHOT = _snapshot()
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("state", "latest"),
+        ("state", "pain_free_since"),
+        ("state", "sessions"),
+        ("through", "instant"),
+        ("through", "seq"),
+        ("events",),
+    ],
+)
+@pytest.mark.parametrize(
+    "number", [10**5000, 2**63, -(2**63), 1e300], ids=["10**5000", "2**63", "-2**63", "1e300"]
+)
+def test_numbers_beyond_any_instant_are_refused_when_a_snapshot_is_read(
+    path: tuple[str, ...], number: float
+) -> None:
+    doc = copy.deepcopy(SNAPSHOT)
+    parent = doc
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = number
+    with pytest.raises(SnapshotError) as refused:
+        Progress.from_snapshot(doc, PROGRAM, catalog=CATALOG)
+    assert len(str(refused.value)) < MAX_MESSAGE
+
+
 @settings(max_examples=150)
 @given(mutated(SNAPSHOT) | VALUES, VALUES)
 def test_a_snapshot_is_read_or_refused_briefly(doc: Any, odd: Any) -> None:
     progress = refused_or_ok(lambda: Progress.from_snapshot(doc, PROGRAM, catalog=CATALOG))
     if progress is not None:
         assert isinstance(progress, Progress)
-        progress.plan(T0 + timedelta(days=1), "lying")
+        # A snapshot of later events cannot plan for an earlier time: a short refusal.
+        refused_or_ok(lambda: progress.plan(T0 + timedelta(days=1), "lying"))
+        refused_or_ok(lambda: progress.plan(T0 + timedelta(days=400), "lying"))
     refused_or_ok(lambda: Progress.from_snapshot(SNAPSHOT, odd, catalog=CATALOG))
     refused_or_ok(lambda: Progress.start(PROGRAM, catalog=CATALOG).snapshot(until=odd))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import enum
 import json
-import math
 import sys
 import types
 import typing
@@ -38,6 +37,7 @@ import attrs
 from stretchkit.engine._errors import EngineError
 from stretchkit.engine._fold import State
 from stretchkit.engine._policy import Policy
+from stretchkit.engine._time import INSTANT_RANGE
 from stretchkit.model._validators import describe
 
 if TYPE_CHECKING:
@@ -67,6 +67,11 @@ class SnapshotError(EngineError):
 
 
 _TOP = ("format", "rules", "program", "policy", "through", "events", "state")
+
+_LIMIT = max(-INSTANT_RANGE[0], INSTANT_RANGE[1])
+"""No number in a snapshot is larger: instants lie in the accepted years, counts are smaller.
+
+Without a bound a stored ``10**5000`` is read and then overflows when a plan is made."""
 
 
 def snapshot_of(progress: Progress, until: int | None = None) -> dict[str, Any]:
@@ -127,8 +132,10 @@ def progress_from_snapshot(
             not isinstance(through, Mapping)
             or set(through) != {"instant", "device", "seq", "id"}
             or type(through["instant"]) is not int
+            or not -_LIMIT <= through["instant"] <= _LIMIT
             or type(through["device"]) is not str
             or type(through["seq"]) is not int
+            or not 0 <= through["seq"] <= _LIMIT
             or type(through["id"]) is not str
         ):
             raise SnapshotError(
@@ -137,7 +144,7 @@ def progress_from_snapshot(
             )
         key = (through["instant"], through["device"], through["seq"], through["id"])
     count = data["events"]
-    if type(count) is not int or count < 0 or (count == 0) != (key is None):
+    if type(count) is not int or not 0 <= count <= _LIMIT or (count == 0) != (key is None):
         raise SnapshotError(f"snapshot /events: {describe(count)} does not fit /through")
     state = _decode(data["state"], State, "/state")
     return base._resumed(state, key, count)
@@ -230,12 +237,12 @@ def _decode(value: Any, hint: Any, path: str) -> Any:
             raise SnapshotError(f"snapshot {path}: must be true or false")
         return value
     if hint is int:
-        if type(value) is not int:
-            raise SnapshotError(f"snapshot {path}: must be an integer")
+        if type(value) is not int or not -_LIMIT <= value <= _LIMIT:
+            raise SnapshotError(f"snapshot {path}: must be an integer of at most {_LIMIT}")
         return value
     if hint is float:
-        if type(value) not in (int, float) or not math.isfinite(value):
-            raise SnapshotError(f"snapshot {path}: must be a finite number")
+        if type(value) not in (int, float) or not -_LIMIT <= value <= _LIMIT:
+            raise SnapshotError(f"snapshot {path}: must be a number of at most {_LIMIT}")
         return float(value)
     if hint is str:
         if type(value) is not str:
@@ -275,7 +282,10 @@ def _schema_of(hint: Any) -> dict[str, Any]:
         return {"type": "object", "additionalProperties": _schema_of(get_args(hint)[1])}
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return {"enum": [m.value for m in hint]}
-    simple = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    if hint in (int, float):
+        kind = "integer" if hint is int else "number"
+        return {"type": kind, "minimum": -_LIMIT, "maximum": _LIMIT}
+    simple = {bool: "boolean", str: "string"}
     return {"type": simple[hint]}
 
 
@@ -330,9 +340,9 @@ def snapshot_schema() -> dict[str, Any]:
                         "required": ["instant", "device", "seq", "id"],
                         "additionalProperties": False,
                         "properties": {
-                            "instant": {"type": "integer"},
+                            "instant": _schema_of(int),
                             "device": {"type": "string"},
-                            "seq": {"type": "integer"},
+                            "seq": {**_schema_of(int), "minimum": 0},
                             "id": {"type": "string"},
                         },
                     },
@@ -343,7 +353,7 @@ def snapshot_schema() -> dict[str, Any]:
             "events": {
                 "title": "Events folded",
                 "description": "How many events the state holds.",
-                "type": "integer",
+                **_schema_of(int),
                 "minimum": 0,
                 "examples": [52000],
             },

@@ -28,6 +28,7 @@ from stretchkit.model._validators import describe
 
 __all__ = [
     "EARLIEST_YEAR",
+    "INSTANT_RANGE",
     "LATEST_YEAR",
     "check_local_time",
     "day_of",
@@ -44,6 +45,13 @@ EARLIEST_YEAR = 1900
 """The first year the engine accepts in a timestamp (no history is older)."""
 LATEST_YEAR = 2999
 """The last year the engine accepts: rests and day starts after it still fit in a datetime."""
+
+
+INSTANT_RANGE = (
+    (datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC) - _MAX_OFFSET - _EPOCH) // _US,
+    (datetime(LATEST_YEAR + 1, 1, 1, tzinfo=UTC) - _MIN_OFFSET - _EPOCH) // _US,
+)
+"""The first and last instant (microseconds since the epoch) an accepted timestamp can be."""
 
 
 def check_local_time(value: object, name: str = "time") -> datetime:
