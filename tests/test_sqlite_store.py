@@ -6,6 +6,7 @@ No mocks: real files in temporary folders, real processes killed with SIGKILL.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import random
 import signal
@@ -16,6 +17,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,6 +158,31 @@ def test_four_processes_create_one_new_store_and_append_at_once(tmp_path: Path) 
             assert {e.id: e for e in stored} == events  # nothing lost
         # every event was counted new exactly once, whichever process got there first
         assert new_total == sum(len(v) for v in want.values())
+
+
+def _open_at(path: str, at: float, errors: Any) -> None:
+    while time.time() < at:
+        pass
+    try:
+        SQLiteStore(path).close()
+    except StoreError as e:
+        errors.put(str(e))
+
+
+def test_processes_opening_one_new_store_at_once_all_see_a_store(tmp_path: Path) -> None:
+    """The creator's commit can fall between a reader's looks at the file: never "foreign"."""
+    fork = multiprocessing.get_context("fork")
+    errors = fork.Queue()
+    for round_ in range(12):
+        at = time.time() + 0.2
+        path = str(tmp_path / f"new-{round_}.db")
+        openers = [fork.Process(target=_open_at, args=(path, at, errors)) for _ in range(6)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join(60)
+            assert opener.exitcode == 0
+    assert errors.empty(), errors.get()
 
 
 def test_threads_share_one_store(tmp_path: Path) -> None:

@@ -221,6 +221,19 @@ class SQLiteStore:
             raise StoreFormatError(f"{where} is damaged: tables are missing")
         return int(version)
 
+    def _inspect_at_once(self, conn: sqlite3.Connection) -> int | None:
+        """:meth:`_inspect` in one read transaction.
+
+        Its reads must see one state of the file: read one by one, another process
+        creating the schema can commit between them, and a new store then looks like
+        one of another application (its tables, but not yet its application id).
+        """
+        conn.execute("BEGIN")
+        try:
+            return self._inspect(conn)
+        finally:
+            conn.execute("ROLLBACK")
+
     def _open(self) -> None:
         conn = self._conn
         assert conn is not None
@@ -228,7 +241,7 @@ class SQLiteStore:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
             conn.execute("PRAGMA trusted_schema = OFF")
-            version = self._retry(lambda: self._inspect(conn))
+            version = self._retry(lambda: self._inspect_at_once(conn))
             if version != SCHEMA_VERSION:
                 self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
                 self._retry(self._migrate)
