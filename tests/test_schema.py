@@ -235,6 +235,12 @@ _awkward_text = st.text(
 
 @given(_awkward_text | st.text(max_size=130))
 def test_text_and_label_patterns_agree_with_the_model(value: str) -> None:
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        # A lone surrogate is no character: the parse stage refuses it (lone-surrogate)
+        # before the schema runs, and no portable pattern can name it. The model refuses it.
+        assert not _model_accepts(text, value)
+        assert not _model_accepts(label, value)
+        return
     assert jsonschema.Draft202012Validator(_TEXT).is_valid(value) == _model_accepts(text, value)
     assert jsonschema.Draft202012Validator(_LABEL).is_valid(value) == _model_accepts(label, value)
 
