@@ -9,6 +9,7 @@ import sys
 import tempfile
 import textwrap
 import tracemalloc
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -263,6 +264,7 @@ def engine(bench: Bench) -> None:
             lambda p=progress, now=now: eng.plan(p, now),
             repeats=200,
         )
+    _late_and_branch(bench, eng)
 
 
 def generate(bench: Bench) -> None:
@@ -780,3 +782,60 @@ def store(bench: Bench) -> None:
     from bench import store_pg
 
     store_pg.run(bench)
+
+
+def _late_and_branch(bench: Bench, eng: Any) -> None:
+    """One late event and a branch, at one and eight years of history, in turns.
+
+    A late event is a pain report stamped a day before the latest; a branch is a
+    different event applied to a Progress another one already grew from.
+    """
+    built: dict[str, tuple[Any, Any, Any, Any]] = {}
+    for name, days in (("year", 365), ("8 years", 8 * 365)):
+        if name == "8 years" and bench.quick:
+            continue
+        evs = data.events(days, adapters.history_routines())
+        try:
+            progress = eng.progress(evs[:-1])
+            tip_event = eng.events(evs[-1:])[0]
+            progress.apply(tip_event)  # the log grows past `progress`: it is now a branch point
+            last = datetime.fromisoformat(evs[-2]["at"])
+            late = eng.from_dict(
+                {
+                    "type": "pain_reported",
+                    "id": "event-late",
+                    "at": (last - timedelta(days=1)).isoformat(),
+                    "level": 0,
+                }
+            )
+            other = eng.next_event(evs)
+        except Exception as exc:
+            bench.add(Row("engine", "one late event", name, None, 0, None, f"failed: {exc!s:.160}"))
+            continue
+        built[name] = (progress, tip_event, late, other)
+    if not built:
+        return
+    fns: dict[str, Any] = {}
+    for name, (progress, _tip, late, other) in built.items():
+        fns[f"late@@{name}"] = lambda p=progress, e=late: p.apply(e)
+        fns[f"branch@@{name}"] = lambda p=progress, e=other: p.apply(e)
+    results = measure_together(fns, repeats=60, budget=3.0)
+    first = next(iter(built))
+    for key, (seconds, runs) in results.items():
+        kind, name = key.split("@@")
+        label = (
+            "one late event (stamped a day before the latest)"
+            if kind == "late"
+            else "apply to an older Progress (a branch)"
+        )
+        bench.add(
+            Row(
+                "engine",
+                label,
+                name,
+                seconds if runs else None,
+                runs,
+                f"{label}@@{first}" if name != first else None,
+                f"in turns; {len(built[name][0]):,} events",
+            )
+        )

@@ -200,10 +200,10 @@ class Progress:
             )
         if n and pairs[0][0] < log.keys[n - 1]:
             pos = bisect_left(log.keys, pairs[0][0], 0, n)
-            everything = sorted(
-                [*zip(log.keys[:n], log.events[:n], strict=True), *pairs], key=_first
+            tail = sorted(
+                [*zip(log.keys[pos:n], log.events[pos:n], strict=True), *pairs], key=_first
             )
-            return self._rebuilt(everything, pos)
+            return self._rebuilt(tail, pos)
         return self._appended(pairs)
 
     def _rekeyed(self, fresh: list[Event]) -> Progress:
@@ -227,7 +227,7 @@ class Progress:
         pos = 0
         while pos < m and keys[pos] == everything[pos][0]:
             pos += 1
-        return self._rebuilt(everything, pos)
+        return self._rebuilt(everything[pos:], pos)
 
     # -- events -----------------------------------------------------------------------
 
@@ -248,9 +248,8 @@ class Progress:
         if n == 0 or key > log.keys[n - 1]:
             return self._appended([(key, event)])
         pos = bisect_left(log.keys, key, 0, n)
-        everything = [*zip(log.keys[:pos], log.events[:pos], strict=True), (key, event)]
-        everything.extend(zip(log.keys[pos:n], log.events[pos:n], strict=True))
-        return self._rebuilt(everything, pos)
+        tail = [(key, event), *zip(log.keys[pos:n], log.events[pos:n], strict=True)]
+        return self._rebuilt(tail, pos)
 
     def _appended(self, keyed: list[tuple[Key, Event]]) -> Progress:
         log, n = self._log, self._n
@@ -275,24 +274,36 @@ class Progress:
                 checkpoints.append(state)
         return Progress(self.program, policy, self.catalog, log, i, state)
 
-    def _rebuilt(self, everything: list[tuple[Key, Event]], pos: int) -> Progress:
-        """A new log of ``everything`` (sorted), refolded from the checkpoint before ``pos``."""
+    def _rebuilt(self, tail: list[tuple[Key, Event]], pos: int) -> Progress:
+        """A new log: this view's first ``pos`` events, then ``tail`` (sorted), refolded
+        from the checkpoint before ``pos``. The kept head is copied at C speed (list
+        slices, a dict copy); only the tail is walked in Python."""
         old = self._log
         log = _Log()
         log.base = old.base
+        log.keys = old.keys[:pos]
+        log.events = old.events[:pos]
+        index = old.index.copy()
+        for key in old.keys[pos:]:  # forget what follows the head, in any view
+            del index[key[3]]
+        log.index = index
         first = pos // CHECKPOINT_EVERY
         log.checkpoints = old.checkpoints[: first + 1]
         state = log.checkpoints[-1]
         policy = self.policy
-        for i, (key, event) in enumerate(everything):
-            log.keys.append(key)
-            log.events.append(event)
-            log.index[key[3]] = i
-            if i >= first * CHECKPOINT_EVERY:
-                state = fold(state, event, key[0], policy)
-                if (i + 1) % CHECKPOINT_EVERY == 0:
-                    log.checkpoints.append(state)
-        return Progress(self.program, policy, self.catalog, log, len(log.events), state)
+        keys, events, checkpoints = log.keys, log.events, log.checkpoints
+        for i in range(first * CHECKPOINT_EVERY, pos):
+            state = fold(state, events[i], keys[i][0], policy)
+        i = pos
+        for key, event in tail:
+            keys.append(key)
+            events.append(event)
+            index[key[3]] = i
+            state = fold(state, event, key[0], policy)
+            i += 1
+            if not i % CHECKPOINT_EVERY:
+                checkpoints.append(state)
+        return Progress(self.program, policy, self.catalog, log, i, state)
 
     # -- queries ----------------------------------------------------------------------
 
