@@ -536,3 +536,48 @@ def test_a_snapshot_is_read_or_refused_briefly(doc: Any, odd: Any) -> None:
         refused_or_ok(lambda: progress.plan(T0 + timedelta(days=400), "lying"))
     refused_or_ok(lambda: Progress.from_snapshot(SNAPSHOT, odd, catalog=CATALOG))
     refused_or_ok(lambda: Progress.start(PROGRAM, catalog=CATALOG).snapshot(until=odd))
+
+
+@settings(max_examples=100)
+@given(
+    VALUES,
+    st.sampled_from(
+        [
+            "generate",
+            "generate-catalog",
+            "substitute",
+            "substitute-with",
+            "plan-catalog",
+            "start-catalog",
+            "policy",
+            "segments",
+            "skip",
+            "finish",
+            "finish-pain",
+            "finish-id",
+            "complete-remaining",
+        ]
+    ),
+)
+def test_the_public_functions_refuse_arguments_of_the_wrong_kind_briefly(
+    odd: Any, call: str
+) -> None:
+    runner = SessionRunner.start("relief-lying", CATALOG, started_at=T0)
+    progress = Progress.start(PROGRAM, catalog=CATALOG)
+    calls: dict[str, Callable[[], object]] = {
+        "generate": lambda: sk.generate_routine(CATALOG, odd),
+        "generate-catalog": lambda: sk.generate_routine(odd, Constraints(minutes=5)),
+        "substitute": lambda: sk.substitute(CATALOG, odd),
+        "substitute-with": lambda: sk.substitute(CATALOG, "chin-tuck", odd),
+        "plan-catalog": lambda: progress.plan(T0, "lying", catalog=odd),
+        "start-catalog": lambda: Progress.start(PROGRAM, catalog=odd),
+        "policy": lambda: sk.Policy.from_program(odd),
+        "segments": lambda: runner.segments(odd),
+        "skip": lambda: runner.skip(odd),
+        "finish": lambda: runner.finish(odd),
+        "finish-pain": lambda: runner.finish(T0, pain_after=odd),
+        "finish-id": lambda: runner.finish(T0, event_id=odd),
+        "complete-remaining": lambda: runner.complete_remaining(odd),
+        "agenda": lambda: progress.agenda(T0, days=odd),
+    }
+    refused_or_ok(calls[call])

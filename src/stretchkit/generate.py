@@ -42,6 +42,7 @@ from stretchkit.model._validators import (
     _SLUG,
     MAX_SLUG,
     ModelError,
+    ModelTypeError,
     describe,
     instance_of,
     number,
@@ -265,6 +266,15 @@ class GenerationResult:
         return Catalog(stretches=self.stretches, routines=routines)
 
 
+def _check_arguments(catalog: object, constraints: object, *, optional: bool = False) -> None:
+    from stretchkit.model._catalog import Catalog
+
+    if not isinstance(catalog, Catalog):
+        raise ModelTypeError(f"catalog must be a Catalog, got {describe(catalog)}")
+    if not (optional and constraints is None) and not isinstance(constraints, Constraints):
+        raise ModelTypeError(f"constraints must be Constraints, got {describe(constraints)}")
+
+
 def generate_routine(catalog: Catalog, constraints: Constraints) -> GenerationResult:
     """Build a routine from ``catalog`` that meets every hard constraint of ``constraints``.
 
@@ -272,6 +282,7 @@ def generate_routine(catalog: Catalog, constraints: Constraints) -> GenerationRe
     :attr:`GenerationResult.unmet`. The same catalog and constraints always
     give the same routine.
     """
+    _check_arguments(catalog, constraints)
     budget = constraints.budget_seconds
     rng = random.Random(constraints.seed)
     unmet: list[Unmet] = []
@@ -661,6 +672,9 @@ def substitute(
     shared targets win, then the same start position, then the closest
     duration; ties go to the seeded draw, so the answer is deterministic.
     """
+    _check_arguments(catalog, constraints, optional=True)
+    if not isinstance(stretch_id, str):
+        raise ModelTypeError(f"stretch_id must be a string, got {describe(stretch_id)}")
     by_id = {s.id: s for s in reversed(catalog.stretches)}
     original = by_id.get(stretch_id)
     if original is None:

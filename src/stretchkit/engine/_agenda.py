@@ -27,6 +27,7 @@ from stretchkit.engine._plan import ProgramPhase
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import day_of, day_start, from_instant, instant
 from stretchkit.model import Stretch
+from stretchkit.model._validators import describe
 
 __all__ = ["MAX_AGENDA_DAYS", "AgendaDay", "Comeback", "make_agenda"]
 
@@ -80,7 +81,9 @@ def make_agenda(
 ) -> tuple[AgendaDay, ...]:
     """The agenda for ``state`` (events up to ``now`` already filtered) from ``now`` on."""
     if type(days) is not int or not 1 <= days <= MAX_AGENDA_DAYS:
-        raise EngineError(f"days must be an integer from 1 to {MAX_AGENDA_DAYS}, got {days!r}")
+        raise EngineError(
+            f"days must be an integer from 1 to {MAX_AGENDA_DAYS}, got {describe(days)}"
+        )
     tz = now.tzinfo
     now_us = instant(now)
     hour = policy.day_starts_hour

@@ -81,6 +81,8 @@ class Policy:
     @classmethod
     def from_program(cls, program: Program, *, day_starts_hour: int = 0) -> Policy:
         """The program's numbers; the day boundary is the user's, so it is passed separately."""
+        if not isinstance(program, Program):
+            raise EngineError(f"program must be a Program, got {describe(program)}")
         r = program.reintroduction
         return cls(
             min_sessions_per_day=program.relief.min_sessions_per_day,

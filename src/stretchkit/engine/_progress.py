@@ -154,11 +154,11 @@ class Progress:
         defaults to :meth:`Policy.from_program`.
         """
         if not isinstance(program, Program):
-            raise EngineError(f"program must be a Program, got {type(program).__name__}")
+            raise EngineError(f"program must be a Program, got {describe(program)}")
         if policy is None:
             policy = Policy.from_program(program)
         if not isinstance(policy, Policy):
-            raise EngineError(f"policy must be a Policy, got {type(policy).__name__}")
+            raise EngineError(f"policy must be a Policy, got {describe(policy)}")
         return cls(program, policy, _check_catalog(catalog, program), _Log(), 0, State())
 
     @classmethod
@@ -467,8 +467,7 @@ def _check_catalog(catalog: object, program: Program) -> Catalog:
         )
     if not isinstance(catalog, Catalog):
         raise EngineError(
-            "catalog must be the Catalog the program's routines come from, got "
-            f"{type(catalog).__name__}"
+            f"catalog must be the Catalog the program's routines come from, got {describe(catalog)}"
         )
     known = catalog.routine_by_id
     for phase in (program.relief, program.maintenance):

@@ -367,6 +367,10 @@ class SessionRunner:
         return None if i is None else self._segments[i][self.segment]
 
     def segments(self, step: int) -> tuple[Segment, ...]:
+        if type(step) is not int or not 0 <= step < len(self._segments):
+            raise EngineError(
+                f"step must be an integer from 0 to {len(self._segments) - 1}, got {describe(step)}"
+            )
         return self._segments[step]
 
     # -- transitions ---------------------------------------------------------------------
@@ -393,14 +397,20 @@ class SessionRunner:
     def skip(self, reason: SkipReason | str) -> SessionRunner:
         """Skip the current step; ``discomfort`` and ``pain`` rest its stretch."""
         step = self._need_step("skip a step")
-        try:
-            reason = SkipReason(reason)
-        except (ValueError, TypeError):
+        # Looked up by hand: Enum's own error message embeds repr(reason).
+        found = (
+            reason
+            if isinstance(reason, SkipReason)
+            else _REASONS.get(reason)
+            if isinstance(reason, str)
+            else None
+        )
+        if found is None:
             raise EngineError(
                 f"reason must be one of {', '.join(r.value for r in SkipReason)}, "
                 f"got {describe(reason)}"
-            ) from None
-        skipped = StepResult(stretch=step.stretch_id, outcome=Outcome.SKIPPED, reason=reason)
+            )
+        skipped = StepResult(stretch=step.stretch_id, outcome=Outcome.SKIPPED, reason=found)
         return attrs.evolve(self, results=(*self.results, skipped), segment=0)
 
     def complete_remaining(
@@ -563,6 +573,8 @@ class SessionRunner:
             texts=texts,
         )
 
+
+_REASONS: dict[str, SkipReason] = {r.value: r for r in SkipReason}
 
 _RUNNER_KEYS = frozenset(
     {
