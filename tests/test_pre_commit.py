@@ -94,6 +94,8 @@ def test_the_documented_rev_is_a_released_version() -> None:
     assert rev in {f"v{v}" for v in released}
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert f"rev: {rev}" in hooks  # the comment at its top says the same
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"rev: (\S+?)`", readme)) == {rev}
 
 
 def test_the_documented_hook_checks_catalogs_wherever_they_are(tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ PROMPT = "$ "
 def _env() -> dict[str, str]:
     """The same output on every machine: width, colour, locale, zone and the venv's tools."""
     bin_dir = str(Path(sys.executable).parent)
-    keep = {k: v for k, v in os.environ.items() if k in ("HOME", "TMPDIR", "SYSTEMROOT")}
+    passed = ("HOME", "TMPDIR", "SYSTEMROOT", "PYTHONPATH")
+    keep = {k: v for k, v in os.environ.items() if k in passed}
     return {
         **keep,
         "PATH": os.pathsep.join([bin_dir, "/usr/bin", "/bin"]),
