@@ -1,12 +1,15 @@
 """Simulate a week of one user on the example program, then show the report.
 
     python examples/simulate_week.py [--seed 1] [--zone Europe/Berlin] [--report week.html]
+                                     [--store week.db]
 
 A seeded simulated user (the same seed gives the same week on every machine) reports
 pain each morning, does one to three sessions a day in whatever situation they are
 in, and now and then skips a stretch that feels uncomfortable. Each session goes
 through the session runner as an app would. Every evening the script prints the plan
-the app would show; with ``--report`` it writes the progress report of the week.
+the app would show; with ``--report`` it writes the progress report of the week, and
+with ``--store`` it keeps the week's events in a SQLite store (user ``simulated``), as
+an app would, for ``stretchkit report`` to read.
 The clock is never read: the week is 30 November to 6 December 2026.
 """
 
@@ -24,6 +27,7 @@ import stretchkit as sk
 CATALOG = Path(__file__).resolve().parent / "upper-back-relief.json"
 FIRST_DAY = (2026, 11, 30)  # a Monday
 CONTEXTS = ("lying", "sitting", "standing")
+USER = "simulated"
 
 
 def simulate(seed: int, zone: ZoneInfo) -> tuple[sk.Catalog, sk.Progress, datetime, list[str]]:
@@ -80,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--zone", default="Europe/Berlin")
     parser.add_argument("--report", type=Path, help="write the week's report to this HTML file")
+    parser.add_argument("--store", type=Path, help="keep the events in this SQLite store")
     args = parser.parse_args(argv)
     try:
         zone = ZoneInfo(args.zone)
@@ -88,8 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     catalog, progress, now, lines = simulate(args.seed, zone)
     print("\n".join(lines))
+    if args.store is not None:
+        with sk.SQLiteStore(args.store) as store:
+            new = store.append(USER, progress.events)
+        print(f"stored {new} new event(s) of {len(progress)} for {USER!r} in {args.store}")
     if args.report is not None:
-        page = sk.report_html(progress, now=now, days=7, user="simulated", catalog=catalog)
+        page = sk.report_html(progress, now=now, days=7, user=USER, catalog=catalog)
         args.report.write_text(page, encoding="utf-8")
         print(f"wrote {args.report}")
     return 0

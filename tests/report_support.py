@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import stretchkit as sk
@@ -90,6 +91,18 @@ def known_events(cat: sk.Catalog) -> list[sk.Event]:
         progress = progress.apply(event)
         events.append(event)
     return events
+
+
+def known_store(path: Path) -> Path:
+    """A real SQLite store at ``path`` holding the fortnight for :data:`USER`, and a week
+    for another user whose data must not show in :data:`USER`'s report."""
+    cat = catalog()
+    events = known_events(cat)
+    other = [e for e in events if not isinstance(e, sk.SessionLogged)][:3]
+    with sk.SQLiteStore(path) as store:
+        assert store.append(USER, events) == len(events)
+        store.append("someone-else", [*other, *events[1:6]])
+    return path
 
 
 def known_progress() -> tuple[sk.Catalog, sk.Progress]:

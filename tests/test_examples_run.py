@@ -136,3 +136,17 @@ def test_an_unknown_zone_is_a_usage_error() -> None:
     done = run("simulate_week.py", "--zone", "Mars/Olympus_Mons")
     assert done.returncode == 2
     assert "unknown time zone" in done.stderr
+
+
+def test_a_simulated_week_is_kept_in_a_store_once(tmp_path: Path) -> None:
+    db = tmp_path / "week.db"
+    first = run("simulate_week.py", "--store", str(db))
+    assert first.returncode == 0, first.stderr
+    again = run("simulate_week.py", "--store", str(db))
+    assert again.stdout.splitlines()[-1].startswith("stored 0 new event(s) of ")
+    with sk.SQLiteStore(db) as store:
+        assert store.users() == ("simulated",)
+        count = len(store.events("simulated"))
+    assert first.stdout.splitlines()[-1] == (
+        f"stored {count} new event(s) of {count} for 'simulated' in {db}"
+    )

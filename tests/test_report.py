@@ -204,7 +204,9 @@ def events(draw: st.DrawFn) -> list[sk.Event]:
                 id=f"s{n}",
                 routine="upper-back-lying",
                 started_at=at,
-                ended_at=at + timedelta(minutes=draw(st.integers(0, 30))),
+                ended_at=(
+                    at.astimezone(UTC) + timedelta(minutes=draw(st.integers(0, 30)))
+                ).astimezone(zone),
                 steps=steps,
                 pain_before=draw(level),
                 pain_after=draw(level),

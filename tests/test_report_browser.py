@@ -4,8 +4,9 @@ What is checked
 - The page renders from ``file://`` while every network request would fail (a proxy
   to a closed port) and the browser's own network log shows that the page asked for
   nothing; a control page that does ask is caught the same way, so the check can fail.
-- The rendered DOM holds exactly the logged data: one block per session and one
-  marker per pain level of the known fortnight.
+- The rendered DOM holds exactly the logged data of a known SQLite store (the page
+  written by ``stretchkit report``): one block per session and one marker per pain
+  level of the known fortnight, and nothing of the store's other user.
 - Screenshots at phone and desktop widths, and a printed PDF, land in
   ``tests/output/`` (the paths are printed); the screenshots are not blank.
 
@@ -25,8 +26,16 @@ from typing import Any
 
 import pytest
 
-import stretchkit as sk
-from report_support import DAYS, NOW, PAIN_POINTS, SESSIONS, USER, known_progress, parse
+from report_support import (
+    CATALOG_PATH,
+    DAYS,
+    NOW,
+    PAIN_POINTS,
+    SESSIONS,
+    USER,
+    known_store,
+    parse,
+)
 
 OUTPUT = Path(__file__).resolve().parent / "output"
 FLAGS = [
@@ -64,11 +73,17 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    cat, progress = known_progress()
-    path = tmp_path_factory.mktemp("report") / "report.html"
-    path.write_text(
-        sk.report_html(progress, now=NOW, days=DAYS, user=USER, catalog=cat), encoding="utf-8"
-    )
+    """The page ``stretchkit report`` writes for the known store's user."""
+    from stretchkit.cli import main
+
+    folder = tmp_path_factory.mktemp("report")
+    store = known_store(folder / "progress.db")
+    path = folder / "report.html"
+    args = ["report", "--store", str(store), "--user", USER, "--days", str(DAYS)]
+    with pytest.MonkeyPatch.context() as env:  # the command's one clock reading, fixed
+        env.setenv("STRETCHKIT_NOW", NOW.isoformat())
+        env.setenv("STRETCHKIT_TZ", "Europe/Berlin")
+        assert main([*args, "--catalog", str(CATALOG_PATH), "--out", str(path)]) == 0
     return path
 
 

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "log": ("stretchkit.cli._log", "record a pain report in the store"),
     "events": ("stretchkit.cli._events", "export or import a user's events as JSON Lines"),
     "store": ("stretchkit.cli._store_check", "check the store file"),
+    "report": ("stretchkit.cli._report", "write a user's progress report as one HTML page"),
 }
 
 
