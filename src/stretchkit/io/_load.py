@@ -434,7 +434,8 @@ def _hopeless(document: dict[str, Any], report: _Report, limits: Limits) -> bool
         for index, item in enumerate(items):
             try:
                 msgspec.convert(item, struct, strict=True)
-            except msgspec.ValidationError:
+            except (msgspec.ValidationError, UnicodeEncodeError):
+                # msgspec cannot even encode a lone surrogate: that item is faulty too.
                 faulty.append((key, index))
     if len(faulty) <= cap:
         return False
