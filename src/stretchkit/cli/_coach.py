@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from stretchkit.cli._term import NoAnswer, Terminal
     from stretchkit.cli._userdata import UsageError, load_program, open_store, user_of
     from stretchkit.engine import EngineError
+    from stretchkit.store import StoreError
 
     for name in ("pain", "pain_after"):
         value = getattr(args, name)
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     except NoAnswer as no:
         print(f"stretchkit coach: no answer to {no.args[0]!r} (standard input ended)")
         return EXIT_USAGE
-    except (EngineError, UsageError) as error:
+    except (EngineError, StoreError, UsageError) as error:
         print(f"stretchkit coach: {error}")
         return EXIT_USAGE
     finally:
@@ -148,13 +149,19 @@ class Coach:
 
     def run(self) -> int:
         from stretchkit.cli import EXIT_OK
+        from stretchkit.engine import EngineError
 
         say = self.term.say
         say(f"{self.program.name}", style="bold")
         if not self.acknowledged():
             say("Nothing was recorded. Come back when you are ready.")
             return EXIT_OK
-        saved = self.store.runner(self.user, self.catalog)
+        try:
+            saved = self.store.runner(self.user, self.catalog)
+        except EngineError as error:  # saved against another catalog, or damaged
+            self.term.say(f"The stopped session cannot be resumed ({error}); it is dropped.")
+            self.store.clear_runner(self.user)
+            saved = None
         if saved is not None:
             return self.offer_resume(saved)
         pain = self.args.pain
@@ -189,8 +196,9 @@ class Coach:
         return self.run_session(runner, context)
 
     def progress_plan(self, now: datetime, context: str) -> Plan:
-        progress = self.store.progress(self.user, self.program, self.catalog)
-        return progress.plan(now, context)
+        from stretchkit.cli._userdata import plan_now
+
+        return plan_now(self.store, self.user, self.program, self.catalog, now, context)
 
     def ask_context(self) -> str:
         last = self.store.preference(self.user, CONTEXT_KEY)

@@ -169,6 +169,7 @@ def play(
     from stretchkit.cli._clock import settle
     from stretchkit.cli._coach import Coach
     from stretchkit.cli._history import history_table
+    from stretchkit.cli._userdata import plan_now, replayed
     from stretchkit.cli._words import next_lines, plan_lines
     from stretchkit.store import SQLiteStore
 
@@ -189,7 +190,7 @@ def play(
             context = str(options["context"])
             if command == "plan":
                 out(f"  {hhmm}  stretchkit plan --context {context}")
-                plan = store.progress(USER, program, catalog).plan(now, context)
+                plan = plan_now(store, USER, program, catalog, now, context)
                 for line in [*plan_lines(plan, catalog), *next_lines(plan, catalog)]:
                     out(f"    {line}")
                 continue
@@ -216,7 +217,7 @@ def play(
             )
             Coach(term, store, USER, catalog, program, now, coach_args, monotonic=sim).run()
         end = settle((now.astimezone(UTC) + timedelta(hours=1)).astimezone(zone))
-        progress = store.progress(USER, program, catalog)
+        progress = replayed(store, USER, program, catalog)
     out("")
     out(f"== stretchkit history --days {days}  (on {end:%A} {end.day} {end:%B %Y}, {end:%H:%M})")
     out(history_table(progress, catalog, end, days=days))

@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from stretchkit.cli import EXIT_OK, EXIT_USAGE
     from stretchkit.cli._clock import ClockError, read_now
-    from stretchkit.cli._userdata import UsageError, load_program, open_store, user_of
+    from stretchkit.cli._userdata import UsageError, load_program, open_store, replayed, user_of
 
     if not 1 <= args.days <= MAX_DAYS:
         print(f"stretchkit history: --days must be 1 to {MAX_DAYS}, got {args.days}")
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"stretchkit history: {error}")
         return EXIT_USAGE
     with store:
-        progress = store.progress(user, program, catalog)
+        progress = replayed(store, user, program, catalog)
     print(history_table(progress, catalog, now, days=args.days))
     return EXIT_OK
 

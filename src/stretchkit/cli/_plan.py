@@ -33,7 +33,7 @@ def context_of(args: argparse.Namespace, store: object, user: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from stretchkit.cli import EXIT_OK, EXIT_USAGE
     from stretchkit.cli._clock import ClockError, read_now
-    from stretchkit.cli._userdata import UsageError, load_program, open_store, user_of
+    from stretchkit.cli._userdata import UsageError, load_program, open_store, plan_now, user_of
     from stretchkit.cli._words import next_lines, plan_lines
 
     try:
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     with store:
         context = context_of(args, store, user)
-        plan = store.progress(user, program, catalog).plan(now, context)
+        plan = plan_now(store, user, program, catalog, now, context)
     for line in [*plan_lines(plan, catalog), "", *next_lines(plan, catalog)]:
         print(line)
     return EXIT_OK

@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from stretchkit.engine import Plan, Progress
     from stretchkit.model import Catalog, Program
-    from stretchkit.store import SQLiteStore
+    from stretchkit.store import ProgressStore, SQLiteStore
 
 __all__ = [
     "DEFAULT_USER",
@@ -25,6 +28,8 @@ __all__ = [
     "default_store_path",
     "load_program",
     "open_store",
+    "plan_now",
+    "replayed",
 ]
 
 DEFAULT_USER = "me"
@@ -123,3 +128,28 @@ def open_store(args: argparse.Namespace) -> SQLiteStore:
         return SQLiteStore(path)
     except (StoreError, OSError) as e:
         raise UsageError(f"cannot open the store {_cut(str(path))}: {_cut(str(e), 200)}") from None
+
+
+def replayed(store: ProgressStore, user: str, program: Program, catalog: Catalog) -> Progress:
+    """The user's progress folded from every event: it can plan for any past moment."""
+    from stretchkit.engine import Progress
+
+    return Progress.replay(program, store.events(user), catalog=catalog)
+
+
+def plan_now(
+    store: ProgressStore,
+    user: str,
+    program: Program,
+    catalog: Catalog,
+    now: datetime,
+    context: str,
+) -> Plan:
+    """The plan at ``now``: from the store's snapshot, or from every event when ``now``
+    is earlier than the snapshot (a clock set back)."""
+    from stretchkit.engine import SnapshotError
+
+    try:
+        return store.progress(user, program, catalog).plan(now, context)
+    except SnapshotError:
+        return replayed(store, user, program, catalog).plan(now, context)
