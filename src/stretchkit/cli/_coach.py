@@ -299,7 +299,8 @@ class Coach:
         self.save(runner)
         driver = Driver(runner=runner, catalog=self.catalog, save=self.save)
         try:
-            finished = driver.run(self.term)
+            with self.term.keys_mode():
+                finished = driver.run(self.term)
         except (KeyboardInterrupt, _HungUp, EOFError, OSError) as stop:
             self.save(driver.runner)
             with contextlib.suppress(OSError, ValueError):

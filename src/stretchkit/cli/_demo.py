@@ -101,12 +101,13 @@ class Scripted(Terminal):
     ) -> None:
         self.out, self.clock = out, clock
         self.answers, self.skips, self.interrupt = answers, skips, interrupt
-        self.keys = True
+        self.keys = False  # no keyboard: the script answers
         self.live = False
         self.colour = False
         self.speed = 1.0
         self._stretch: str | None = None
         self._console = None
+        self._saved_mode = None
 
     def say(self, text: str = "", *, style: str | None = None) -> None:
         self.out(f"    {text}".rstrip())

@@ -89,7 +89,7 @@ def history_rows(
         oldest = min(e.at.astimezone(UTC) for e in events)
         begun = (_local(oldest, tz) - timedelta(hours=hour)).date()
         first = max(first, min(begun, today))
-    for offset in range(-1, days):
+    for offset in range(-1, (today - first).days + 1):
         d = first + timedelta(days=offset)
         start, end = _day_bounds(d, hour, tz)
         at = min(end - timedelta(microseconds=1), now.astimezone(UTC))
@@ -101,23 +101,25 @@ def history_rows(
             continue
         shown = phase if previous_phase in (None, phase) else f"{previous_phase} → {phase}"
         previous_phase = phase
-        pains: list[str] = []
+        # every report once: the coach stores the pain it asks as a report and as
+        # the session's pain before, at the same instant
+        pains: dict[tuple[datetime, int], None] = {}
         skipped: list[str] = []
         for event in events:
             if isinstance(event, PainReported):
-                if start <= event.at.astimezone(UTC) < end:
-                    pains.append(str(event.level))
+                pains[event.at.astimezone(UTC), event.level] = None
             elif isinstance(event, SessionLogged):
                 s = event.session
-                if start <= s.started_at.astimezone(UTC) < end and s.pain_before is not None:
-                    pains.append(str(s.pain_before))
+                if s.pain_before is not None:
+                    pains[s.started_at.astimezone(UTC), s.pain_before] = None
+                if s.pain_after is not None:
+                    pains[s.ended_at.astimezone(UTC), s.pain_after] = None
                 if start <= s.ended_at.astimezone(UTC) < end:
                     for r in s.steps:
                         if r.outcome is Outcome.SKIPPED and r.reason is not None:
                             why = r.reason.value.replace("_", " ")
                             skipped.append(f"{names(r.stretch)} ({why})")
-                    if s.pain_after is not None:
-                        pains.append(str(s.pain_after))
+        levels = [str(level) for at, level in sorted(pains) if start <= at < end]
         resting: dict[str, str] = {}
         for p in plans:
             for lo in p.left_out:
@@ -136,7 +138,7 @@ def history_rows(
                 day_label(d, today),
                 shown,
                 f"{plan.sessions_today} of {limits}{mark}",
-                " ".join(pains) or "-",
+                " ".join(levels) or "-",
                 ", ".join(skipped) or "-",
                 ", ".join(resting.values()) or "-",
             ]

@@ -73,6 +73,7 @@ class Terminal:
         self.live = _is_tty(self.stdout)
         self.colour = self.live and not os.environ.get("NO_COLOR")
         self._sleep = sleep
+        self._saved_mode: Any = None
         self._console: Any = None
         if self.live:
             try:
@@ -96,6 +97,10 @@ class Terminal:
 
     def ask(self, prompt: str) -> str:
         """One line of answer; :class:`NoAnswer` when standard input has ended."""
+        with self._line_mode():
+            return self._ask(prompt)
+
+    def _ask(self, prompt: str) -> str:
         self.stdout.write(prompt)
         self.stdout.flush()
         line = self.stdin.readline()
@@ -129,8 +134,13 @@ class Terminal:
     # -- keys ----------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _cbreak(self) -> Iterator[None]:
-        if not self.keys:
+    def keys_mode(self) -> Iterator[None]:
+        """Keys one at a time, without Enter or echo, for a whole session.
+
+        Staying in this mode from the first countdown to the last means a key
+        pressed between two parts is not held back waiting for Enter.
+        """
+        if not self.keys or self._saved_mode is not None:
             yield
             return
         import termios
@@ -138,7 +148,7 @@ class Terminal:
 
         fd = self.stdin.fileno()
         try:
-            saved = termios.tcgetattr(fd)
+            self._saved_mode = termios.tcgetattr(fd)
         except termios.error:
             yield
             return
@@ -146,8 +156,27 @@ class Terminal:
         try:
             yield
         finally:
+            saved, self._saved_mode = self._saved_mode, None
             with contextlib.suppress(termios.error):
                 termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    @contextlib.contextmanager
+    def _line_mode(self) -> Iterator[None]:
+        """Lines with echo again while a question is asked inside a session."""
+        if self._saved_mode is None:
+            yield
+            return
+        import termios
+        import tty
+
+        fd = self.stdin.fileno()
+        with contextlib.suppress(termios.error):
+            termios.tcsetattr(fd, termios.TCSADRAIN, self._saved_mode)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(termios.error):
+                tty.setcbreak(fd)
 
     def _key(self, timeout: float) -> str | None:
         """One key pressed within ``timeout`` seconds, or ``None``."""
@@ -196,7 +225,7 @@ class Terminal:
         title = segment.text if segment.side is None else f"{segment.text} ({segment.side})"
         if not self.live:
             self.say(f"  {title}")
-        with self._cbreak():
+        with self.keys_mode():
             if self.live:
                 return self._live(segment, title)
             return self._plain(segment)

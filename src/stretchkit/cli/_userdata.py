@@ -81,8 +81,10 @@ def load_program(args: argparse.Namespace) -> tuple[Catalog, Program]:
 
             catalog = example_catalog()
     except CatalogError as error:
-        first = str(error).splitlines()[0] if str(error) else "not a valid catalog"
-        raise UsageError(_cut(first, 240)) from None
+        errors = [i for i in error.issues if i.is_error]
+        first = errors[0].format() if errors else "not a valid catalog"
+        more = f" (and {len(errors) - 1} more: stretchkit validate)" if len(errors) > 1 else ""
+        raise UsageError(_cut(first, 220) + more) from None
     if not catalog.programs:
         raise UsageError(f"{_cut(str(args.catalog))} has no program to follow")
     if args.program is None:
