@@ -275,3 +275,32 @@ def test_piped_the_coach_prints_plain_lines_and_never_waits_for_keys(tmp_path: P
     assert done.returncode == 2
     assert "standard input ended" in done.stdout
     assert len(_sessions(store)) == 1
+
+
+def test_a_terminal_closed_mid_session_keeps_what_was_done(tmp_path: Path) -> None:
+    store = tmp_path / "progress.sqlite3"
+    child = _spawn(store, DAY1, "--fast=10")
+    _first_time(child, 5, "sitting")
+    child.expect_exact("1/5  Heel press at three angles")
+    child.expect_exact("s left")
+    child.send("d")  # the first stretch done, then the terminal goes away
+    child.expect_exact("2/5  Clasped arms posture")
+    child.expect_exact("s left")
+    child.close(force=True)  # the terminal closes: the coach gets SIGHUP
+    with SQLiteStore(store) as s:
+        saved = s.runner(USER, CATALOG)
+    assert saved is not None
+    assert [r.stretch for r in saved.results] == ["heel-press-three-angles"]
+    assert saved.pain_before == 5
+
+    child = _spawn(store, "2026-03-02T09:30:00+01:00", "--fast=1000")
+    child.expect_exact("after 1 stretch of 5")
+    child.sendline("r")
+    child.expect_exact("2/5  Clasped arms posture")
+    out = _end(child, 4)
+    assert "Logged: 5 stretches done, pain 4/10." in out
+    [session] = _sessions(store)
+    assert [r.stretch for r in session.steps][:2] == [
+        "heel-press-three-angles",
+        "clasped-arms-posture",
+    ]
