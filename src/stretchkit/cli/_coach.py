@@ -324,12 +324,16 @@ class Coach:
     def log(self, runner: SessionRunner, end: datetime, context: str) -> int:
         from stretchkit.cli import EXIT_OK
         from stretchkit.cli._clock import settle
+        from stretchkit.cli._term import NoAnswer
         from stretchkit.cli._words import next_lines, plural
         from stretchkit.model import Outcome
 
         pain_after = self.args.pain_after
         if pain_after is None:
-            pain_after = self.term.ask_number("How much does it hurt now, 0 to 10? ", 0, 10)
+            try:
+                pain_after = self.term.ask_number("How much does it hurt now, 0 to 10? ", 0, 10)
+            except NoAnswer:  # input ended: keep the session, without the pain at the end
+                self.term.say("No answer: the session is logged without the pain at the end.")
         end = settle(max(end, runner.started_at, key=lambda d: d.astimezone(UTC)))
         event = runner.finish(end, pain_after=pain_after)
         self.store.append(self.user, [event])
@@ -341,7 +345,8 @@ class Coach:
         say(
             f"Logged: {plural(done, 'stretch')} done"
             + (f", {skipped} skipped" if skipped else "")
-            + f", pain {pain_after}/10. Well done."
+            + ("" if pain_after is None else f", pain {pain_after}/10")
+            + ". Well done."
         )
         after = self.progress_plan(settle(self.clock()), context)
         for line in next_lines(after, self.catalog):
