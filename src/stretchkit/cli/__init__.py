@@ -27,11 +27,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("stretchkit.cli._show", "render a routine with its derived timings"),
     "generate": ("stretchkit.cli._generate", "make a routine to measure from a catalog"),
     "import": ("stretchkit.cli._import", "turn another exercise format into a catalog"),
-    "demo": ("stretchkit.cli._demo", "play a scripted week of the example program"),
+    "coach": ("stretchkit.cli._coach", "do today's routine with a timed coach, then see what next"),
+    "plan": ("stretchkit.cli._plan", "what to do now, and why"),
+    "history": ("stretchkit.cli._history", "past days at a glance"),
     "log": ("stretchkit.cli._log", "record a pain report in the store"),
     "events": ("stretchkit.cli._events", "export or import a user's events as JSON Lines"),
     "store": ("stretchkit.cli._store_check", "check the store file"),
     "report": ("stretchkit.cli._report", "write a user's progress report as one HTML page"),
+    "demo": ("stretchkit.cli._demo", "play a scripted fortnight of the example program"),
 }
 
 

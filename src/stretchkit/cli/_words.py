@@ -230,7 +230,12 @@ def rule_line(plan: Plan) -> str:
     if since is None or met is None:
         return "24-hour rule: not started; it starts with your first pain-free report."
     elapsed = (now.astimezone(UTC) - since.astimezone(UTC)).total_seconds()
-    left = (met.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+    to_go = plan.time_to_maintenance
+    left = (
+        to_go.total_seconds()
+        if to_go is not None
+        else (met.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+    )
     if left > 0:
         return (
             f"24-hour rule: pain-free for {duration(elapsed)}; {duration(left)} to go "
