@@ -32,6 +32,7 @@ def _env(now: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRETCHKIT_")}
     env.pop("NO_COLOR", None)
     env.update(STRETCHKIT_NOW=now, STRETCHKIT_TZ="Europe/Berlin", TERM="xterm-256color")
+    env.update(USER=USER, LOGNAME=USER)  # the default user is the login name
     env.update(extra)
     return env
 

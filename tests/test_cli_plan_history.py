@@ -24,6 +24,8 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("STRETCHKIT_STORE", "STRETCHKIT_USER", "STRETCHKIT_SPEED", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STRETCHKIT_TZ", "Europe/Berlin")
+    monkeypatch.setenv("USER", "me")  # the default user is the login name
+    monkeypatch.setenv("LOGNAME", "me")
     path = tmp_path / "progress.sqlite3"
     progress = sk.Progress.start(PROGRAM, catalog=CATALOG)
     runner = sk.SessionRunner.start(

@@ -104,7 +104,7 @@ def test_a_file_that_is_not_a_store(tmp_path: Path, content: bytes) -> None:
 
 def test_the_default_store_and_user(tmp_path: Path) -> None:
     assert cli("log", "pain", "5", home=tmp_path).returncode == 0
-    made = tmp_path / "data" / "stretchkit" / "stretchkit.db"
+    made = tmp_path / "data" / "stretchkit" / "progress.sqlite3"
     assert made.is_file()
     out = cli("events", "export", "--store", str(made), "--user", "tester", home=tmp_path)
     assert json.loads(out.stdout)["level"] == 5

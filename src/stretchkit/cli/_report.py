@@ -20,16 +20,11 @@ OUTPUT_IS_RESULT = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from stretchkit.cli._userdata import add_store_arguments
     from stretchkit.examples import EXAMPLE_PROGRAM
     from stretchkit.report._report import DEFAULT_DAYS
 
-    parser.add_argument(
-        "--store",
-        metavar="PATH",
-        default="stretchkit.db",
-        help="the SQLite store (default: stretchkit.db)",
-    )
-    parser.add_argument("--user", metavar="NAME", default="me", help="whose report (default: me)")
+    add_store_arguments(parser)
     parser.add_argument(
         "--days",
         metavar="N",
@@ -66,7 +61,13 @@ def run(args: argparse.Namespace) -> int:
         now = read_now()
     except ClockError as error:
         return _fail(str(error))
-    store_path = Path(args.store)
+    from stretchkit.cli._userdata import UsageError, default_store_path, user_of
+
+    store_path = Path(args.store) if args.store else default_store_path()
+    try:
+        args.user = user_of(args)
+    except UsageError as error:
+        return _fail(str(error))
     if not store_path.is_file():
         return _fail(f"no store at {str(store_path)[:200]!r} (--store PATH)")
     try:

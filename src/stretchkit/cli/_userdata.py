@@ -3,7 +3,9 @@
 ``coach``, ``plan`` and ``history`` work on the example catalog unless given
 ``--catalog``, and on the embedded SQLite store in the user's data folder unless
 given ``--store`` (or ``STRETCHKIT_STORE``); the user is ``--user`` (or
-``STRETCHKIT_USER``, else ``me``).
+``STRETCHKIT_USER``, else the login name). Every command that keeps a history
+(``log``, ``events``, ``store``, ``report`` too) takes its defaults from here, so
+they all read and write the same file for the same person.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = [
     "add_program_arguments",
     "add_store_arguments",
     "default_store_path",
+    "default_user",
     "load_program",
     "open_store",
     "plan_now",
@@ -33,6 +36,7 @@ __all__ = [
 ]
 
 DEFAULT_USER = "me"
+"""The user when no login name can be found (no passwd entry, no variables)."""
 STORE_FILE = "progress.sqlite3"
 
 
@@ -63,7 +67,7 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--user",
         metavar="NAME",
-        help=f"whose progress (default: STRETCHKIT_USER, else {DEFAULT_USER!r})",
+        help="whose progress (default: STRETCHKIT_USER, else your login name)",
     )
 
 
@@ -109,8 +113,21 @@ def default_store_path() -> Path:
     return user_data_path("stretchkit", appauthor=False) / STORE_FILE
 
 
+def default_user() -> str:
+    """``STRETCHKIT_USER``, else the login name (``getpass.getuser``), else :data:`DEFAULT_USER`."""
+    env = os.environ.get("STRETCHKIT_USER")
+    if env:
+        return env
+    import getpass
+
+    try:
+        return getpass.getuser() or DEFAULT_USER
+    except (OSError, KeyError, ImportError):
+        return DEFAULT_USER
+
+
 def user_of(args: argparse.Namespace) -> str:
-    user = args.user or os.environ.get("STRETCHKIT_USER") or DEFAULT_USER
+    user = args.user or default_user()
     if not user.strip() or len(user) > 200 or not user.isprintable():
         raise UsageError(f"--user must be a printable name of 1 to 200 characters: {_cut(user)!r}")
     return str(user)
