@@ -8,7 +8,8 @@ commands only turn a problem with them into a one-line exit.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, NoReturn
 
 from stretchkit.cli._userdata import (
     UsageError,
@@ -25,16 +26,24 @@ if TYPE_CHECKING:
 __all__ = ["add_store_arguments", "default_store_path", "default_user", "open_store", "user_of"]
 
 
+def _usage(error: UsageError) -> NoReturn:
+    from stretchkit.cli import EXIT_USAGE
+    from stretchkit.cli._validate import emit
+
+    emit(sys.stderr, f"stretchkit: {error}")
+    raise SystemExit(EXIT_USAGE)
+
+
 def open_store(args: argparse.Namespace) -> SQLiteStore:
     """The store ``--store`` names (the default one is created with its folder)."""
     try:
         return _open_store(args)
     except UsageError as e:
-        raise SystemExit(f"stretchkit: {e}") from None
+        _usage(e)
 
 
 def user_of(args: argparse.Namespace) -> str:
     try:
         return _user_of(args)
     except UsageError as e:
-        raise SystemExit(f"stretchkit: {e}") from None
+        _usage(e)
