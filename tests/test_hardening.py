@@ -581,3 +581,10 @@ def test_the_public_functions_refuse_arguments_of_the_wrong_kind_briefly(
         "agenda": lambda: progress.agenda(T0, days=odd),
     }
     refused_or_ok(calls[call])
+
+
+@given(VALUES)
+def test_dump_catalog_refuses_what_is_not_a_catalog(value: Any) -> None:
+    with pytest.raises(sk.ModelTypeError) as refused:
+        sk.dump_catalog(value)
+    assert len(str(refused.value)) < MAX_MESSAGE

@@ -22,6 +22,7 @@ from typing import Any, Final
 import msgspec
 
 from stretchkit.model import Catalog
+from stretchkit.model._validators import ModelTypeError, describe
 
 __all__ = ["canonical_json", "dump_catalog"]
 
@@ -71,5 +72,7 @@ def dump_catalog(catalog: Catalog) -> str:
     """
     from stretchkit.io._converter import unstructure_catalog
 
+    if not isinstance(catalog, Catalog):
+        raise ModelTypeError(f"dump_catalog takes a Catalog, got {describe(catalog)}")
     raw = msgspec.json.encode(unstructure_catalog(catalog, conv=_writer()))
     return msgspec.json.format(raw, indent=2).decode("utf-8") + "\n"
