@@ -82,9 +82,9 @@ def fingerprint(program: Program) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from stretchkit.cli import EXIT_OK, EXIT_USAGE
-    from stretchkit.cli._clock import ClockError, read_now, speed
+    from stretchkit.cli._clock import ClockError, speed
     from stretchkit.cli._term import NoAnswer, Terminal
-    from stretchkit.cli._userdata import UsageError, load_program, open_store, user_of
+    from stretchkit.cli._userdata import UsageError, open_user
     from stretchkit.engine import EngineError
     from stretchkit.store import StoreError
 
@@ -95,10 +95,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     try:
         term = Terminal(speed=speed(args.fast))
-        now = read_now()
-        catalog, program = load_program(args)
-        user = user_of(args)
-        store = open_store(args)
+        now, catalog, program, user, store = open_user(args)
     except (ClockError, UsageError) as error:
         print(f"stretchkit coach: {error}")
         return EXIT_USAGE

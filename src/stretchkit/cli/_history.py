@@ -35,17 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from stretchkit.cli import EXIT_OK, EXIT_USAGE
-    from stretchkit.cli._clock import ClockError, read_now
-    from stretchkit.cli._userdata import UsageError, load_program, open_store, replayed, user_of
+    from stretchkit.cli._clock import ClockError
+    from stretchkit.cli._userdata import UsageError, open_user, replayed
 
     if not 1 <= args.days <= MAX_DAYS:
         print(f"stretchkit history: --days must be 1 to {MAX_DAYS}, got {args.days}")
         return EXIT_USAGE
     try:
-        now = read_now()
-        catalog, program = load_program(args)
-        user = user_of(args)
-        store = open_store(args)
+        now, catalog, program, user, store = open_user(args)
     except (ClockError, UsageError) as error:
         print(f"stretchkit history: {error}")
         return EXIT_USAGE

@@ -32,15 +32,12 @@ def context_of(args: argparse.Namespace, store: object, user: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from stretchkit.cli import EXIT_OK, EXIT_USAGE
-    from stretchkit.cli._clock import ClockError, read_now
-    from stretchkit.cli._userdata import UsageError, load_program, open_store, plan_now, user_of
+    from stretchkit.cli._clock import ClockError
+    from stretchkit.cli._userdata import UsageError, open_user, plan_now
     from stretchkit.cli._words import next_lines, plan_lines
 
     try:
-        now = read_now()
-        catalog, program = load_program(args)
-        user = user_of(args)
-        store = open_store(args)
+        now, catalog, program, user, store = open_user(args)
     except (ClockError, UsageError) as error:
         print(f"stretchkit plan: {error}")
         return EXIT_USAGE

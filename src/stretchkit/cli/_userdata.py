@@ -31,6 +31,7 @@ __all__ = [
     "default_user",
     "load_program",
     "open_store",
+    "open_user",
     "plan_now",
     "replayed",
 ]
@@ -147,6 +148,19 @@ def open_store(args: argparse.Namespace) -> SQLiteStore:
         return SQLiteStore(path)
     except (StoreError, OSError) as e:
         raise UsageError(f"cannot open the store {_cut(str(path))}: {_cut(str(e), 200)}") from None
+
+
+def open_user(args: argparse.Namespace) -> tuple[datetime, Catalog, Program, str, SQLiteStore]:
+    """What a person-facing command starts from: now (the clock read once), the
+    catalog and program, the user and their store. Raises ``ClockError`` or
+    :class:`UsageError`, each a one-line exit.
+    """
+    from stretchkit.cli._clock import read_now
+
+    now = read_now()
+    catalog, program = load_program(args)
+    user = user_of(args)
+    return now, catalog, program, user, open_store(args)
 
 
 def replayed(store: ProgressStore, user: str, program: Program, catalog: Catalog) -> Progress:

@@ -35,8 +35,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import psycopg
 import psycopg.errors
@@ -57,6 +56,7 @@ from stretchkit.store._protocol import (
     shorten,
 )
 from stretchkit.store._shared import (
+    Closing,
     Loaded,
     event_text,
     export_line,
@@ -144,7 +144,7 @@ def _user_key(user: object) -> tuple[str, bytes]:
     return name, hashlib.sha256(name.encode("utf-8")).digest()
 
 
-class PostgresStore:
+class PostgresStore(Closing):
     """Events, snapshots, runners and preferences of many users in one PostgreSQL database.
 
     ``dsn`` is a libpq connection string or URI. Thread-safe: a pool of connections
@@ -216,17 +216,6 @@ class PostgresStore:
                 return
             self._closed = True
         self._pool.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<PostgresStore{' (closed)' if self._closed else ''}>"

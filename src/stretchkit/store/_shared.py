@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import frozen
 
@@ -160,6 +161,24 @@ def rows_to_events(user: str, rows: Sequence[tuple[bytes | str, str]]) -> list[E
             )
         out.append(event)
     return out
+
+
+class Closing:
+    """``with store:`` closes the store at the end, the same for every store."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 @frozen(kw_only=True)

@@ -33,8 +33,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import frozen
 
@@ -50,6 +49,7 @@ from stretchkit.store._protocol import (
     shorten,
 )
 from stretchkit.store._shared import (
+    Closing,
     Loaded,
     event_key,
     event_text,
@@ -123,7 +123,7 @@ def _is_busy(error: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
-class SQLiteStore:
+class SQLiteStore(Closing):
     """A :class:`~stretchkit.store.ProgressStore` in one SQLite file at ``path``.
 
     ``timeout`` is how long (seconds) a write waits for other writers before
@@ -601,17 +601,6 @@ class SQLiteStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<SQLiteStore {shorten(self.path)}>"
