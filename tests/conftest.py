@@ -25,8 +25,8 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-# "sdist" reruns the whole suite from the unpacked sdist (tests/test_packaging.py):
-# every test once more, with few examples, to prove the shipped files suffice.
+# "sdist" runs the shipped-file tests from the unpacked sdist (tests/test_packaging.py)
+# with few examples, to prove the shipped files suffice.
 settings.register_profile(
     "sdist",
     max_examples=5,

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stretchkit import (
     PainReported,
@@ -27,8 +29,11 @@ from stretchkit import (
     SQLiteStore,
     StoreError,
     StoreFormatError,
+    event_from_dict,
 )
+from stretchkit.store._shared import event_text
 from stretchkit.store._sqlite import APPLICATION_ID, SCHEMA_VERSION
+from stretchkit.strategies import events
 from test_engine_support import CATALOG, PROGRAM, session
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -419,3 +424,33 @@ def test_a_closed_store_says_so(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.events("u")
+
+
+@given(st.lists(events(), max_size=8))
+def test_stored_text_is_each_events_json(batch: list[Any]) -> None:
+    """The text a store writes is ASCII JSON that reads back as the same event."""
+    for event in batch:
+        text = event_text(event)
+        assert text.isascii()
+        assert json.loads(text) == event.to_dict()
+        assert event_from_dict(json.loads(text)).to_dict() == event.to_dict()
+
+
+def test_non_ascii_ids_and_names_round_trip_through_the_file(tmp_path: Path) -> None:
+    history = [
+        PainReported(id=f"schmerz-ü-{i}-東京-😀", at=T0 + timedelta(hours=i), level=i % 3)
+        for i in range(5)
+    ]
+    with SQLiteStore(tmp_path / "u.db") as store:
+        assert store.append("zoë", history) == 5
+    with SQLiteStore(tmp_path / "u.db") as store:
+        assert [e.to_dict() for e in store.events("zoë")] == [e.to_dict() for e in history]
+        assert store.append("zoë", history) == 0
+
+
+def test_non_ascii_text_is_stored_escaped() -> None:
+    event = PainReported(id="schmerz-ü-東京-😀", at=T0, level=2)
+    text = event_text(event)
+    assert text.isascii()
+    assert "\\u00fc" in text
+    assert event_from_dict(json.loads(text)) == event
