@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: test lint typecheck pytest docs docs-cli demo bench clean
+.PHONY: test lint typecheck pytest docs docs-cli demo bench clean schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ docs: $(STAMP)
 # Rewrite docs/cli.md with what each shown command prints now.
 docs-cli: $(STAMP)
 	$(BIN)/python tools/cli_docs.py --write
+
+# Rewrite both copies of the catalog schema from the model (tests/test_wire.py fails when stale).
+schema: $(STAMP)
+	$(BIN)/python -m stretchkit.io._wire
 
 test: lint typecheck docs pytest
 

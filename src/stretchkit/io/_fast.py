@@ -11,10 +11,10 @@ corpus documents).
 
 How it stays fast with every check made:
 
-1. **msgspec does the shape.** Structs mirroring the schema (a tagged union on
-   ``kind``, unknown fields forbidden, strict types, every bound as
-   ``msgspec.Meta``) decode the bytes in C. A test keeps every property of
-   ``schemas/catalog.schema.json`` matched by a Struct field here.
+1. **msgspec does the shape.** Structs made from the model by
+   :mod:`stretchkit.io._wire`, in the same walk that writes the schema (a tagged
+   union on ``kind``, unknown fields forbidden, strict types, every bound as
+   ``msgspec.Meta``), decode the bytes in C.
 2. **Text rules in bulk.** Control characters are found with one scan of the
    raw bytes, blank strings by candidate positions, slugs with one regex over
    all of them joined by newlines (no string holds a newline: escapes that
@@ -53,11 +53,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Final, Literal, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 import msgspec
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Struct
 
 from stretchkit.io._issues import Issue
 from stretchkit.io._semantic import (
@@ -68,6 +68,7 @@ from stretchkit.io._semantic import (
     _pointer_key,  # and the same order
     pointer,
 )
+from stretchkit.io._wire import structs
 from stretchkit.model import (
     Angle,
     AngleSequence,
@@ -77,9 +78,7 @@ from stretchkit.model import (
     Hold,
     MaintenancePhase,
     Media,
-    MediaKind,
     NamedPosition,
-    Position,
     PositionSequence,
     Program,
     Reintroduction,
@@ -95,154 +94,16 @@ from stretchkit.model._links import schema_problem, url_problem
 
 __all__ = ["ITEM_STRUCTS", "MAX_BYTES", "STRUCTS", "decode", "fast_catalog", "fast_check"]
 
-# --- Structs mirroring the schema ----------------------------------------------------------
+# --- the Structs, derived from the model with the schema (stretchkit.io._wire) ------------------
 
-_MaxItems = Meta(max_length=200_000)
-"""``Limits().max_items``: arrays the schema leaves unbounded still stop there."""
-Slug = Annotated[str, Meta(min_length=1, max_length=64)]
-"""Slug pattern checked in bulk by :func:`_slugs_ok`."""
-Text = Annotated[str, Meta(min_length=1, max_length=2000)]
-"""Blank texts checked by ``isspace``; control characters by the byte scan."""
-Label = Annotated[str, Meta(min_length=1, max_length=120)]
-Seconds = Annotated[int, Meta(ge=1, le=3600)]
-_KW: dict[str, Any] = {"forbid_unknown_fields": True, "kw_only": True, "gc": False}
-
-
-class _Hold(Struct, tag_field="kind", tag="hold", **_KW):
-    seconds: Seconds
-
-
-class _Angle(Struct, **_KW):
-    label: Label
-    degrees: Annotated[int, Meta(ge=-360, le=360)]
-    seconds: Seconds
-
-
-class _AngleSequence(Struct, tag_field="kind", tag="angle_sequence", **_KW):
-    angles: Annotated[tuple[_Angle, ...], Meta(min_length=2, max_length=24)]
-
-
-class _NamedPosition(Struct, **_KW):
-    label: Label
-    seconds: Seconds
-
-
-class _PositionSequence(Struct, tag_field="kind", tag="position_sequence", **_KW):
-    positions: Annotated[tuple[_NamedPosition, ...], Meta(min_length=2, max_length=24)]
-
-
-class _Reps(Struct, tag_field="kind", tag="reps", **_KW):
-    count: Annotated[int, Meta(ge=1, le=1000)]
-    seconds_per_rep: Seconds
-    hold_seconds: Annotated[int, Meta(ge=0, le=3600)] | UnsetType = UNSET
-
-
-class _Breath(Struct, tag_field="kind", tag="breath", **_KW):
-    rounds: Annotated[int, Meta(ge=1, le=100)]
-    exhale_seconds: Seconds
-    hold_seconds: Seconds
-    release_seconds: Seconds
-
-
-_Phase = _Hold | _AngleSequence | _PositionSequence | _Reps | _Breath
-_Dose = Annotated[tuple[_Phase, ...], Meta(min_length=1, max_length=24)]
-
-
-class _Media(Struct, **_KW):
-    kind: MediaKind
-    url: Text
-    alt: Text
-
-
-class _Variation(Struct, **_KW):
-    id: Slug
-    name: Text
-    instructions: Annotated[tuple[Text, ...], Meta(max_length=20)] | UnsetType = UNSET
-    equipment: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
-
-
-class _Stretch(Struct, **_KW):
-    id: Slug
-    name: Text
-    instructions: Annotated[tuple[Text, ...], Meta(min_length=1, max_length=20)]
-    position: Position
-    dose: _Dose
-    sides: Sides | UnsetType = UNSET
-    equipment: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
-    targets: Annotated[tuple[Slug, ...], _MaxItems] | UnsetType = UNSET
-    variations: Annotated[tuple[_Variation, ...], _MaxItems] | UnsetType = UNSET
-    media: Annotated[tuple[_Media, ...], _MaxItems] | UnsetType = UNSET
-    cautions: Annotated[tuple[Text, ...], _MaxItems] | UnsetType = UNSET
-    other_positions: Annotated[tuple[Position, ...], Meta(max_length=6)] | UnsetType = UNSET
-
-
-class _Step(Struct, **_KW):
-    stretch: Slug
-    dose: _Dose | UnsetType | None = UNSET
-    variation: Slug | UnsetType | None = UNSET
-
-
-class _Routine(Struct, **_KW):
-    id: Slug
-    name: Text
-    context: Context
-    minutes: Annotated[float, Meta(ge=0.1, le=600)]
-    steps: Annotated[tuple[_Step, ...], Meta(min_length=1, max_length=200)]
-    description: Text | UnsetType | None = UNSET
-
-
-_Sessions = Annotated[int, Meta(ge=1, le=48)]
-_ByContext = Annotated[dict[Context, Slug], Meta(min_length=1)]
-
-
-class _Relief(Struct, **_KW):
-    routines: _ByContext
-    min_sessions_per_day: _Sessions | UnsetType = UNSET
-    max_sessions_per_day: _Sessions | UnsetType = UNSET
-    in_order: bool | UnsetType = UNSET
-
-
-class _Maintenance(Struct, **_KW):
-    routines: _ByContext
-    min_sessions_per_day: Annotated[int, Meta(ge=0, le=48)] | UnsetType = UNSET
-    max_sessions_per_day: _Sessions | UnsetType = UNSET
-
-
-_Hours = Annotated[float, Meta(ge=0, le=8760)]
-
-
-class _Reintroduction(Struct, **_KW):
-    rest_hours: _Hours | UnsetType = UNSET
-    rest_backoff: Annotated[float, Meta(ge=1, le=10)] | UnsetType = UNSET
-    max_rest_hours: _Hours | UnsetType = UNSET
-    max_tries: Annotated[int, Meta(ge=1, le=100)] | UnsetType = UNSET
-
-
-_Texts = Annotated[tuple[Text, ...], Meta(max_length=50)]
-
-
-class _Program(Struct, **_KW):
-    id: Slug
-    name: Text
-    relief: _Relief
-    maintenance: _Maintenance
-    pain_free_hours: Annotated[float, Meta(ge=1, le=8760)] | UnsetType = UNSET
-    reintroduction: _Reintroduction | UnsetType = UNSET
-    audience: Text | UnsetType | None = UNSET
-    symptoms: _Texts | UnsetType = UNSET
-    disclaimer: _Texts | UnsetType = UNSET
-    red_flags: _Texts | UnsetType = UNSET
-
-
-class _Catalog(Struct, **_KW):
-    format_version: Literal[1]
-    schema_: Annotated[str, Meta(max_length=100_000)] | UnsetType = msgspec.field(
-        default=UNSET, name="$schema"
-    )
-    stretches: Annotated[tuple[_Stretch, ...], _MaxItems] | UnsetType = UNSET
-    routines: Annotated[tuple[_Routine, ...], _MaxItems] | UnsetType = UNSET
-    programs: Annotated[tuple[_Program, ...], _MaxItems] | UnsetType = UNSET
-
+_STRUCTS: Final = structs()
+_Hold = _STRUCTS["Hold"]
+_AngleSequence = _STRUCTS["AngleSequence"]
+_PositionSequence = _STRUCTS["PositionSequence"]
+_Reps = _STRUCTS["Reps"]
+_Breath = _STRUCTS["Breath"]
+_Catalog = _STRUCTS["Catalog"]
+_Reintroduction = _STRUCTS["Reintroduction"]
 
 _DECODER: Final = msgspec.json.Decoder(_Catalog)
 MAX_BYTES: Final = 64 * 1024 * 1024
@@ -319,7 +180,7 @@ def _members(text: bytes) -> int:
     return _STRING.sub(b"", text).count(b":")
 
 
-def decode(raw: bytes) -> _Catalog | None:
+def decode(raw: bytes) -> Any:
     """The Structs for ``raw`` when every shape, type, bound and text rule holds, else ``None``."""
     if _doubtful_text(raw):
         return None
@@ -338,31 +199,13 @@ def decode(raw: bytes) -> _Catalog | None:
     return doc
 
 
-STRUCTS: Final[dict[str, type[Struct]]] = {
-    "Angle": _Angle,
-    "AngleSequence": _AngleSequence,
-    "Breath": _Breath,
-    "Catalog": _Catalog,
-    "Hold": _Hold,
-    "MaintenancePhase": _Maintenance,
-    "Media": _Media,
-    "NamedPosition": _NamedPosition,
-    "PositionSequence": _PositionSequence,
-    "Program": _Program,
-    "Reintroduction": _Reintroduction,
-    "ReliefPhase": _Relief,
-    "Reps": _Reps,
-    "Routine": _Routine,
-    "RoutineStep": _Step,
-    "Stretch": _Stretch,
-    "Variation": _Variation,
-}
-"""The Struct for each model class (by name): the schema agreement test walks this."""
+STRUCTS: Final[dict[str, type[Struct]]] = _STRUCTS
+"""The Struct for each model class (by name)."""
 
 ITEM_STRUCTS: Final[dict[str, type[Struct]]] = {
-    "stretches": _Stretch,
-    "routines": _Routine,
-    "programs": _Program,
+    "stretches": _STRUCTS["Stretch"],
+    "routines": _STRUCTS["Routine"],
+    "programs": _STRUCTS["Program"],
 }
 """The Struct of each item of the catalog's top-level arrays, for checking items one by one."""
 
@@ -510,9 +353,7 @@ def _media(media: tuple[Any, ...]) -> tuple[Media, ...]:
     return tuple([_media_(kind=m.kind, url=m.url, alt=m.alt) for m in media])
 
 
-def _stretches(
-    doc: _Catalog, add_slugs: Any, variations_of: dict[str, set[str]]
-) -> tuple[Stretch, ...]:
+def _stretches(doc: Any, add_slugs: Any, variations_of: dict[str, set[str]]) -> tuple[Stretch, ...]:
     unset = UNSET
     none = Sides.NONE
     stretches: list[Stretch] = []
@@ -544,7 +385,7 @@ def _stretches(
 
 
 def _routines(
-    doc: _Catalog,
+    doc: Any,
     add_slug: Any,
     ids: set[str],
     variations_of: dict[str, set[str]],
@@ -600,7 +441,7 @@ def _reintroduction(ri: Any) -> Reintroduction:
     )
 
 
-def _programs(doc: _Catalog, add_slug: Any, context_of: dict[str, Context]) -> tuple[Program, ...]:
+def _programs(doc: Any, add_slug: Any, context_of: dict[str, Context]) -> tuple[Program, ...]:
     programs: list[Program] = []
     for p in _or(doc.programs, _NO):
         add_slug(p.id)
@@ -637,7 +478,7 @@ def _programs(doc: _Catalog, add_slug: Any, context_of: dict[str, Context]) -> t
     return tuple(programs)
 
 
-def _convert(doc: _Catalog) -> Catalog:
+def _convert(doc: Any) -> Catalog:
     """The attrs catalog for checked Structs; raises :class:`_Reject` on a semantic error."""
     if doc.schema_ is not UNSET and schema_problem(doc.schema_) is not None:
         raise _Reject  # unknown-schema
@@ -705,7 +546,7 @@ def _entries(obj: Any, base: tuple[str | int, ...], found: list[Issue]) -> None:
             seen.add(value)
 
 
-def _warnings(doc: _Catalog) -> list[Issue]:
+def _warnings(doc: Any) -> list[Issue]:
     """The semantic warnings of an accepted document, exactly as ``semantic_issues_raw`` words
     and orders them (the errors cannot occur: the document was accepted).
 

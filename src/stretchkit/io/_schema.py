@@ -1,8 +1,9 @@
 """The catalog JSON Schema, shipped inside the package, and a validator for it.
 
-``schemas/catalog.schema.json`` in the repository is the source of truth;
-``stretchkit/schemas/catalog.schema.json`` is an identical copy (a test checks
-they match byte for byte) so installed code can read it. jsonschema is imported
+``schemas/catalog.schema.json`` in the repository and its packaged copy
+``stretchkit/schemas/catalog.schema.json`` are both written from the model by
+:mod:`stretchkit.io._wire` (``make schema``; a test fails when either is stale),
+the packaged one so installed code can read it. jsonschema is imported
 only when a validator is asked for, so ``import stretchkit`` stays light.
 
 The validator never touches the network: it gets an explicit, empty

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 import attrs
 
-from stretchkit.model._validators import describe
+from stretchkit.model._validators import beyond_schema, describe
 
 __all__ = ["CATALOG_SCHEMA_ID", "SCHEMA_IDS", "media_url", "schema_problem", "url_problem"]
 
@@ -82,6 +82,7 @@ def schema_problem(value: str) -> str | None:
     )
 
 
+@beyond_schema("unsafe-url")
 def media_url(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """The attrs validator: a media URL is https: or stays inside the catalog's folder."""
     problem = url_problem(value) if isinstance(value, str) else None

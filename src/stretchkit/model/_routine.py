@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from attrs import field, frozen
 
+from stretchkit.model._about import about, described
 from stretchkit.model._phases import Phase, check_dose
 from stretchkit.model._stretch import Stretch
 from stretchkit.model._validators import (
@@ -29,24 +30,48 @@ def _optional_tuple(value: Iterable[Phase] | None) -> tuple[Phase, ...] | None:
     return None if value is None else as_tuple(value)
 
 
+@described(
+    "Routine step",
+    "One step of a routine: a stretch by id, optionally in one of its variations or with its own "
+    "dose.",
+    {"stretch": "heel-press"},
+    {"stretch": "head-press", "dose": [{"kind": "hold", "seconds": 30}]},
+)
 @frozen(kw_only=True)
 class RoutineStep:
     """One step: a stretch by id, optionally in one of its variations or with its own dose."""
 
-    stretch: str = field(validator=slug)
-    dose: tuple[Phase, ...] | None = field(default=None, converter=_optional_tuple)
-    variation: str | None = field(default=None, validator=optional(slug))
-
-    @dose.validator
-    def _check_dose(self, attribute: object, value: tuple[Phase, ...] | None) -> None:
-        if value is not None:
-            check_dose(self, attribute, value)  # type: ignore[arg-type]
+    stretch: str = field(
+        validator=slug,
+        metadata=about("Stretch", "The id of a stretch in this catalog.", "heel-press"),
+    )
+    dose: tuple[Phase, ...] | None = field(
+        default=None,
+        converter=_optional_tuple,
+        validator=optional(check_dose),
+        metadata=about(
+            "Dose override",
+            "Replaces the stretch's own dose for this step (1 to 24 phases). Leave out (or null) "
+            "to keep the stretch's dose.",
+        ),
+    )
+    variation: str | None = field(
+        default=None,
+        validator=optional(slug),
+        metadata=about(
+            "Variation",
+            "The id of one of the stretch's variations. Leave out (or null) for the stretch "
+            "itself.",
+            "facing-the-wall",
+        ),
+    )
 
 
 def _steps(items: Iterable[RoutineStep]) -> tuple[RoutineStep, ...]:
     return as_tuple(items)
 
 
+@described("Routine", "Stretches in the order given, for one situation.")
 @frozen(kw_only=True)
 class Routine:
     """Stretches in the order given, for one situation (lying, sitting, standing).
@@ -55,15 +80,48 @@ class Routine:
     checked against it when a catalog is validated.
     """
 
-    id: str = field(validator=slug)
-    name: str = field(validator=text)
-    context: Context = field(validator=instance_of(Context))
-    minutes: float = field(validator=number(0.1, 600))
+    id: str = field(
+        validator=slug,
+        metadata=about(
+            "Routine id", "Unique in the catalog; programs refer to it.", "sitting-relief"
+        ),
+    )
+    name: str = field(
+        validator=text,
+        metadata=about(
+            "Name", "The routine's name as the user sees it.", "Upper back relief, sitting"
+        ),
+    )
+    context: Context = field(
+        validator=instance_of(Context),
+        metadata=about(
+            "Context", "The situation the routine is for: where the user is right now.", "sitting"
+        ),
+    )
+    minutes: float = field(
+        validator=number(0.1, 600),
+        metadata=about(
+            "Minutes",
+            "The time the author promises, 0.1 to 600 minutes; a warning is given when it is far "
+            "from the duration derived from the steps.",
+            3,
+            2.5,
+        ),
+    )
     steps: tuple[RoutineStep, ...] = field(
         converter=_steps,
         validator=and_(min_len(1), max_len(200), deep_iterable(instance_of(RoutineStep))),
+        metadata=about("Steps", "The steps in order, 1 to 200."),
     )
-    description: str | None = field(default=None, validator=optional(text))
+    description: str | None = field(
+        default=None,
+        validator=optional(text),
+        metadata=about(
+            "Description",
+            "Optional text about the routine. null means the same as leaving it out.",
+            "Five stretches you can do at your desk.",
+        ),
+    )
 
     def duration(self, stretches: Mapping[str, Stretch]) -> int:
         """Seconds the routine takes, derived from its stretches (sides included)."""

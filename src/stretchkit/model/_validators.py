@@ -16,24 +16,42 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from attrs.validators import and_, optional
 
 from stretchkit._errors import StretchkitError
+from stretchkit.model._about import About, Define
 
 __all__ = [
     "BAD_TEXT",
     "BIDI",
     "CONTROL",
+    "MAX_LABEL",
+    "MAX_SLUG",
+    "MAX_TEXT",
+    "SLUG_PATTERN",
     "SURROGATE",
+    "TEXT_PATTERN",
+    "DeepIterable",
+    "DeepMapping",
+    "Each",
+    "InstanceOf",
+    "MaxLen",
+    "MinLen",
     "ModelError",
     "ModelTypeError",
+    "Number",
+    "Slug",
+    "Text",
+    "Unique",
     "Validator",
+    "Whole",
     "and_",
     "as_tuple",
     "aware",
+    "beyond_schema",
     "deep_iterable",
     "deep_mapping",
     "describe",
@@ -50,11 +68,13 @@ __all__ = [
     "text",
     "text_problem",
     "texts",
+    "unique",
     "unique_labels",
     "whole",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+_F = TypeVar("_F", bound=Callable[..., None])
 
 
 class ModelError(StretchkitError):
@@ -69,6 +89,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 MAX_SLUG = 64
 MAX_TEXT = 2000
+MAX_LABEL = 120
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 """C0 and C1 control characters and DEL: one regex search beats a Python loop per character."""
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -78,6 +99,15 @@ BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 """Any of the three above, in one search: what no id, name or other text may hold."""
 _CONTROL = CONTROL
+TEXT_PATTERN = (
+    r"^(?![\s\S]*[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069])[\s\S]*"
+    r"[^\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+""":func:`text` as a JSON Schema pattern: no control or bidirectional character, not blank.
+
+The blank characters are what ``str.isspace`` calls space, less the control characters
+already refused; a lone surrogate cannot be named portably (the parser refuses it).
+"""
 _SHOWN = 40
 """How much of a bad string a message quotes; the rest is given as a length."""
 
@@ -129,18 +159,32 @@ def describe(value: object) -> str:
     return f"a {kind}"
 
 
-def slug(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+def beyond_schema(code: str) -> Callable[[_F], _F]:
+    """Mark a validator as a rule no JSON Schema states: a semantic check reports it as ``code``.
+
+    The schema generator refuses any validator it does not understand unless it is
+    marked so: a new rule is never silently missing from the schema or the fast path.
+    """
+
+    def mark(check: _F) -> _F:
+        check.semantic_code = code  # type: ignore[attr-defined]
+        return check
+
+    return mark
+
+
+@attrs.frozen
+class Slug:
     """Ids, equipment and targets are lower-case words joined by hyphens."""
-    if not isinstance(value, str) or len(value) > MAX_SLUG or not _SLUG.fullmatch(value):
-        raise ModelError(
-            f"{attribute.name} must be a slug of lower-case letters, digits and single "
-            f"hyphens (at most {MAX_SLUG} characters), got {describe(value)}"
-        )
 
+    define: Define | None = None
 
-def slugs(instance: object, attribute: attrs.Attribute[Any], value: Iterable[object]) -> None:
-    for item in value:
-        slug(instance, attribute, item)
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or len(value) > MAX_SLUG or not _SLUG.fullmatch(value):
+            raise ModelError(
+                f"{attribute.name} must be a slug of lower-case letters, digits and single "
+                f"hyphens (at most {MAX_SLUG} characters), got {describe(value)}"
+            )
 
 
 def _check_text(name: str, value: object, limit: int) -> None:
@@ -153,14 +197,68 @@ def _check_text(name: str, value: object, limit: int) -> None:
         raise ModelError(f"{name} must be plain text, but it {problem}")
 
 
-def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Human text: non-empty, without control characters, of reasonable length."""
-    _check_text(attribute.name, value, MAX_TEXT)
+@attrs.frozen
+class Text:
+    """Human text: not blank, without control characters, at most ``limit`` characters."""
+
+    limit: int
+    define: Define | None = None
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        _check_text(attribute.name, value, self.limit)
 
 
-def label(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A short label such as "toe out 45°"."""
-    _check_text(attribute.name, value, 120)
+@attrs.frozen
+class Each:
+    """Every item of a sequence passes ``item`` (the sequence itself is not checked)."""
+
+    item: Validator
+
+    def __call__(
+        self, instance: object, attribute: attrs.Attribute[Any], value: Iterable[object]
+    ) -> None:
+        check = self.item
+        for one in value:
+            check(instance, attribute, one)
+
+
+slug = Slug(
+    define=Define(
+        "slug",
+        About(
+            "Slug",
+            "Lower-case letters and digits, words joined by single hyphens, "
+            f"at most {MAX_SLUG} characters.",
+            ("heel-press", "door-frame"),
+        ),
+    )
+)
+text = Text(
+    MAX_TEXT,
+    Define(
+        "text",
+        About(
+            "Text",
+            f"Human text: at least one visible character, at most {MAX_TEXT} characters, "
+            "no control characters (no tabs or line breaks either).",
+            ("Press your heel into the floor.",),
+        ),
+    ),
+)
+label = Text(
+    MAX_LABEL,
+    Define(
+        "label",
+        About(
+            "Label",
+            f"A short label: at least one visible character, at most {MAX_LABEL} characters, "
+            "no control characters.",
+            ("toe out 45°", "palms up"),
+        ),
+    ),
+)
+slugs = Each(slug)
+texts = Each(text)
 
 
 def label_text(limit: int) -> Validator:
@@ -178,11 +276,20 @@ def label_text(limit: int) -> Validator:
     return check
 
 
-def texts(instance: object, attribute: attrs.Attribute[Any], value: Iterable[object]) -> None:
-    for item in value:
-        _check_text(attribute.name, item, MAX_TEXT)
+@attrs.frozen
+class Unique:
+    """No item of a sequence is repeated."""
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        items = list(_iterate(attribute, value))
+        if len(set(items)) != len(items):
+            raise ModelError(f"{attribute.name} must not repeat an item")
 
 
+unique = Unique()
+
+
+@beyond_schema("duplicate-label")
 def unique_labels(instance: object, attribute: attrs.Attribute[Any], value: Iterable[Any]) -> None:
     """Labels within one sequence must differ, or a coach could not tell them apart."""
     seen: set[str] = set()
@@ -204,32 +311,49 @@ def aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         )
 
 
-def whole(low: int, high: int) -> Validator:
+@attrs.frozen
+class Whole:
     """A whole number in ``[low, high]``; ``bool`` is refused although Python calls it an int."""
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    low: int
+    high: int
+    define: Define | None = None
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ModelTypeError(f"{attribute.name} must be a whole number, got {describe(value)}")
-        if not low <= value <= high:
+        if not self.low <= value <= self.high:
             raise ModelError(
-                f"{attribute.name} must be between {low} and {high}, got {describe(value)}"
+                f"{attribute.name} must be between {self.low} and {self.high}, "
+                f"got {describe(value)}"
             )
 
-    return check
+
+def whole(low: int, high: int, define: Define | None = None) -> Whole:
+    """A whole number in ``[low, high]``."""
+    return Whole(low, high, define)
 
 
-def number(low: float, high: float) -> Validator:
+@attrs.frozen
+class Number:
     """A finite number in ``[low, high]`` (whole or not; never ``bool``, NaN or infinity)."""
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    low: float
+    high: float
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ModelTypeError(f"{attribute.name} must be a number, got {describe(value)}")
-        if not low <= value <= high:  # NaN and infinity fail this too; huge ints compare exactly
+        if not self.low <= value <= self.high:  # NaN and infinity fail this; huge ints compare
             raise ModelError(
-                f"{attribute.name} must be between {low} and {high}, got {describe(value)}"
+                f"{attribute.name} must be between {self.low} and {self.high}, "
+                f"got {describe(value)}"
             )
 
-    return check
+
+def number(low: float, high: float) -> Number:
+    """A finite number in ``[low, high]``."""
+    return Number(low, high)
 
 
 def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
@@ -255,18 +379,23 @@ def _kind_name(types: tuple[type, ...]) -> str:
     return " or ".join(f"an {n}" if n[:1].lower() in "aeiou" else f"a {n}" for n in names)
 
 
-def instance_of(*types: type) -> Validator:
+@attrs.frozen
+class InstanceOf:
     """attrs' ``instance_of`` with a short message (``steps must be a RoutineStep, got …``)."""
-    wanted = types[0] if len(types) == 1 and isinstance(types[0], tuple) else types
-    flat: tuple[type, ...] = tuple(wanted)
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, flat):
+    types: tuple[type, ...]
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, self.types):
             raise ModelTypeError(
-                f"{attribute.name} must be {_kind_name(flat)}, got {describe(value)}"
+                f"{attribute.name} must be {_kind_name(self.types)}, got {describe(value)}"
             )
 
-    return check
+
+def instance_of(*types: type) -> InstanceOf:
+    """A value of one of ``types``."""
+    wanted = types[0] if len(types) == 1 and isinstance(types[0], tuple) else types
+    return InstanceOf(tuple(wanted))
 
 
 def _count(attribute: attrs.Attribute[Any], value: object) -> int:
@@ -282,22 +411,36 @@ def _unit(value: object) -> str:
     return "character(s)" if isinstance(value, str) else "item(s)"
 
 
-def min_len(low: int) -> Validator:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+@attrs.frozen
+class MinLen:
+    low: int
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         n = _count(attribute, value)
-        if n < low:
-            raise ModelError(f"{attribute.name} must hold at least {low} {_unit(value)}, got {n}")
+        if n < self.low:
+            raise ModelError(
+                f"{attribute.name} must hold at least {self.low} {_unit(value)}, got {n}"
+            )
 
-    return check
 
+@attrs.frozen
+class MaxLen:
+    high: int
 
-def max_len(high: int) -> Validator:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         n = _count(attribute, value)
-        if n > high:
-            raise ModelError(f"{attribute.name} must hold at most {high} {_unit(value)}, got {n}")
+        if n > self.high:
+            raise ModelError(
+                f"{attribute.name} must hold at most {self.high} {_unit(value)}, got {n}"
+            )
 
-    return check
+
+def min_len(low: int) -> MinLen:
+    return MinLen(low)
+
+
+def max_len(high: int) -> MaxLen:
+    return MaxLen(high)
 
 
 def _iterate(attribute: attrs.Attribute[Any], value: object) -> Iterable[Any]:
@@ -306,30 +449,50 @@ def _iterate(attribute: attrs.Attribute[Any], value: object) -> Iterable[Any]:
     return value
 
 
+@attrs.frozen
+class DeepIterable:
+    """Each member checked by ``member`` (and the whole by ``iterable``)."""
+
+    member: Validator
+    iterable: Validator | None = None
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if self.iterable is not None:
+            self.iterable(instance, attribute, value)
+        check = self.member
+        for item in _iterate(attribute, value):
+            check(instance, attribute, item)
+
+
 def deep_iterable(
     member_validator: Validator, iterable_validator: Validator | None = None
-) -> Validator:
-    """Each member checked by ``member_validator`` (and the whole by ``iterable_validator``)."""
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if iterable_validator is not None:
-            iterable_validator(instance, attribute, value)
-        for item in _iterate(attribute, value):
-            member_validator(instance, attribute, item)
-
-    return check
+) -> DeepIterable:
+    return DeepIterable(member_validator, iterable_validator)
 
 
-def deep_mapping(
-    key_validator: Validator, value_validator: Validator, mapping_validator: Validator | None = None
-) -> Validator:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if mapping_validator is not None:
-            mapping_validator(instance, attribute, value)
+@attrs.frozen
+class DeepMapping:
+    """Each key and value of a mapping checked; ``define`` names it in the schema."""
+
+    key: Validator
+    value: Validator
+    mapping: Validator | None = None
+    define: Define | None = None
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if self.mapping is not None:
+            self.mapping(instance, attribute, value)
         if not isinstance(value, Mapping):
             raise ModelTypeError(f"{attribute.name} must be a mapping, got {describe(value)}")
         for k, v in value.items():
-            key_validator(instance, attribute, k)
-            value_validator(instance, attribute, v)
+            self.key(instance, attribute, k)
+            self.value(instance, attribute, v)
 
-    return check
+
+def deep_mapping(
+    key_validator: Validator,
+    value_validator: Validator,
+    mapping_validator: Validator | None = None,
+    define: Define | None = None,
+) -> DeepMapping:
+    return DeepMapping(key_validator, value_validator, mapping_validator, define)
