@@ -140,7 +140,7 @@ def markdown(bench: Bench, elapsed: float) -> str:
         *machine(),
         f"- Whole run: {elapsed:.0f} s",
         "",
-        "## Targets (issue 5)",
+        "## Targets",
         "",
         *targets.statements(rows),
         "",
