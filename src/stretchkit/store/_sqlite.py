@@ -98,6 +98,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _MAGIC = b"SQLite format 3\x00"
 _TABLES = frozenset({"meta", "events", "snapshots", "runners", "preferences"})
 _CHUNK = 500  # ids per IN (...) look-up, well under SQLite's variable limit
+_INSERT_NEW = "INSERT OR IGNORE INTO events (user_id, event_id, instant, data) VALUES (?, ?, ?, ?)"
 
 
 @frozen(kw_only=True)
@@ -331,25 +332,32 @@ class SQLiteStore(Closing):
             return 0
 
         def work(conn: sqlite3.Connection) -> int:
-            stored = self._by_ids(conn, user, list(batch))
-            known = set()
-            for old in rows_to_events(user, stored):
-                if old != batch[old.id]:
-                    raise DuplicateEventError(old.id)
-                known.add(old.id)
-            new = [e for eid, e in batch.items() if eid not in known]
-            if not new:
-                return 0
-            rows = [(user, id_bytes(e.id), event_key(e)[0], event_text(e)) for e in new]
-            conn.executemany(
-                "INSERT INTO events (user_id, event_id, instant, data) VALUES (?, ?, ?, ?)", rows
-            )
+            rows = [(user, id_bytes(e.id), event_key(e)[0], event_text(e)) for e in batch.values()]
+            # Most batches are all new: insert them in one go, and only when some id
+            # was already there undo that and check the stored copies one by one.
+            conn.execute("SAVEPOINT fresh")
+            before = conn.total_changes
+            conn.executemany(_INSERT_NEW, rows)
+            if conn.total_changes - before == len(rows):
+                conn.execute("RELEASE fresh")
+            else:
+                conn.execute("ROLLBACK TO fresh")
+                conn.execute("RELEASE fresh")
+                known = set()
+                for old in rows_to_events(user, self._by_ids(conn, user, list(batch))):
+                    if old != batch[old.id]:
+                        raise DuplicateEventError(old.id)
+                    known.add(old.id)
+                rows = [row for row, eid in zip(rows, batch, strict=True) if eid not in known]
+                if not rows:
+                    return 0
+                conn.executemany(_INSERT_NEW, rows)
             oldest = min(row[2] for row in rows)
             conn.execute(  # a late event: a snapshot that may have folded past it is wrong now
                 "DELETE FROM snapshots WHERE user_id = ? AND through_instant >= ?",
                 (user, oldest),
             )
-            return len(new)
+            return len(rows)
 
         return self._run(work, write=True)
 
