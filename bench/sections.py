@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -325,6 +326,20 @@ IMPORTS = {
 }
 
 
+def _child_env() -> dict[str, str]:
+    """The environment for fresh interpreters, allowed to write bytecode caches.
+
+    With ``PYTHONDONTWRITEBYTECODE`` set (as in some shells), the project's own
+    modules would be compiled from source in every child while the installed
+    libraries load their ``.pyc`` files (pip writes them at install): an
+    unequal race. An installed stretchkit has its caches too, so the children
+    may write them, and a warm-up round does before any is timed.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _spawn(code: str) -> float:
     out = subprocess.run(
         [
@@ -339,11 +354,68 @@ def _spawn(code: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def _spawn_timed(setup: str, code: str) -> float:
+    """Seconds ``code`` takes in a fresh interpreter, after an untimed ``setup``."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"{setup}\nimport time; t=time.perf_counter()\n{code}\nprint(time.perf_counter()-t)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_child_env(),
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+FIRST_SK = "stretchkit: import, then the first load_catalog"
+FIRST_PYD = "pydantic peer: import, model classes, then the first model_validate_json"
+FIRST_SIZE = "first call, 15 stretches"
+_FIRST = {
+    # The peer module also defines msgspec Structs: msgspec is imported untimed first,
+    # so the pydantic row is not billed for it.
+    FIRST_PYD: (
+        "import msgspec",
+        "from bench.peers import PyCatalog\nPyCatalog.model_validate_json(open(PATH, 'rb').read())",
+    ),
+    FIRST_SK: ("", "import stretchkit\nstretchkit.load_catalog(PATH)"),
+}
+
+
+def _first_calls(bench: Bench, runs: int) -> None:
+    """Import plus the first load in a fresh process, the two in turns: what a CLI run pays."""
+    times: dict[str, list[float]] = {k: [] for k in _FIRST}
+    broken: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "catalog.json"
+        path.write_bytes(bench.catalog_bytes.get(15, b""))
+        for turn in range(runs + 1):  # the first turn, untimed, writes the bytecode caches
+            for label, (setup, code) in _FIRST.items():
+                if label in broken:
+                    continue
+                try:
+                    seconds = _spawn_timed(setup, code.replace("PATH", repr(str(path))))
+                except (subprocess.CalledProcessError, ValueError) as exc:
+                    broken[label] = f"failed: {exc!s:.160}"
+                    continue
+                if turn:
+                    times[label].append(seconds)
+    for label in _FIRST:
+        base = None if label == FIRST_PYD else FIRST_PYD
+        if label in broken or not times[label]:
+            bench.add(Row("import", label, FIRST_SIZE, None, 0, base, broken.get(label, "")))
+            continue
+        med = statistics.median(times[label])
+        bench.add(Row("import", label, FIRST_SIZE, med, len(times[label]), base, "in turns"))
+
+
 def _spawn_wall(code: str) -> float:
     import time
 
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=_child_env())
     return time.perf_counter() - t
 
 
@@ -352,12 +424,14 @@ def imports(bench: Bench) -> None:
     runs = 5 if bench.quick else 21
     times: dict[str, list[float]] = {k: [] for k in IMPORTS}
     broken: dict[str, str] = {}
-    for _ in range(runs):
+    for turn in range(runs + 1):  # the first turn, untimed, writes the bytecode caches
         for label, code in IMPORTS.items():
             if label in broken:
                 continue
             try:
-                times[label].append(_spawn_wall(code))
+                seconds = _spawn_wall(code)
+                if turn:
+                    times[label].append(seconds)
             except subprocess.CalledProcessError as exc:
                 broken[label] = (
                     (exc.stderr or b"").decode(errors="replace").strip().splitlines()[-1:][0:1][0]
@@ -390,6 +464,7 @@ def imports(bench: Bench) -> None:
                 note,
             )
         )
+    _first_calls(bench, runs)
     _importer(bench)
     modules = _heavy_modules()
     if modules:

@@ -1,11 +1,12 @@
 """stretchkit: typed stretching routines for apps.
 
 Everything public is re-exported here; the modules behind it are private.
-``import stretchkit`` stays light: schema validation, Hypothesis, databases
-and the command line are imported only when used.
+``import stretchkit`` stays light: every name, the model classes included,
+is imported on its first look-up (as pydantic does), so an app that imports
+the package and uses one part pays for that part alone.
 
-The import statements in this file are the one list of public names. Light
-names are imported at once; the others sit in the ``if TYPE_CHECKING:`` block,
+The import statements in this file are the one list of public names. The
+base error is imported at once; the others sit in the ``if TYPE_CHECKING:`` block,
 which type checkers read as it stands and which this module reads (once, on
 the first look-up of a name it has not loaded) to know which module to import.
 ``__all__`` is derived from the same statements. To add a public name, add one
@@ -19,42 +20,46 @@ from typing import TYPE_CHECKING
 # `Name as Name` marks a re-export; isort would give each its own statement.
 # isort: off
 from stretchkit._errors import StretchkitError as StretchkitError
-from stretchkit.io._issues import CatalogError as CatalogError, Issue as Issue, Severity as Severity
-from stretchkit.model import (
-    FORMAT_VERSION as FORMAT_VERSION,
-    PHASE_KINDS as PHASE_KINDS,
-    Angle as Angle,
-    AngleSequence as AngleSequence,
-    Breath as Breath,
-    Catalog as Catalog,
-    Context as Context,
-    Hold as Hold,
-    MaintenancePhase as MaintenancePhase,
-    Media as Media,
-    MediaKind as MediaKind,
-    ModelError as ModelError,
-    ModelTypeError as ModelTypeError,
-    NamedPosition as NamedPosition,
-    Outcome as Outcome,
-    Phase as Phase,
-    Position as Position,
-    PositionSequence as PositionSequence,
-    Program as Program,
-    Reintroduction as Reintroduction,
-    ReliefPhase as ReliefPhase,
-    Reps as Reps,
-    Routine as Routine,
-    RoutineStep as RoutineStep,
-    Session as Session,
-    Sides as Sides,
-    SkipReason as SkipReason,
-    StepResult as StepResult,
-    Stretch as Stretch,
-    Variation as Variation,
-    dose_seconds as dose_seconds,
-)
 
 if TYPE_CHECKING:
+    from stretchkit.io._issues import (
+        CatalogError as CatalogError,
+        Issue as Issue,
+        Severity as Severity,
+    )
+    from stretchkit.model import (
+        FORMAT_VERSION as FORMAT_VERSION,
+        PHASE_KINDS as PHASE_KINDS,
+        Angle as Angle,
+        AngleSequence as AngleSequence,
+        Breath as Breath,
+        Catalog as Catalog,
+        Context as Context,
+        Hold as Hold,
+        MaintenancePhase as MaintenancePhase,
+        Media as Media,
+        MediaKind as MediaKind,
+        ModelError as ModelError,
+        ModelTypeError as ModelTypeError,
+        NamedPosition as NamedPosition,
+        Outcome as Outcome,
+        Phase as Phase,
+        Position as Position,
+        PositionSequence as PositionSequence,
+        Program as Program,
+        Reintroduction as Reintroduction,
+        ReliefPhase as ReliefPhase,
+        Reps as Reps,
+        Routine as Routine,
+        RoutineStep as RoutineStep,
+        Session as Session,
+        Sides as Sides,
+        SkipReason as SkipReason,
+        StepResult as StepResult,
+        Stretch as Stretch,
+        Variation as Variation,
+        dose_seconds as dose_seconds,
+    )
     from stretchkit.engine import (
         AgendaDay as AgendaDay,
         Comeback as Comeback,
@@ -124,9 +129,9 @@ if TYPE_CHECKING:
 def _public_names() -> dict[str, str]:
     """Every public name and the module it comes from, read from this file's imports."""
     import ast
-    from pathlib import Path
 
-    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    with open(__file__, encoding="utf-8") as source:  # not pathlib: a first call pays for it
+        tree = ast.parse(source.read())
     blocks = [tree.body]
     blocks += [n.body for n in tree.body if isinstance(n, ast.If)]  # the TYPE_CHECKING block
     return {

@@ -26,7 +26,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 
 __all__ = ["NotRegularFileError", "read_regular", "write_atomic"]
 
@@ -127,6 +126,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     else:
         _kind_check(old, name)
         mode = stat.S_IMODE(old)
+    import tempfile  # only writers pay for it (it imports shutil and random)
+
     folder, base = os.path.split(name)
     fd, temporary = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=folder or ".")
     try:
