@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 import msgspec
@@ -68,29 +68,13 @@ from stretchkit.io._semantic import (
     _pointer_key,  # and the same order
     pointer,
 )
-from stretchkit.io._wire import structs
+from stretchkit.io._wire import FieldPlan, plans, structs
 from stretchkit.model import (
-    Angle,
-    AngleSequence,
-    Breath,
+    PHASE_KINDS,
     Catalog,
-    Context,
-    Hold,
-    MaintenancePhase,
-    Media,
-    NamedPosition,
-    PositionSequence,
-    Program,
-    Reintroduction,
-    ReliefPhase,
-    Reps,
-    Routine,
-    RoutineStep,
     Sides,
-    Stretch,
-    Variation,
 )
-from stretchkit.model._links import schema_problem, url_problem
+from stretchkit.model._links import schema_problem
 
 __all__ = ["ITEM_STRUCTS", "MAX_BYTES", "STRUCTS", "decode", "fast_catalog", "fast_check"]
 
@@ -210,295 +194,166 @@ ITEM_STRUCTS: Final[dict[str, type[Struct]]] = {
 """The Struct of each item of the catalog's top-level arrays, for checking items one by one."""
 
 
-# --- building attrs objects without their validators ---------------------------------------
+# --- building the model from the Structs, without re-running the checks just made -------------
 
-_T = TypeVar("_T")
-
-
-def _builder(cls: type[_T]) -> Callable[..., _T]:
-    """A keyword-only constructor for a frozen slotted attrs class that skips validators.
-
-    Every field must be given (no defaults, no converters): a field added to
-    the model and not passed here fails loudly with a ``TypeError`` in the
-    tests. Each slot is set through its descriptor, as attrs' own ``__init__``
-    does with ``object.__setattr__`` but without the name lookup; the code is
-    generated once per class, as attrs generates its ``__init__``.
-    """
-    names = [a.name for a in attrs.fields(cls)]  # type: ignore[arg-type]
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    lines = [f"def build(*, {', '.join(names)}):", "    self = _new(_cls)"]
-    for name in names:
-        namespace[f"_set_{name}"] = cls.__dict__[name].__set__
-        lines.append(f"    _set_{name}(self, {name})")
-    lines.append("    return self")
-    exec("\n".join(lines), namespace)
-    build: Callable[..., _T] = namespace["build"]
-    return build
-
-
-_hold_ = _builder(Hold)
-_angle_ = _builder(Angle)
-_angle_sequence_ = _builder(AngleSequence)
-_named_position_ = _builder(NamedPosition)
-_position_sequence_ = _builder(PositionSequence)
-_reps_ = _builder(Reps)
-_breath_ = _builder(Breath)
-_media_ = _builder(Media)
-_variation_ = _builder(Variation)
-_stretch_ = _builder(Stretch)
-_step_ = _builder(RoutineStep)
-_routine_ = _builder(Routine)
-_relief_ = _builder(ReliefPhase)
-_maintenance_ = _builder(MaintenancePhase)
-_reintroduction_ = _builder(Reintroduction)
-_program_ = _builder(Program)
-_catalog_ = _builder(Catalog)
-
-# --- conversion into the attrs model, with the semantic error checks -------------------------
 
 _NO: tuple[()] = ()
-
-
-class _Reject(Exception):
-    """Something the full pipeline reports; the fast path gives up."""
-
-
-def _unique_labels(items: tuple[Any, ...]) -> None:
-    if len({item.label.casefold() for item in items}) != len(items):
-        raise _Reject  # duplicate-label
-
-
-def _hold(p: Any) -> Hold:
-    return _hold_(seconds=p.seconds)
-
-
-def _angles(p: Any) -> AngleSequence:
-    _unique_labels(p.angles)
-    return _angle_sequence_(
-        angles=tuple(
-            [_angle_(label=a.label, degrees=a.degrees, seconds=a.seconds) for a in p.angles]
-        )
-    )
-
-
-def _positions(p: Any) -> PositionSequence:
-    _unique_labels(p.positions)
-    return _position_sequence_(
-        positions=tuple([_named_position_(label=a.label, seconds=a.seconds) for a in p.positions])
-    )
-
-
-def _reps(p: Any) -> Reps:
-    hold = p.hold_seconds
-    return _reps_(
-        count=p.count,
-        seconds_per_rep=p.seconds_per_rep,
-        hold_seconds=0 if hold is UNSET else hold,
-    )
-
-
-def _breath(p: Any) -> Breath:
-    return _breath_(
-        rounds=p.rounds,
-        exhale_seconds=p.exhale_seconds,
-        hold_seconds=p.hold_seconds,
-        release_seconds=p.release_seconds,
-    )
-
-
-_PHASE: Final[dict[type, Callable[[Any], Any]]] = {
-    _Hold: _hold,
-    _AngleSequence: _angles,
-    _PositionSequence: _positions,
-    _Reps: _reps,
-    _Breath: _breath,
-}
-
-
-def _dose(dose: tuple[Any, ...]) -> tuple[Any, ...]:
-    phase = _PHASE
-    return tuple([phase[type(p)](p) for p in dose])
 
 
 def _or(value: Any, default: Any) -> Any:
     return default if value is UNSET else value
 
 
-def _variations(s: Any, variations_of: dict[str, set[str]], add_slugs: Any) -> tuple[Any, ...]:
-    if s.variations is UNSET:
-        return _NO
-    vids = {v.id for v in s.variations}
-    if len(vids) != len(s.variations):
-        raise _Reject  # duplicate-variation
-    variations_of[s.id] = vids
-    add_slugs(vids)
-    built = []
-    for v in s.variations:
-        equipment = _NO if v.equipment is UNSET else v.equipment
-        add_slugs(equipment)
-        built.append(
-            _variation_(
-                id=v.id,
-                name=v.name,
-                instructions=_NO if v.instructions is UNSET else v.instructions,
-                equipment=equipment,
-            )
-        )
-    return tuple(built)
+class _Reject(Exception):
+    """Something the full pipeline reports; the fast path gives up."""
 
 
-def _media(media: tuple[Any, ...]) -> tuple[Media, ...]:
-    if any(url_problem(m.url) is not None for m in media):
-        raise _Reject  # unsafe-url
-    return tuple([_media_(kind=m.kind, url=m.url, alt=m.alt) for m in media])
+def _converters() -> dict[type, Callable[[Any, list[str]], Any]]:
+    """For each model class, a function ``(struct, slugs) -> object``, generated from the model.
 
-
-def _stretches(doc: Any, add_slugs: Any, variations_of: dict[str, set[str]]) -> tuple[Stretch, ...]:
-    unset = UNSET
-    none = Sides.NONE
-    stretches: list[Stretch] = []
-    for s in _or(doc.stretches, _NO):
-        variations = _variations(s, variations_of, add_slugs)
-        equipment = _NO if s.equipment is unset else s.equipment
-        targets = _NO if s.targets is unset else s.targets
-        others = _NO if s.other_positions is unset else s.other_positions
-        if others and (len(set(others)) != len(others) or s.position in others):
-            raise _Reject  # a repeated position, or the start position again
-        add_slugs((s.id, *equipment, *targets))
-        stretches.append(
-            _stretch_(
-                id=s.id,
-                name=s.name,
-                instructions=s.instructions,
-                position=s.position,
-                dose=_dose(s.dose),
-                sides=none if s.sides is unset else s.sides,
-                equipment=equipment,
-                targets=targets,
-                variations=variations,
-                media=_NO if s.media is unset else _media(s.media),
-                cautions=_NO if s.cautions is unset else s.cautions,
-                other_positions=others,
-            )
-        )
-    return tuple(stretches)
-
-
-def _routines(
-    doc: Any,
-    add_slug: Any,
-    ids: set[str],
-    variations_of: dict[str, set[str]],
-    context_of: dict[str, Context],
-) -> tuple[Routine, ...]:
-    unset = UNSET
-    routines: list[Routine] = []
-    for r in _or(doc.routines, _NO):
-        add_slug(r.id)
-        steps = []
-        for st in r.steps:
-            stretch = st.stretch
-            if stretch not in ids:
-                raise _Reject  # unknown-stretch
-            add_slug(stretch)
-            variation = st.variation
-            if variation is unset:
-                variation = None
-            elif variation is not None:
-                if variation not in variations_of.get(stretch, _NO):
-                    raise _Reject  # unknown-variation
-                add_slug(variation)
-            dose = st.dose
-            steps.append(
-                _step_(
-                    stretch=stretch,
-                    dose=None if dose is unset or dose is None else _dose(dose),
-                    variation=variation,
+    Each does what a frozen slotted ``__init__`` does (a new instance, then each slot
+    set through its descriptor) with the values the Struct decoded, the model's
+    defaults where a member was left out, and its own converters' results (tuples,
+    floats). The Struct already checked every bound and type; what it cannot check
+    runs on the built object: the validators :mod:`stretchkit.io._wire` lists as
+    ``leftover`` (unique labels, safe media links, cross-field rules), each only
+    where it can fail. Slugs are collected into ``slugs`` for one bulk pattern check.
+    The code is made once, as attrs makes its ``__init__``.
+    """
+    found = plans()
+    namespace: dict[str, Any] = {"_new": object.__new__, "UNSET": UNSET, "_Reject": _Reject}
+    lines: list[str] = []
+    phase_of: dict[type, str] = {}
+    for cls, (struct, fields) in found.items():
+        name = cls.__name__
+        namespace[f"_cls_{name}"] = cls
+        if cls in _PHASE_CLASSES:
+            phase_of[struct] = f"_conv_{name}"
+        lines.append(f"def _conv_{name}(s, sl):")
+        for plan in fields:
+            lines.extend(_field_lines(cls, plan, namespace))
+        lines.append(f"    o = _new(_cls_{name})")
+        for plan in fields:
+            key = f"{name}_{plan.name}"
+            namespace[f"_set_{key}"] = cls.__dict__[plan.name].__set__
+            lines.append(f"    _set_{key}(o, a_{plan.name})")
+        for plan in fields:
+            for index, check in enumerate(plan.leftover):
+                key = f"{name}_{plan.name}_{index}"
+                namespace[f"_chk_{key}"] = check
+                namespace[f"_att_{name}_{plan.name}"] = plan.attribute
+                cross = getattr(check, "semantic_code", None) is not None
+                guard = (
+                    ""
+                    if cross or plan.attribute.default is attrs.NOTHING
+                    else "if p_" + plan.name + ": "
                 )
-            )
-        routines.append(
-            _routine_(
-                id=r.id,
-                name=r.name,
-                context=r.context,
-                minutes=float(r.minutes),
-                steps=tuple(steps),
-                description=_or(r.description, None),
-            )
-        )
-        context_of[r.id] = r.context
-    return tuple(routines)
+                lines.append(f"    {guard}_chk_{key}(o, _att_{name}_{plan.name}, a_{plan.name})")
+        lines.append("    return o")
+    exec("\n".join(lines), namespace)
+    namespace["_PH"] = {struct: namespace[conv] for struct, conv in phase_of.items()}
+    return {cls: namespace[f"_conv_{cls.__name__}"] for cls in found}
 
 
-def _reintroduction(ri: Any) -> Reintroduction:
-    if ri is UNSET:
-        ri = _Reintroduction()
-    return _reintroduction_(
-        rest_hours=float(_or(ri.rest_hours, 24.0)),
-        rest_backoff=float(_or(ri.rest_backoff, 2.0)),
-        max_rest_hours=float(_or(ri.max_rest_hours, 168.0)),
-        max_tries=_or(ri.max_tries, 4),
-    )
+_PHASE_CLASSES: Final = frozenset(PHASE_KINDS)
+_FACTORY: Final[Any] = type(attrs.Factory(tuple))
+
+_EXPR: Final = {
+    "plain": "v",
+    "float": "float(v)",
+    "dict": "dict(v)",
+    "object": "_conv_{cls}(v, sl)",
+    "objects": "tuple([_conv_{cls}(x, sl) for x in v])",
+    "phases": "tuple([_PH[type(x)](x, sl) for x in v])",
+}
+_SLUGS: Final = {"one": "sl.append(v)", "many": "sl.extend(v)", "values": "sl.extend(v.values())"}
 
 
-def _programs(doc: Any, add_slug: Any, context_of: dict[str, Context]) -> tuple[Program, ...]:
-    programs: list[Program] = []
-    for p in _or(doc.programs, _NO):
-        add_slug(p.id)
-        for phase, default_max in ((p.relief, 10), (p.maintenance, 3)):
-            if _or(phase.max_sessions_per_day, default_max) < _or(phase.min_sessions_per_day, 1):
-                raise _Reject  # sessions-range
+def _field_lines(cls: type, plan: FieldPlan, namespace: dict[str, Any]) -> list[str]:
+    name = plan.name
+    expr = _EXPR[plan.shape].format(cls=plan.cls.__name__ if plan.cls else "")
+    work = [f"a_{name} = {expr}"]
+    if plan.slugs is not None:
+        work.insert(0, _SLUGS[plan.slugs])
+    default: Any = plan.attribute.default
+    if default is attrs.NOTHING:
+        return [f"    v = s.{name}", *(f"    {w}" for w in work)]
+    key = f"_def_{cls.__name__}_{name}"
+    if isinstance(default, _FACTORY):
+        namespace[key] = default.factory
+        fallback = f"{key}()"
+    else:
+        namespace[key] = default
+        fallback = key
+    absent = "v is UNSET or v is None" if default is None else "v is UNSET"
+    return [
+        f"    v = s.{name}",
+        f"    p_{name} = not ({absent})",
+        f"    if p_{name}:",
+        *(f"        {w}" for w in work),
+        "    else:",
+        f"        a_{name} = {fallback}",
+    ]
+
+
+_CONVERTERS: Final = _converters()
+_conv_catalog: Final = _CONVERTERS[Catalog]
+
+
+def _references(doc: Any) -> None:
+    """The semantic errors the model cannot see: ids unique, references that resolve."""
+    unset = UNSET
+    stretches = () if doc.stretches is unset else doc.stretches
+    routines = () if doc.routines is unset else doc.routines
+    programs = () if doc.programs is unset else doc.programs
+    variations_of: dict[str, set[str]] = {}
+    for s in stretches:
+        if s.variations is not unset:
+            vids = {v.id for v in s.variations}
+            if len(vids) != len(s.variations):
+                raise _Reject  # duplicate-variation
+            variations_of[s.id] = vids
+    ids = {s.id for s in stretches}
+    if len(ids) != len(stretches):
+        raise _Reject  # duplicate-id
+    context_of = {r.id: r.context for r in routines}
+    if len(context_of) != len(routines) or not ids.isdisjoint(context_of):
+        raise _Reject  # duplicate-id
+    program_ids = {p.id for p in programs}
+    if len(program_ids) != len(programs) or not program_ids.isdisjoint(ids | context_of.keys()):
+        raise _Reject  # duplicate-id
+    none: set[str] = set()
+    for r in routines:
+        for st in r.steps:
+            if st.stretch not in ids:
+                raise _Reject  # unknown-stretch
+            variation = st.variation
+            if (
+                variation is not unset
+                and variation is not None
+                and variation not in variations_of.get(st.stretch, none)
+            ):
+                raise _Reject  # unknown-variation
+    for p in programs:
+        for phase in (p.relief, p.maintenance):
             for context, rid in phase.routines.items():
                 if context_of.get(rid) is not context:
                     raise _Reject  # unknown-routine or context-mismatch
-                add_slug(rid)
-        programs.append(
-            _program_(
-                id=p.id,
-                name=p.name,
-                relief=_relief_(
-                    routines=dict(p.relief.routines),
-                    min_sessions_per_day=_or(p.relief.min_sessions_per_day, 1),
-                    max_sessions_per_day=_or(p.relief.max_sessions_per_day, 10),
-                    in_order=_or(p.relief.in_order, True),
-                ),
-                maintenance=_maintenance_(
-                    routines=dict(p.maintenance.routines),
-                    min_sessions_per_day=_or(p.maintenance.min_sessions_per_day, 1),
-                    max_sessions_per_day=_or(p.maintenance.max_sessions_per_day, 3),
-                ),
-                pain_free_hours=float(_or(p.pain_free_hours, 24.0)),
-                reintroduction=_reintroduction(p.reintroduction),
-                audience=_or(p.audience, None),
-                symptoms=_or(p.symptoms, _NO),
-                disclaimer=_or(p.disclaimer, _NO),
-                red_flags=_or(p.red_flags, _NO),
-            )
-        )
-    return tuple(programs)
 
 
 def _convert(doc: Any) -> Catalog:
     """The attrs catalog for checked Structs; raises :class:`_Reject` on a semantic error."""
     if doc.schema_ is not UNSET and schema_problem(doc.schema_) is not None:
         raise _Reject  # unknown-schema
+    _references(doc)
     slugs: list[str] = []
-    variations_of: dict[str, set[str]] = {}
-    stretches = _stretches(doc, slugs.extend, variations_of)
-    ids = {s.id for s in stretches}
-    if len(ids) != len(stretches):
-        raise _Reject  # duplicate-id
-    context_of: dict[str, Context] = {}
-    routines = _routines(doc, slugs.append, ids, variations_of, context_of)
-    if len(context_of) != len(routines) or not ids.isdisjoint(context_of):
-        raise _Reject  # duplicate-id
-    programs = _programs(doc, slugs.append, context_of)
-    program_ids = {p.id for p in programs}
-    if len(program_ids) != len(programs) or not program_ids.isdisjoint(ids | context_of.keys()):
-        raise _Reject  # duplicate-id
+    try:
+        catalog: Catalog = _conv_catalog(doc, slugs)
+    except ValueError:  # a model rule: every refusal is a ValueError (ModelError included)
+        raise _Reject from None
     if not _slugs_ok(slugs):
         raise _Reject  # a slug field that is not a slug
-    return _catalog_(stretches=stretches, routines=routines, programs=programs, format_version=1)
+    return catalog
 
 
 # --- the semantic warnings, for validate_catalog ---------------------------------------------

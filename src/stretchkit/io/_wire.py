@@ -60,6 +60,8 @@ from stretchkit.model._validators import (
 
 __all__ = [
     "MAX_ITEMS",
+    "FieldPlan",
+    "plans",
     "SCHEMA_FILES",
     "catalog_schema_document",
     "catalog_schema_text",
@@ -416,6 +418,82 @@ def _struct(cls: type, fields: list[tuple[str, Any, Any]], tag: str | None) -> t
     return msgspec.defstruct(f"_{cls.__name__}", spec, module=__name__, **_KW, **extra)
 
 
+# --- how the fast path turns a Struct into a model object -------------------------------------
+
+
+@attrs.frozen
+class FieldPlan:
+    """What the fast path does with one field of a decoded Struct to build the model's value.
+
+    ``shape`` is one of ``plain`` (passed as is: strings, numbers, enums, tuples of
+    those), ``float``, ``dict``, ``object`` and ``objects`` (a model class, or a tuple
+    of them: ``cls``), and ``phases`` (a dose). ``slugs`` says where slugs are, for the
+    bulk pattern check: ``one``, ``many``, ``values`` (of a mapping) or ``None``.
+    ``leftover`` are the validators no Struct bound or bulk check makes: they run on
+    the built object, so a rule added to the model is never skipped by the fast path.
+    """
+
+    attribute: attrs.Attribute[Any]
+    shape: str
+    cls: type | None
+    slugs: str | None
+    leftover: tuple[Any, ...]
+
+    @property
+    def name(self) -> str:
+        return self.attribute.name
+
+
+def _unwrap(given: list[Any]) -> list[Any]:
+    flat = [c for check in given for c in _flatten(check)]
+    flat = [c.validator if isinstance(c, _OptionalValidator) else c for c in flat]
+    return [c for check in flat for c in _flatten(check)]
+
+
+def _left(check: Any) -> bool:
+    if isinstance(check, Each):
+        return _left(check.item)
+    return isinstance(check, Unique) or _is_beyond(check)
+
+
+def _shape(tp: Any, checks: list[Any]) -> tuple[str, type | None, str | None]:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and tp != Phase:
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _shape(inner, checks)
+    if tp == Phase:
+        return "phase", None, None
+    if attrs.has(tp):
+        return "object", tp, None
+    if tp is str:
+        return "plain", None, "one" if any(isinstance(c, Slug) for c in checks) else None
+    if tp is float:
+        return "float", None, None
+    if typing.get_origin(tp) is tuple:
+        item, cls, slugs = _shape(
+            typing.get_args(tp)[0], [c.item for c in checks if isinstance(c, Each)]
+        )
+        if item == "object":
+            return "objects", cls, None
+        if item == "phase":
+            return "phases", None, None
+        return "plain", None, "many" if slugs == "one" else None
+    if typing.get_origin(tp) is dict:
+        mapping = next(c for c in checks if isinstance(c, DeepMapping))
+        return "dict", None, "values" if isinstance(mapping.value, Slug) else None
+    return "plain", None, None
+
+
+def _plan(cls: type) -> tuple[FieldPlan, ...]:
+    hints = typing.get_type_hints(cls)
+    plans = []
+    for field in attrs.fields(cls):
+        checks = _unwrap([field.validator])
+        shape, inner, slugs = _shape(hints[field.name], checks)
+        leftover = tuple(c for c in checks if _left(c))
+        plans.append(FieldPlan(field, shape, inner, slugs, leftover))
+    return tuple(plans)
+
+
 # --- the whole document --------------------------------------------------------------------------
 
 
@@ -470,6 +548,17 @@ def catalog_schema_document() -> dict[str, Any]:
 def catalog_schema_text() -> str:
     """The schema file's text: two-space indent, UTF-8 as is, a final newline."""
     return json.dumps(_walk()[0], indent=2, ensure_ascii=False) + "\n"
+
+
+def plans() -> dict[type, tuple[type[msgspec.Struct], tuple[FieldPlan, ...]]]:
+    """For each model class of the catalog: its Struct and how to build it from one."""
+    found = _walk()[1]
+    import stretchkit.model as model
+
+    return {
+        getattr(model, name): (struct, _plan(getattr(model, name)))
+        for name, struct in found.items()
+    }
 
 
 def structs() -> dict[str, type[msgspec.Struct]]:
