@@ -60,12 +60,12 @@ from stretchkit.model._validators import (
 
 __all__ = [
     "MAX_ITEMS",
-    "FieldPlan",
-    "plans",
     "SCHEMA_FILES",
+    "FieldPlan",
     "catalog_schema_document",
     "catalog_schema_text",
     "main",
+    "plans",
     "structs",
 ]
 
