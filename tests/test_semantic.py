@@ -521,7 +521,14 @@ def test_catalogs_from_the_public_strategies_have_no_issues(catalog: Catalog) ->
 def test_did_you_mean_has_a_budget_so_bad_documents_stay_linear() -> None:
     doc = small()
     doc["stretches"] = [
-        {"id": f"stretch-{i}", "dose": [{"kind": "hold", "seconds": 1}]} for i in range(1000)
+        {
+            "id": f"stretch-{i}",
+            "name": "S",
+            "instructions": ["Go."],
+            "position": "seated",
+            "dose": [{"kind": "hold", "seconds": 1}],
+        }
+        for i in range(1000)
     ]
     doc["routines"][0]["steps"] = [{"stretch": f"stretch-{i}x"} for i in range(40)]
     doc["programs"] = []

@@ -38,12 +38,11 @@ How it stays fast with every check made:
    (with 8 threads loading at once it stayed off for the rest of the process).
    Its cost is kept down instead by making fewer tracked objects: the Structs
    are ``gc=False`` (they hold no cycles), and each model object is made once.
-6. The semantic *errors* (duplicate ids, unresolved references, context
-   mismatches, session ranges, duplicate labels) are checked on the typed
-   Structs with sets and dicts. The warnings, which only
-   :func:`~stretchkit.io.validate_catalog` reports, are found on the Structs
-   too (:func:`fast_check`), in the words and order of
-   :mod:`stretchkit.io._semantic`, so a valid document is never parsed twice.
+6. The semantic rules (duplicate ids, unresolved references, context
+   mismatches, session ranges, duplicate labels, and the warnings that only
+   :func:`~stretchkit.io.validate_catalog` reports) are the one implementation
+   in :mod:`stretchkit.io._semantic`, run on the decoded Structs, so a valid
+   document is never parsed twice and both paths say the same thing.
 
 Documents with a byte-order mark, and anything beyond the default
 :class:`~stretchkit.io.Limits`, always take the full path.
@@ -60,21 +59,12 @@ import msgspec
 from msgspec import UNSET, Struct
 
 from stretchkit.io._issues import Issue
-from stretchkit.io._semantic import (
-    MINUTES_TOLERANCE_FRACTION,
-    MINUTES_TOLERANCE_SECONDS,
-    SEMANTIC_CODES,
-    _clock,  # the same words as the full pipeline's warnings
-    _pointer_key,  # and the same order
-    pointer,
-)
+from stretchkit.io._semantic import CHECKED_IN_FULL, semantic_issues_of
 from stretchkit.io._wire import FieldPlan, plans, structs
 from stretchkit.model import (
     PHASE_KINDS,
     Catalog,
-    Sides,
 )
-from stretchkit.model._links import schema_problem
 
 __all__ = ["ITEM_STRUCTS", "MAX_BYTES", "STRUCTS", "decode", "fast_catalog", "fast_check"]
 
@@ -216,8 +206,9 @@ def _converters() -> dict[type, Callable[[Any, list[str]], Any]]:
     defaults where a member was left out, and its own converters' results (tuples,
     floats). The Struct already checked every bound and type; what it cannot check
     runs on the built object: the validators :mod:`stretchkit.io._wire` lists as
-    ``leftover`` (unique labels, safe media links, cross-field rules), each only
-    where it can fail. Slugs are collected into ``slugs`` for one bulk pattern check.
+    ``leftover`` (cross-field rules, repeats), each only where it can fail, except
+    those :mod:`stretchkit.io._semantic` checks in full before (unique labels,
+    safe media links). Slugs are collected into ``slugs`` for one bulk pattern check.
     The code is made once, as attrs makes its ``__init__``.
     """
     found = plans()
@@ -239,6 +230,8 @@ def _converters() -> dict[type, Callable[[Any, list[str]], Any]]:
             lines.append(f"    _set_{key}(o, a_{plan.name})")
         for plan in fields:
             for index, check in enumerate(plan.leftover):
+                if getattr(check, "semantic_code", None) in CHECKED_IN_FULL:
+                    continue  # semantic_issues_of made it, and said where
                 key = f"{name}_{plan.name}_{index}"
                 namespace[f"_chk_{key}"] = check
                 namespace[f"_att_{name}_{plan.name}"] = plan.attribute
@@ -300,52 +293,8 @@ _CONVERTERS: Final = _converters()
 _conv_catalog: Final = _CONVERTERS[Catalog]
 
 
-def _references(doc: Any) -> None:
-    """The semantic errors the model cannot see: ids unique, references that resolve."""
-    unset = UNSET
-    stretches = () if doc.stretches is unset else doc.stretches
-    routines = () if doc.routines is unset else doc.routines
-    programs = () if doc.programs is unset else doc.programs
-    variations_of: dict[str, set[str]] = {}
-    for s in stretches:
-        if s.variations is not unset:
-            vids = {v.id for v in s.variations}
-            if len(vids) != len(s.variations):
-                raise _Reject  # duplicate-variation
-            variations_of[s.id] = vids
-    ids = {s.id for s in stretches}
-    if len(ids) != len(stretches):
-        raise _Reject  # duplicate-id
-    context_of = {r.id: r.context for r in routines}
-    if len(context_of) != len(routines) or not ids.isdisjoint(context_of):
-        raise _Reject  # duplicate-id
-    program_ids = {p.id for p in programs}
-    if len(program_ids) != len(programs) or not program_ids.isdisjoint(ids | context_of.keys()):
-        raise _Reject  # duplicate-id
-    none: set[str] = set()
-    for r in routines:
-        for st in r.steps:
-            if st.stretch not in ids:
-                raise _Reject  # unknown-stretch
-            variation = st.variation
-            if (
-                variation is not unset
-                and variation is not None
-                and variation not in variations_of.get(st.stretch, none)
-            ):
-                raise _Reject  # unknown-variation
-    for p in programs:
-        for phase in (p.relief, p.maintenance):
-            for context, rid in phase.routines.items():
-                if context_of.get(rid) is not context:
-                    raise _Reject  # unknown-routine or context-mismatch
-
-
 def _convert(doc: Any) -> Catalog:
-    """The attrs catalog for checked Structs; raises :class:`_Reject` on a semantic error."""
-    if doc.schema_ is not UNSET and schema_problem(doc.schema_) is not None:
-        raise _Reject  # unknown-schema
-    _references(doc)
+    """The attrs catalog for checked Structs whose semantics are known to be fine."""
     slugs: list[str] = []
     try:
         catalog: Catalog = _conv_catalog(doc, slugs)
@@ -354,117 +303,6 @@ def _convert(doc: Any) -> Catalog:
     if not _slugs_ok(slugs):
         raise _Reject  # a slug field that is not a slug
     return catalog
-
-
-# --- the semantic warnings, for validate_catalog ---------------------------------------------
-
-
-def _phase_seconds(p: Any) -> int:
-    kind = type(p)
-    if kind is _Hold:
-        return int(p.seconds)
-    if kind is _AngleSequence:
-        return sum(a.seconds for a in p.angles)
-    if kind is _PositionSequence:
-        return sum(a.seconds for a in p.positions)
-    if kind is _Reps:
-        return int(p.count * (p.seconds_per_rep + _or(p.hold_seconds, 0)))
-    return int(p.rounds * (p.exhale_seconds + p.hold_seconds + p.release_seconds))
-
-
-def _routine_seconds(r: Any, stretch_by_id: dict[str, Any]) -> int:
-    """:func:`stretchkit.io._semantic.raw_routine_seconds` on checked Structs."""
-    total = 0
-    for step in r.steps:
-        s = stretch_by_id[step.stretch]
-        dose = s.dose if step.dose is UNSET or step.dose is None else step.dose
-        seconds = sum(_phase_seconds(p) for p in dose)
-        total += seconds * (2 if s.sides is Sides.EACH else 1)
-    return total
-
-
-def _entries(obj: Any, base: tuple[str | int, ...], found: list[Issue]) -> None:
-    for key in ("equipment", "targets"):
-        values = getattr(obj, key, UNSET)
-        if values is UNSET or len(set(values)) == len(values):
-            continue
-        seen: set[str] = set()
-        for index, value in enumerate(values):
-            if value in seen:
-                found.append(
-                    _warning(
-                        "duplicate-entry",
-                        pointer(*base, key, index),
-                        f"{value!r} is listed twice in {key}",
-                    )
-                )
-            seen.add(value)
-
-
-def _warnings(doc: Any) -> list[Issue]:
-    """The semantic warnings of an accepted document, exactly as ``semantic_issues_raw`` words
-    and orders them (the errors cannot occur: the document was accepted).
-
-    Written against the Structs so that a valid document is not parsed twice; a
-    test holds it to :func:`~stretchkit.io._semantic.semantic_issues_raw` on
-    generated, mutated and corpus documents.
-    """
-    found: list[Issue] = []
-    stretches = _or(doc.stretches, _NO)
-    for s_index, s in enumerate(stretches):
-        base: tuple[str | int, ...] = ("stretches", s_index)
-        _entries(s, base, found)
-        for v_index, v in enumerate(_or(s.variations, _NO)):
-            _entries(v, (*base, "variations", v_index), found)
-    stretch_by_id = {s.id: s for s in stretches}
-    for r_index, r in enumerate(_or(doc.routines, _NO)):
-        previous: tuple[str, str | None] | None = None
-        for st_index, step in enumerate(r.steps):
-            current = (step.stretch, _or(step.variation, None))
-            if previous == current:
-                found.append(
-                    _warning(
-                        "repeated-step",
-                        pointer("routines", r_index, "steps", st_index),
-                        f"the stretch {step.stretch!r} is done twice in a row; "
-                        "make it one step with a longer dose",
-                    )
-                )
-            previous = current
-        minutes = float(r.minutes)
-        derived = _routine_seconds(r, stretch_by_id)
-        declared = minutes * 60
-        if abs(derived - declared) > max(
-            MINUTES_TOLERANCE_SECONDS, MINUTES_TOLERANCE_FRACTION * declared
-        ):
-            found.append(
-                _warning(
-                    "minutes-mismatch",
-                    pointer("routines", r_index, "minutes"),
-                    f"the routine promises {minutes:g} min but its steps take "
-                    f"{_clock(derived)}; change minutes or the doses",
-                )
-            )
-    for p_index, p in enumerate(_or(doc.programs, _NO)):
-        ri = p.reintroduction
-        if ri is UNSET or ri.rest_hours is UNSET or ri.max_rest_hours is UNSET:
-            continue
-        rest, cap = float(ri.rest_hours), float(ri.max_rest_hours)
-        if cap < rest:
-            found.append(
-                _warning(
-                    "rest-range",
-                    pointer("programs", p_index, "reintroduction", "max_rest_hours"),
-                    f"the longest rest ({cap:g} h) is shorter than the first rest ({rest:g} h), "
-                    "so every rest lasts the capped time",
-                )
-            )
-    found.sort(key=lambda i: _pointer_key(i.pointer))
-    return found
-
-
-def _warning(code: str, ptr: str, message: str) -> Issue:
-    return Issue(severity=SEMANTIC_CODES[code], code=code, pointer=ptr, message=message)
 
 
 # --- the entry points --------------------------------------------------------------------------
@@ -490,8 +328,11 @@ def fast_check(raw: bytes, *, warnings: bool = True) -> tuple[Catalog, list[Issu
     doc = decode(raw)
     if doc is None:
         return None
+    issues = semantic_issues_of(doc, warnings=warnings)
+    if any(issue.is_error for issue in issues):
+        return None  # the full pipeline says where, with the same words
     try:
         catalog = _convert(doc)
     except _Reject:
         return None
-    return catalog, _warnings(doc) if warnings else []
+    return catalog, issues

@@ -5,13 +5,17 @@ look across the document: ids are unique, references resolve, a routine's
 declared minutes agree with what its stretches add up to, labels inside one
 sequence differ, and a few things an author is likely to trip over.
 
-They are written against the *raw* document (dicts and lists as parsed from
-JSON) so that they run after schema validation and before structuring into
-the model. That order matters: the model refuses duplicate labels itself, and
-a refused structure cannot say *where* the duplicate is; these checks can.
-They never raise, whatever the input: parts that do not have the expected
-shape are skipped (the schema layer reports those). :func:`semantic_issues`
-runs the same checks on an already-built :class:`~stretchkit.model.Catalog`.
+There is one implementation of these rules, and every path runs it: it reads
+the msgspec Structs that :mod:`stretchkit.io._wire` makes from the model. The
+fast load path has them already (:func:`semantic_issues_of`); the full pipeline
+runs the rules on the parsed document (:func:`semantic_issues_raw`), each item
+of ``stretches``, ``routines`` and ``programs`` converted to its Struct first,
+after the schema and before structuring into the model. That order matters: the
+model refuses duplicate labels itself, and a refused structure cannot say
+*where* the duplicate is; these checks can. They never raise, whatever the
+input: an item that does not have the schema's shape is skipped (the schema
+layer reports it). :func:`semantic_issues` runs the same checks on an
+already-built :class:`~stretchkit.model.Catalog`.
 
 Every issue carries a JSON pointer built from the array indices of the
 document; ``line`` and ``column`` are left ``None`` for the loading pipeline
@@ -64,18 +68,23 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 import attrs
+import msgspec
+from msgspec import UNSET
 
 from stretchkit.io._issues import Issue, Severity
-from stretchkit.model import PHASE_KINDS, Catalog
+from stretchkit.io._wire import structs
+from stretchkit.model import PHASE_KINDS, Catalog, Sides
 from stretchkit.model._links import schema_problem, url_problem
 
 __all__ = [
+    "CHECKED_IN_FULL",
     "MINUTES_TOLERANCE_FRACTION",
     "MINUTES_TOLERANCE_SECONDS",
     "SEMANTIC_CODES",
     "SUGGESTION_BUDGET",
     "raw_routine_seconds",
     "semantic_issues",
+    "semantic_issues_of",
     "semantic_issues_raw",
 ]
 
@@ -97,6 +106,14 @@ SEMANTIC_CODES: Final[Mapping[str, Severity]] = {
 }
 """Every code this module can report, with its severity."""
 
+CHECKED_IN_FULL: Final = frozenset({"duplicate-label", "unsafe-url"})
+"""The codes of model rules (``@beyond_schema(code)``) these checks make in full, located.
+
+The fast path does not run those validators again on the objects it builds.
+(``sessions-range`` is not among them: it is reported only when both numbers
+are written, and the model also compares a written one with the other's default.)
+"""
+
 MINUTES_TOLERANCE_SECONDS: Final = 30
 """Below this difference, declared minutes are never questioned: authors round."""
 
@@ -114,35 +131,6 @@ def pointer(*parts: str | int) -> str:
 
 def _issue(code: str, ptr: str, message: str) -> Issue:
     return Issue(severity=SEMANTIC_CODES[code], code=code, pointer=ptr, message=message)
-
-
-def _objects(container: object, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(index, object)`` for each object in ``container[key]``; anything else is skipped."""
-    if not isinstance(container, dict):
-        return
-    items = container.get(key)
-    if not isinstance(items, list):
-        return
-    for index, item in enumerate(items):
-        if isinstance(item, dict):
-            yield index, item
-
-
-def _str(obj: dict[str, Any], key: str) -> str | None:
-    value = obj.get(key)
-    return value if isinstance(value, str) else None
-
-
-def _whole(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
 
 
 SUGGESTION_BUDGET: Final = 5_000
@@ -168,133 +156,171 @@ class _Suggester:
         return f"; did you mean {close[0]!r}?" if close else ""
 
 
-# --- durations on the raw document --------------------------------------------------------
+# --- the document as Structs ---------------------------------------------------------------
+
+_STRUCTS: Final = structs()
+_STRETCH: Final = _STRUCTS["Stretch"]
+_ROUTINE: Final = _STRUCTS["Routine"]
+_PROGRAM: Final = _STRUCTS["Program"]
+_ITEM: Final = {"stretches": _STRETCH, "routines": _ROUTINE, "programs": _PROGRAM}
+_HOLD: Final = _STRUCTS["Hold"]
+_ANGLES: Final = _STRUCTS["AngleSequence"]
+_POSITIONS: Final = _STRUCTS["PositionSequence"]
+_REPS: Final = _STRUCTS["Reps"]
+_NO: Final[tuple[()]] = ()
+_BAD_ITEM: Final = (msgspec.ValidationError, UnicodeEncodeError, RecursionError, TypeError)
 
 
-def _phase_seconds(phase: object) -> int | None:
-    """Seconds one raw phase takes, or ``None`` if its shape is not one the schema accepts."""
-    if not isinstance(phase, dict):
+@attrs.frozen
+class _View:
+    """A catalog's items as ``(index, Struct)`` pairs; ``schema`` is ``$schema`` or ``UNSET``."""
+
+    schema: object
+    stretches: list[tuple[int, Any]]
+    routines: list[tuple[int, Any]]
+    programs: list[tuple[int, Any]]
+
+
+def _seq(value: Any) -> Any:
+    return _NO if value is UNSET or value is None else value
+
+
+def _decoded(doc: Any) -> _View:
+    return _View(
+        schema=doc.schema_,
+        stretches=list(enumerate(_seq(doc.stretches))),
+        routines=list(enumerate(_seq(doc.routines))),
+        programs=list(enumerate(_seq(doc.programs))),
+    )
+
+
+def _item(value: object, struct: Any) -> Any:
+    """``value`` as ``struct`` (``30.0`` taken for ``30``, as the schema does), or ``None``."""
+    if not isinstance(value, dict):
         return None
-    kind = phase.get("kind")
-    if kind == "hold":
-        return _whole(phase.get("seconds"))
-    if kind in ("angle_sequence", "position_sequence"):
-        items = phase.get("angles" if kind == "angle_sequence" else "positions")
-        if not isinstance(items, list):
-            return None
-        total = 0
-        for item in items:
-            seconds = _whole(item.get("seconds")) if isinstance(item, dict) else None
-            if seconds is None:
-                return None
-            total += seconds
-        return total
-    if kind == "reps":
-        count, per_rep = _whole(phase.get("count")), _whole(phase.get("seconds_per_rep"))
-        hold = _whole(phase.get("hold_seconds", 0))
-        if count is None or per_rep is None or hold is None:
-            return None
-        return count * (per_rep + hold)
-    if kind == "breath":
-        parts = [
-            _whole(phase.get(k))
-            for k in ("rounds", "exhale_seconds", "hold_seconds", "release_seconds")
-        ]
-        if any(p is None for p in parts):
-            return None
-        rounds, exhale, hold, release = (p or 0 for p in parts)
-        return rounds * (exhale + hold + release)
-    return None
-
-
-def _dose_seconds(dose: object) -> int | None:
-    if not isinstance(dose, list):
+    try:
+        return msgspec.convert(value, struct, strict=False)
+    except _BAD_ITEM:
         return None
+
+
+def _parsed(document: object) -> _View:
+    if not isinstance(document, dict):
+        return _View(UNSET, [], [], [])
+    found: dict[str, list[tuple[int, Any]]] = {}
+    for key, struct in _ITEM.items():
+        items = document.get(key)
+        pairs = []
+        if isinstance(items, list):
+            for index, value in enumerate(items):
+                item = _item(value, struct)
+                if item is not None:
+                    pairs.append((index, item))
+        found[key] = pairs
+    return _View(document.get("$schema", UNSET), **found)
+
+
+# --- durations ---------------------------------------------------------------------------
+
+
+def _phase_seconds(p: Any) -> int:
+    """Seconds one phase takes: :attr:`stretchkit.model.Hold.duration` and its kin, on a Struct."""
+    kind = type(p)
+    if kind is _HOLD:
+        return int(p.seconds)
+    if kind is _ANGLES:
+        return sum(a.seconds for a in p.angles)
+    if kind is _POSITIONS:
+        return sum(a.seconds for a in p.positions)
+    if kind is _REPS:
+        hold = 0 if p.hold_seconds is UNSET else p.hold_seconds
+        return int(p.count * (p.seconds_per_rep + hold))
+    return int(p.rounds * (p.exhale_seconds + p.hold_seconds + p.release_seconds))
+
+
+def _routine_seconds(routine: Any, stretch_by_id: Mapping[str, Any]) -> int | None:
     total = 0
-    for phase in dose:
-        seconds = _phase_seconds(phase)
-        if seconds is None:
+    for step in routine.steps:
+        stretch = stretch_by_id.get(step.stretch)
+        if stretch is None:
             return None
-        total += seconds
+        dose = stretch.dose if step.dose is UNSET or step.dose is None else step.dose
+        seconds = sum(_phase_seconds(p) for p in dose)
+        total += seconds * (2 if stretch.sides is Sides.EACH else 1)
     return total
 
 
 def raw_routine_seconds(routine: object, stretches: Mapping[str, object]) -> int | None:
-    """Seconds a raw routine takes (sides included), or ``None`` if a step does not resolve.
+    """Seconds a parsed routine takes (sides included), or ``None`` if a step does not resolve.
 
-    ``stretches`` maps stretch id to the raw stretch object. This mirrors
-    :meth:`stretchkit.model.Routine.duration` for documents not yet structured.
+    ``stretches`` maps stretch id to the parsed stretch object. The same sum as
+    :meth:`stretchkit.model.Routine.duration`, for documents not yet structured.
     """
-    total = 0
-    for _, step in _objects(routine, "steps"):
-        stretch_id = _str(step, "stretch")
-        stretch = stretches.get(stretch_id) if stretch_id is not None else None
-        if not isinstance(stretch, dict):
-            return None
-        dose = step.get("dose")
-        seconds = _dose_seconds(stretch.get("dose") if dose is None else dose)
-        if seconds is None:
-            return None
-        total += seconds * (2 if stretch.get("sides") == "each" else 1)
-    return total
+    parsed = _item(routine, _ROUTINE)
+    if parsed is None:
+        return None
+    by_id = {}
+    for key, value in stretches.items():
+        stretch = _item(value, _STRETCH)
+        if stretch is not None:
+            by_id[key] = stretch
+    return _routine_seconds(parsed, by_id)
 
 
 # --- the checks ---------------------------------------------------------------------------
 
 
-def _check_ids(document: object) -> Iterator[Issue]:
-    first: dict[str, tuple[str, str]] = {}
+def _check_ids(view: _View) -> Iterator[Issue]:
+    first: dict[str, tuple[str, int]] = {}
     for kind in _KINDS:
-        for index, obj in _objects(document, kind):
-            ident = _str(obj, "id")
-            if ident is None:
-                continue
-            here = pointer(kind, index, "id")
+        for index, obj in getattr(view, kind):
+            ident = obj.id
             if ident in first:
-                other_kind, where = first[ident]
+                other_kind, other = first[ident]
                 yield _issue(
                     "duplicate-id",
-                    here,
+                    pointer(kind, index, "id"),
                     f"the id {ident!r} is already used by the {_SINGULAR[other_kind]} at "
-                    f"{where}; ids must be unique across stretches, routines and programs",
+                    f"{pointer(other_kind, other, 'id')}; ids must be unique across stretches, "
+                    "routines and programs",
                 )
             else:
-                first[ident] = (kind, here)
+                first[ident] = (kind, index)
 
 
-def _check_labels(dose: object, base: tuple[str | int, ...]) -> Iterator[Issue]:
-    if not isinstance(dose, list):
-        return
-    for p_index, phase in enumerate(dose):
-        if not isinstance(phase, dict):
+def _check_labels(dose: Any, base: tuple[str | int, ...]) -> Iterator[Issue]:
+    for p_index, phase in enumerate(_seq(dose)):
+        kind = type(phase)
+        if kind is _ANGLES:
+            key, items = "angles", phase.angles
+        elif kind is _POSITIONS:
+            key, items = "positions", phase.positions
+        else:
             continue
-        for key in ("angles", "positions"):
-            seen: dict[str, int] = {}
-            for i_index, item in _objects(phase, key):
-                text = _str(item, "label")
-                if text is None:
-                    continue
-                folded = text.casefold()
-                if folded in seen:
-                    yield _issue(
-                        "duplicate-label",
-                        pointer(*base, p_index, key, i_index, "label"),
-                        f"the label {text!r} is already used by {key[:-1]} {seen[folded] + 1} "
-                        "of this sequence; a coach could not tell them apart",
-                    )
-                else:
-                    seen[folded] = i_index
+        if len({item.label.casefold() for item in items}) == len(items):
+            continue
+        seen: dict[str, int] = {}
+        for i_index, item in enumerate(items):
+            text = item.label
+            folded = text.casefold()
+            if folded in seen:
+                yield _issue(
+                    "duplicate-label",
+                    pointer(*base, p_index, key, i_index, "label"),
+                    f"the label {text!r} is already used by {key[:-1]} {seen[folded] + 1} "
+                    "of this sequence; a coach could not tell them apart",
+                )
+            else:
+                seen[folded] = i_index
 
 
-def _check_entries(obj: dict[str, Any], base: tuple[str | int, ...]) -> Iterator[Issue]:
+def _check_entries(obj: Any, base: tuple[str | int, ...]) -> Iterator[Issue]:
     for key in ("equipment", "targets"):
-        values = obj.get(key)
-        if not isinstance(values, list):
+        values = _seq(getattr(obj, key, UNSET))
+        if len(set(values)) == len(values):
             continue
-        seen: set[object] = set()
+        seen: set[str] = set()
         for index, value in enumerate(values):
-            if not isinstance(value, str):
-                continue
             if value in seen:
                 yield _issue(
                     "duplicate-entry",
@@ -304,32 +330,30 @@ def _check_entries(obj: dict[str, Any], base: tuple[str | int, ...]) -> Iterator
             seen.add(value)
 
 
-def _check_links(document: object) -> Iterator[Issue]:
+def _check_links(view: _View) -> Iterator[Issue]:
     """``$schema`` names stretchkit's schema; media stay https: or inside the catalog's folder."""
-    if isinstance(document, dict):
-        schema = document.get("$schema")
-        if isinstance(schema, str) and (problem := schema_problem(schema)) is not None:
-            yield _issue("unknown-schema", pointer("$schema"), problem)
-    for s_index, stretch in _objects(document, "stretches"):
-        for m_index, media in _objects(stretch, "media"):
-            url = _str(media, "url")
-            if url is not None and (problem := url_problem(url)) is not None:
+    schema = view.schema
+    if isinstance(schema, str) and (problem := schema_problem(schema)) is not None:
+        yield _issue("unknown-schema", pointer("$schema"), problem)
+    for s_index, stretch in view.stretches:
+        for m_index, media in enumerate(_seq(stretch.media)):
+            if (problem := url_problem(media.url)) is not None:
                 yield _issue(
                     "unsafe-url", pointer("stretches", s_index, "media", m_index, "url"), problem
                 )
 
 
-def _check_stretches(document: object) -> Iterator[Issue]:
-    for s_index, stretch in _objects(document, "stretches"):
+def _check_stretches(view: _View, warnings: bool) -> Iterator[Issue]:
+    for s_index, stretch in view.stretches:
         base: tuple[str | int, ...] = ("stretches", s_index)
-        yield from _check_labels(stretch.get("dose"), (*base, "dose"))
-        yield from _check_entries(stretch, base)
+        yield from _check_labels(stretch.dose, (*base, "dose"))
+        if warnings:
+            yield from _check_entries(stretch, base)
         seen: dict[str, int] = {}
-        for v_index, variation in _objects(stretch, "variations"):
-            yield from _check_entries(variation, (*base, "variations", v_index))
-            ident = _str(variation, "id")
-            if ident is None:
-                continue
+        for v_index, variation in enumerate(_seq(stretch.variations)):
+            if warnings:
+                yield from _check_entries(variation, (*base, "variations", v_index))
+            ident = variation.id
             if ident in seen:
                 yield _issue(
                     "duplicate-variation",
@@ -342,19 +366,20 @@ def _check_stretches(document: object) -> Iterator[Issue]:
 
 
 def _check_routines(
-    document: object, stretches: dict[str, dict[str, Any]], suggest: _Suggester
+    view: _View, stretches: dict[str, Any], suggest: _Suggester, warnings: bool
 ) -> Iterator[Issue]:
     known = sorted(stretches)
-    for r_index, routine in _objects(document, "routines"):
+    for r_index, routine in view.routines:
         base: tuple[str | int, ...] = ("routines", r_index)
         resolved = True
-        previous: tuple[str | None, str | None] | None = None
-        for st_index, step in _objects(routine, "steps"):
+        previous: tuple[str, str | None] | None = None
+        for st_index, step in enumerate(routine.steps):
             step_base = (*base, "steps", st_index)
-            yield from _check_labels(step.get("dose"), (*step_base, "dose"))
-            stretch_id, variation_id = _str(step, "stretch"), _str(step, "variation")
+            yield from _check_labels(step.dose, (*step_base, "dose"))
+            stretch_id = step.stretch
+            variation_id = None if step.variation is UNSET else step.variation
             current = (stretch_id, variation_id)
-            if previous == current and stretch_id is not None:
+            if warnings and previous == current:
                 yield _issue(
                     "repeated-step",
                     pointer(*step_base),
@@ -362,9 +387,6 @@ def _check_routines(
                     "make it one step with a longer dose",
                 )
             previous = current
-            if stretch_id is None:
-                resolved = False
-                continue
             stretch = stretches.get(stretch_id)
             if stretch is None:
                 resolved = False
@@ -376,8 +398,7 @@ def _check_routines(
                 )
                 continue
             if variation_id is not None:
-                variations = [_str(v, "id") for _, v in _objects(stretch, "variations")]
-                names = [v for v in variations if v is not None]
+                names = [v.id for v in _seq(stretch.variations)]
                 if variation_id not in names:
                     offer = (
                         "it has none"
@@ -389,16 +410,16 @@ def _check_routines(
                         pointer(*step_base, "variation"),
                         f"the stretch {stretch_id!r} has no variation {variation_id!r} ({offer})",
                     )
-        if resolved:
+        if warnings and resolved:
             yield from _check_minutes(routine, base, stretches)
 
 
 def _check_minutes(
-    routine: dict[str, Any], base: tuple[str | int, ...], stretches: dict[str, dict[str, Any]]
+    routine: Any, base: tuple[str | int, ...], stretches: dict[str, Any]
 ) -> Iterator[Issue]:
-    minutes = _number(routine.get("minutes"))
-    derived = raw_routine_seconds(routine, stretches)
-    if minutes is None or derived is None:
+    minutes = float(routine.minutes)
+    derived = _routine_seconds(routine, stretches)
+    if derived is None:
         return
     declared = minutes * 60
     allowed = max(MINUTES_TOLERANCE_SECONDS, MINUTES_TOLERANCE_FRACTION * declared)
@@ -420,32 +441,23 @@ def _clock(seconds: int) -> str:
 
 
 def _check_programs(
-    document: object, routines: dict[str, dict[str, Any]], suggest: _Suggester
+    view: _View, routines: dict[str, Any], suggest: _Suggester, warnings: bool
 ) -> Iterator[Issue]:
     known = sorted(routines)
-    for p_index, program in _objects(document, "programs"):
+    for p_index, program in view.programs:
         for phase_key in ("relief", "maintenance"):
-            phase = program.get(phase_key)
-            if not isinstance(phase, dict):
-                continue
+            phase = getattr(program, phase_key)
             base: tuple[str | int, ...] = ("programs", p_index, phase_key)
-            low, high = (
-                _whole(phase.get("min_sessions_per_day")),
-                _whole(phase.get("max_sessions_per_day")),
-            )
-            if low is not None and high is not None and high < low:
+            low, high = phase.min_sessions_per_day, phase.max_sessions_per_day
+            if low is not UNSET and high is not UNSET and high < low:
                 yield _issue(
                     "sessions-range",
                     pointer(*base, "max_sessions_per_day"),
                     f"at most {high} session(s) a day is fewer than the minimum of {low}",
                 )
-            by_context = phase.get("routines")
-            if not isinstance(by_context, dict):
-                continue
-            for context, routine_id in by_context.items():
-                if not isinstance(routine_id, str):
-                    continue
-                here = pointer(*base, "routines", context)
+            for context, routine_id in phase.routines.items():
+                name = context.value
+                here = pointer(*base, "routines", name)
                 routine = routines.get(routine_id)
                 if routine is None:
                     yield _issue(
@@ -455,54 +467,64 @@ def _check_programs(
                         + suggest(routine_id, known),
                     )
                     continue
-                actual = routine.get("context")
-                if isinstance(actual, str) and actual != context:
+                actual = routine.context.value
+                if actual != name:
                     yield _issue(
                         "context-mismatch",
                         here,
-                        f"the routine {routine_id!r} is listed for {context!r} but is made "
+                        f"the routine {routine_id!r} is listed for {name!r} but is made "
                         f"for {actual!r}",
                     )
-        policy = program.get("reintroduction")
-        if isinstance(policy, dict):
-            rest, cap = _number(policy.get("rest_hours")), _number(policy.get("max_rest_hours"))
-            if rest is not None and cap is not None and cap < rest:
+        policy = program.reintroduction
+        if warnings and policy is not UNSET:
+            rest, cap = policy.rest_hours, policy.max_rest_hours
+            if rest is not UNSET and cap is not UNSET and cap < rest:
                 yield _issue(
                     "rest-range",
                     pointer("programs", p_index, "reintroduction", "max_rest_hours"),
-                    f"the longest rest ({cap:g} h) is shorter than the first rest ({rest:g} h), "
-                    "so every rest lasts the capped time",
+                    f"the longest rest ({float(cap):g} h) is shorter than the first rest "
+                    f"({float(rest):g} h), so every rest lasts the capped time",
                 )
 
 
-def _first_by_id(document: object, kind: str) -> dict[str, dict[str, Any]]:
-    """Objects of one kind by id; with duplicate ids the first wins (the rest are errors)."""
-    found: dict[str, dict[str, Any]] = {}
-    for _, obj in _objects(document, kind):
-        ident = _str(obj, "id")
-        if ident is not None and ident not in found:
-            found[ident] = obj
+def _first_by_id(items: list[tuple[int, Any]]) -> dict[str, Any]:
+    """Items by id; with duplicate ids the first wins (the rest are errors)."""
+    found: dict[str, Any] = {}
+    for _, obj in items:
+        found.setdefault(obj.id, obj)
     return found
+
+
+def _issues(view: _View, *, warnings: bool) -> list[Issue]:
+    stretches = _first_by_id(view.stretches)
+    routines = _first_by_id(view.routines)
+    suggest = _Suggester()
+    issues = [
+        *_check_links(view),
+        *_check_ids(view),
+        *_check_stretches(view, warnings),
+        *_check_routines(view, stretches, suggest, warnings),
+        *_check_programs(view, routines, suggest, warnings),
+    ]
+    issues.sort(key=lambda i: _pointer_key(i.pointer))
+    return issues
+
+
+def semantic_issues_of(doc: Any, *, warnings: bool = True) -> list[Issue]:
+    """Every semantic issue of a decoded catalog Struct, in document order.
+
+    Without ``warnings`` only the errors are looked for (loading needs no more).
+    """
+    return _issues(_decoded(doc), warnings=warnings)
 
 
 def semantic_issues_raw(document: Any) -> list[Issue]:
     """Every semantic issue of a parsed catalog document (dicts and lists), in document order.
 
     Meant to run on a schema-valid document, before it is structured; it
-    tolerates any input and never raises.
+    tolerates any input and never raises (an item not of the schema's shape is skipped).
     """
-    stretches = _first_by_id(document, "stretches")
-    routines = _first_by_id(document, "routines")
-    suggest = _Suggester()
-    issues = [
-        *_check_links(document),
-        *_check_ids(document),
-        *_check_stretches(document),
-        *_check_routines(document, stretches, suggest),
-        *_check_programs(document, routines, suggest),
-    ]
-    issues.sort(key=lambda i: _pointer_key(i.pointer))
-    return issues
+    return _issues(_parsed(document), warnings=True)
 
 
 _ORDER = {kind: n for n, kind in enumerate(_KINDS)}
