@@ -435,10 +435,28 @@ def test_the_generated_constructors_build_equal_objects() -> None:
 
 
 def test_model_rules_no_struct_states_run_on_the_built_object() -> None:
-    """A leftover validator (here: labels differ within a sequence) is never skipped."""
-    from stretchkit.model import AngleSequence, ModelError
+    """A leftover validator (here: the maximum not below the minimum's default) is never
+    skipped; one the semantic checks make in full (unique labels) is left to them."""
+    from stretchkit.model import AngleSequence, ModelError, ReliefPhase
 
+    relief = msgspec.convert(
+        {"routines": {"sitting": "desk"}, "min_sessions_per_day": 20}, STRUCTS["ReliefPhase"]
+    )
+    with pytest.raises(ModelError, match="below min_sessions_per_day"):
+        _fast._CONVERTERS[ReliefPhase](relief, [])
     twice = {"kind": "angle_sequence", "angles": [{"label": "Up", "degrees": 0, "seconds": 5}] * 2}
     struct = msgspec.convert(twice, STRUCTS["AngleSequence"])
-    with pytest.raises(ModelError, match="twice"):
-        _fast._CONVERTERS[AngleSequence](struct, [])
+    assert len(_fast._CONVERTERS[AngleSequence](struct, []).angles) == 2
+    document = {
+        "format_version": 1,
+        "stretches": [
+            {
+                "id": "a",
+                "name": "A",
+                "instructions": ["Go."],
+                "position": "seated",
+                "dose": [twice],
+            }
+        ],
+    }
+    assert fast_catalog(json.dumps(document).encode()) is None
