@@ -111,6 +111,7 @@ if TYPE_CHECKING:
         load_catalog as load_catalog,
         loads_catalog as loads_catalog,
         validate_catalog as validate_catalog,
+        validates_catalog as validates_catalog,
     )
     from stretchkit.io._source import Limits as Limits
     from stretchkit.report import ReportError as ReportError, report_html as report_html

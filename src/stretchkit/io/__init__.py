@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         load_catalog,
         loads_catalog,
         validate_catalog,
+        validates_catalog,
     )
     from stretchkit.io._migrate import MIGRATIONS, migrate
     from stretchkit.io._source import Limits
@@ -35,6 +36,7 @@ _LAZY: dict[str, str] = {
     "loads_catalog": "stretchkit.io._load",
     "migrate": "stretchkit.io._migrate",
     "validate_catalog": "stretchkit.io._load",
+    "validates_catalog": "stretchkit.io._load",
 }
 
 
@@ -67,4 +69,5 @@ __all__ = [
     "loads_catalog",
     "migrate",
     "validate_catalog",
+    "validates_catalog",
 ]

@@ -82,8 +82,10 @@ CatalogData: TypeAlias = "str | bytes | bytearray | Mapping[str, Any]"
 
 _TEXT_AS_PATH: Final = (
     "a str given to {name}() is a file path; this one looks like JSON text and is parsed "
-    "as such for now, but that will stop: call loads_catalog(text) for text, or pass bytes"
+    "as such for now, but that will stop: call {text_name}(text) for text, or pass bytes"
 )
+_TEXT_NAMES: Final = {"load_catalog": "loads_catalog"}
+"""The text counterpart the warning names; the validating calls' is validates_catalog."""
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -106,7 +108,9 @@ def _is_text(source: str) -> bool:
 def _warn_if_text(source: object, name: str) -> None:
     """Old callers passed JSON text as a ``str``: keep them working, and tell them."""
     if isinstance(source, str) and _is_text(source):
-        warnings.warn(_TEXT_AS_PATH.format(name=name), DeprecationWarning, stacklevel=3)
+        text_name = _TEXT_NAMES.get(name, "validates_catalog")
+        message = _TEXT_AS_PATH.format(name=name, text_name=text_name)
+        warnings.warn(message, DeprecationWarning, stacklevel=3)
 
 
 def _read(
@@ -702,6 +706,20 @@ def loads_catalog(data: CatalogData, *, limits: Limits | None = None) -> Catalog
     raise TypeError(
         "loads_catalog() takes the document itself (str, bytes or a mapping), got "
         f"{type(data).__name__[:40]}; to read a file use load_catalog(path)"
+    )
+
+
+def validates_catalog(data: CatalogData, *, limits: Limits | None = None) -> list[Issue]:
+    """Every problem of the document ``data`` (text, bytes or a mapping); never opens a file.
+
+    :func:`validate_catalog` for a document the app holds rather than a file:
+    as with :func:`loads_catalog`, every ``str`` is taken as the text itself.
+    """
+    if isinstance(data, str | bytes | bytearray | memoryview | Mapping):
+        return _check(data, limits or Limits(), warnings=True, text=True)[0]
+    raise TypeError(
+        "validates_catalog() takes the document itself (str, bytes or a mapping), got "
+        f"{type(data).__name__[:40]}; to check a file use validate_catalog(path)"
     )
 
 
