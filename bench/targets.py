@@ -103,20 +103,22 @@ def _issue5(rows: list[Row]) -> list[str]:
 
 def _issue8(rows: list[Row]) -> list[str]:
     out = []
-    bare = "bare sqlite3: executemany of 100 in one transaction"
-    r = _against(rows, "store", bare, "SQLiteStore.append(100 events)", "batches of 100")
-    out.append(
-        "- SQLite appends in batches of 100: at least 0.5 of a bare `sqlite3` loop's rate — "
-        + _verdict_at_least(r, 0.5)
-        + "."
-    )
-    bare_pg = "bare psycopg: executemany of 100 INSERTs, one commit"
-    r = _against(rows, "store", bare_pg, "PostgresStore.append: a batch of 100", "a batch of 100")
-    out.append(
-        "- PostgreSQL appends in a batch of 100: at least 0.5 of bare psycopg's rate — "
-        + _verdict_at_least(r, 0.5)
-        + "."
-    )
+    for what, bare, own, size in (
+        (
+            "SQLite appends in batches of 100: at least 0.5 of a bare `sqlite3` loop's rate",
+            "bare sqlite3: executemany of 100 in one transaction",
+            "SQLiteStore.append(100 events)",
+            "batches of 100",
+        ),
+        (
+            "PostgreSQL appends in a batch of 100: at least 0.5 of bare psycopg's rate",
+            "bare psycopg: executemany of 100 INSERTs, one commit",
+            "PostgresStore.append: a batch of 100",
+            "a batch of 100",
+        ),
+    ):
+        r = _against(rows, "store", bare, own, size)
+        out.append(f"- {what} — {_verdict_at_least(r, 0.5)}.")
     for label in (
         "load through the snapshot: progress()",
         "PostgresStore.progress through the snapshot, plan",
