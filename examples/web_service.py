@@ -38,7 +38,6 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 import stretchkit as sk
-from stretchkit.model._validators import BAD_TEXT
 
 CATALOG = Path(__file__).resolve().parent / "upper-back-relief.json"
 PROGRAM = "upper-back-relief"
@@ -58,7 +57,9 @@ class BadRequest(Exception):
 
 def _user(request: Request) -> str:
     user: str = request.path_params["user"]
-    if not 1 <= len(user) <= 128 or not user.strip() or BAD_TEXT.search(user):
+    # isprintable() is False for control and format characters (bidi controls among
+    # them) and lone surrogates: the text no stretchkit id may hold.
+    if not 1 <= len(user) <= 128 or not user.strip() or not user.isprintable():
         raise BadRequest(400, "user id: 1-128 characters of plain text")
     return user
 
