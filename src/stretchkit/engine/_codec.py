@@ -36,6 +36,7 @@ from stretchkit.engine._events import (
 )
 from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import Outcome, Session, SkipReason, StepResult
+from stretchkit.model._unchecked import unchecked
 from stretchkit.model._validators import BAD_TEXT, describe, text_problem
 
 _T = TypeVar("_T")
@@ -150,12 +151,10 @@ def _time(value: object, path: str) -> datetime:
 def _built(cls: type[_T], **values: object) -> _T:
     """An event from values this module has already checked as its validators would.
 
-    Skipping the attrs validators halves the cost of reading a long history.
+    Skipping the attrs validators halves the cost of reading a long history; it is
+    done the library's one way (:func:`stretchkit.model._unchecked.unchecked`).
     """
-    obj = object.__new__(cls)
-    for name, value in values.items():
-        object.__setattr__(obj, name, value)
-    return obj
+    return unchecked(cls)(**values)
 
 
 def _event_id(data: Mapping[str, Any], path: str, key: str = "id") -> str:
@@ -299,23 +298,11 @@ def event_from_dict(data: object, path: str = "") -> Event:
             and type(at) is str
         ):
             dt = _time(at, f"{path}/at")  # the one time check, the same on every path
-            obj: PainReported = _object_new(PainReported)
-            _set_id(obj, eid)
-            _set_at(obj, dt)
-            _set_level(obj, level)
-            _set_device(obj, None)
-            _set_seq(obj, None)
-            return obj
+            return _pain(id=eid, at=dt, level=level, device=None, seq=None)
     return _read_event(data, path)
 
 
-_object_new = object.__new__
-# The slots' own descriptors: setting through them skips the frozen class's __setattr__.
-_set_id = PainReported.__dict__["id"].__set__
-_set_at = PainReported.__dict__["at"].__set__
-_set_level = PainReported.__dict__["level"].__set__
-_set_device = PainReported.__dict__["device"].__set__
-_set_seq = PainReported.__dict__["seq"].__set__
+_pain = unchecked(PainReported)
 _BAD_TEXT = BAD_TEXT
 
 

@@ -65,6 +65,7 @@ from stretchkit.model import (
     PHASE_KINDS,
     Catalog,
 )
+from stretchkit.model._unchecked import setting_lines
 
 __all__ = ["ITEM_STRUCTS", "MAX_BYTES", "STRUCTS", "decode", "fast_catalog", "fast_check"]
 
@@ -201,33 +202,29 @@ class _Reject(Exception):
 def _converters() -> dict[type, Callable[[Any, list[str]], Any]]:
     """For each model class, a function ``(struct, slugs) -> object``, generated from the model.
 
-    Each does what a frozen slotted ``__init__`` does (a new instance, then each slot
-    set through its descriptor) with the values the Struct decoded, the model's
-    defaults where a member was left out, and its own converters' results (tuples,
-    floats). The Struct already checked every bound and type; what it cannot check
-    runs on the built object: the validators :mod:`stretchkit.io._wire` lists as
-    ``leftover`` (cross-field rules, repeats), each only where it can fail, except
-    those :mod:`stretchkit.io._semantic` checks in full before (unique labels,
-    safe media links). Slugs are collected into ``slugs`` for one bulk pattern check.
-    The code is made once, as attrs makes its ``__init__``.
+    Each builds the object the one way validators are skipped
+    (:func:`stretchkit.model._unchecked.setting_lines`), from the values the
+    Struct decoded, the model's defaults where a member was left out, and its
+    converters' results (tuples, floats). The Struct already checked every bound
+    and type; what it cannot check runs on the built object: the validators
+    :mod:`stretchkit.io._wire` lists as ``leftover`` (cross-field rules, repeats),
+    each only where it can fail, except those :mod:`stretchkit.io._semantic`
+    checks in full before (unique labels, safe media links). Slugs are collected
+    into ``slugs`` for one bulk pattern check. The code is made once.
     """
     found = plans()
-    namespace: dict[str, Any] = {"_new": object.__new__, "UNSET": UNSET, "_Reject": _Reject}
+    namespace: dict[str, Any] = {"UNSET": UNSET}
     lines: list[str] = []
     phase_of: dict[type, str] = {}
     for cls, (struct, fields) in found.items():
         name = cls.__name__
-        namespace[f"_cls_{name}"] = cls
         if cls in _PHASE_CLASSES:
             phase_of[struct] = f"_conv_{name}"
         lines.append(f"def _conv_{name}(s, sl):")
         for plan in fields:
             lines.extend(_field_lines(cls, plan, namespace))
-        lines.append(f"    o = _new(_cls_{name})")
-        for plan in fields:
-            key = f"{name}_{plan.name}"
-            namespace[f"_set_{key}"] = cls.__dict__[plan.name].__set__
-            lines.append(f"    _set_{key}(o, a_{plan.name})")
+        values = {plan.name: f"a_{plan.name}" for plan in fields}
+        lines.extend(setting_lines(cls, "o", values, namespace, "    "))
         for plan in fields:
             for index, check in enumerate(plan.leftover):
                 if getattr(check, "semantic_code", None) in CHECKED_IN_FULL:
