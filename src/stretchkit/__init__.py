@@ -82,6 +82,8 @@ if TYPE_CHECKING:
         Reason as Reason,
         ReasonCode as ReasonCode,
         SessionLogged as SessionLogged,
+        RunnerStep as RunnerStep,
+        Segment as Segment,
         SessionRunner as SessionRunner,
         SnapshotError as SnapshotError,
         StretchReenabled as StretchReenabled,
@@ -100,7 +102,9 @@ if TYPE_CHECKING:
         substitute as substitute,
     )
     from stretchkit.importers import (
+        EntryReport as EntryReport,
         ImporterError as ImporterError,
+        ImportNote as ImportNote,
         ImportReport as ImportReport,
         ImportResult as ImportResult,
         import_free_exercise_db as import_free_exercise_db,
@@ -118,6 +122,7 @@ if TYPE_CHECKING:
     from stretchkit.store import (
         ProgressStore as ProgressStore,
         SQLiteStore as SQLiteStore,
+        StoreCheck as StoreCheck,
         StoreBusyError as StoreBusyError,
         StoreClosedError as StoreClosedError,
         StoreError as StoreError,

@@ -5,17 +5,17 @@ from __future__ import annotations
 from stretchkit.importers._report import (
     EntryReport,
     ImporterError,
+    ImportNote,
     ImportReport,
     ImportResult,
-    Note,
 )
 from stretchkit.importers.free_exercise_db import import_free_exercise_db
 
 __all__ = [
     "EntryReport",
+    "ImportNote",
     "ImportReport",
     "ImportResult",
     "ImporterError",
-    "Note",
     "import_free_exercise_db",
 ]

@@ -13,7 +13,7 @@ from attrs import field, frozen
 from stretchkit._errors import StretchkitError
 from stretchkit.model._catalog import Catalog
 
-__all__ = ["EntryReport", "ImportReport", "ImportResult", "ImporterError", "Note"]
+__all__ = ["EntryReport", "ImportNote", "ImportReport", "ImportResult", "ImporterError"]
 
 
 class ImporterError(StretchkitError):
@@ -21,7 +21,7 @@ class ImporterError(StretchkitError):
 
 
 @frozen(kw_only=True)
-class Note:
+class ImportNote:
     """One guess or problem: a stable ``code`` and a sentence for people."""
 
     code: str
@@ -36,9 +36,9 @@ class EntryReport:
     """Position of the entry in the source list, from 0."""
     source_id: str | None
     stretch_id: str | None
-    guesses: tuple[Note, ...] = ()
+    guesses: tuple[ImportNote, ...] = ()
     """What the importer had to guess; the stretch is usable but worth a look."""
-    problems: tuple[Note, ...] = ()
+    problems: tuple[ImportNote, ...] = ()
     """What it could not use; when ``stretch_id`` is ``None`` these say why it was skipped."""
     extracted: dict[str, Any] = field(factory=dict)
     """A plain summary of what was read from the entry (position, sides, dose, …)."""
@@ -55,7 +55,7 @@ class ImportReport:
     source: str
     attribution: str
     entries: tuple[EntryReport, ...] = ()
-    problems: tuple[Note, ...] = ()
+    problems: tuple[ImportNote, ...] = ()
     """Problems with the input as a whole (not a list, unreadable JSON)."""
 
     @property

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 from stretchkit.importers._report import (
     EntryReport,
     ImporterError,
+    ImportNote,
     ImportReport,
     ImportResult,
-    Note,
 )
 from stretchkit.model._catalog import Catalog
 from stretchkit.model._phases import MAX_SECONDS, Hold, Phase, Reps
@@ -256,14 +256,14 @@ def import_free_exercise_db(
             f"image_base must be a URL or path prefix of plain text, got {describe(image_base)}"
         )
     limits = Limits() if limits is None else limits
-    problems: list[Note] = []
+    problems: list[ImportNote] = []
     entries: Sequence[object]
     data: object = entries_or_path
     if isinstance(data, str | os.PathLike):
         raw, size = read_regular(data, limits.max_bytes)
         if size > limits.max_bytes:
             problems.append(
-                Note(
+                ImportNote(
                     code="too-large",
                     message=f"the file is {size:,} bytes, more than the limit of "
                     f"{limits.max_bytes:,}",
@@ -275,7 +275,9 @@ def import_free_exercise_db(
             if parsed.fatal:
                 first = next((i for i in parsed.issues if i.is_error), None)
                 why = first.message if first is not None else "it is not JSON"
-                problems.append(Note(code="invalid-json", message=f"the file is not JSON: {why}"))
+                problems.append(
+                    ImportNote(code="invalid-json", message=f"the file is not JSON: {why}")
+                )
                 data = []
             else:
                 data = parsed.value
@@ -284,14 +286,16 @@ def import_free_exercise_db(
             data = data["exercises"]
         else:
             problems.append(
-                Note(code="single-entry", message="the input is one object; read as one entry")
+                ImportNote(
+                    code="single-entry", message="the input is one object; read as one entry"
+                )
             )
             data = [data]
     if isinstance(data, list | tuple):
         entries = data
     else:
         problems.append(
-            Note(
+            ImportNote(
                 code="not-a-list",
                 message=f"expected a JSON list of exercises, got {type(data).__name__}",
             )
@@ -322,14 +326,14 @@ class _Entry:
     """Notes gathered while one entry is read."""
 
     def __init__(self) -> None:
-        self.guesses: list[Note] = []
-        self.problems: list[Note] = []
+        self.guesses: list[ImportNote] = []
+        self.problems: list[ImportNote] = []
 
     def guess(self, code: str, message: str) -> None:
-        self.guesses.append(Note(code=code, message=message))
+        self.guesses.append(ImportNote(code=code, message=message))
 
     def problem(self, code: str, message: str) -> None:
-        self.problems.append(Note(code=code, message=message))
+        self.problems.append(ImportNote(code=code, message=message))
 
 
 def _import_entry(
