@@ -94,9 +94,13 @@ class Engine:
     def replay_bytes(self, raw: bytes) -> Any:
         assert self.from_dict is not None
         assert self.progress_cls is not None
-        many = _first("events_from_dicts")
-        docs = json.loads(raw)
-        events = many(docs) if many is not None else [self.from_dict(d) for d in docs]
+        from_json = _first("events_from_json")
+        if from_json is not None:  # the library's own reader of stored JSON
+            events = from_json(raw)
+        else:
+            many = _first("events_from_dicts")
+            docs = json.loads(raw)
+            events = many(docs) if many is not None else [self.from_dict(d) for d in docs]
         return self.progress_cls.replay(self.program, events, catalog=self.catalog)
 
     def progress(self, neutral: list[dict[str, Any]]) -> Any:

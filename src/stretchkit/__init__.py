@@ -92,6 +92,7 @@ if TYPE_CHECKING:
         event_from_dict as event_from_dict,
         event_to_dict as event_to_dict,
         events_from_dicts as events_from_dicts,
+        events_from_json as events_from_json,
     )
     from stretchkit.examples import example_catalog as example_catalog
     from stretchkit.generate import (

@@ -619,7 +619,7 @@ def events(
     ``device`` it carries that device and ``seq``."""
     if (device is None) != (seq is None):
         raise ValueError("device and seq go together")
-    return _event(id, stretch_ids, routine, times or event_times(), device, seq)
+    return _event(id, stretch_ids, routine, event_times() if times is None else times, device, seq)
 
 
 @st.composite
@@ -655,4 +655,6 @@ def histories(
 ) -> st.SearchStrategy[list[Any]]:
     """A valid stored history as an app may receive it: unique ids, each device's
     ``seq`` rising (with gaps), in any order and with duplicates (the same event again)."""
-    return _history(stretch_ids, routine, times or event_times(), max_size, devices)
+    return _history(
+        stretch_ids, routine, event_times() if times is None else times, max_size, devices
+    )

@@ -33,6 +33,7 @@ from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
 from stretchkit.engine._runner import Cue, CueKind, RunnerStep, Segment, SessionRunner
 from stretchkit.engine._snapshot import RULES_VERSION, SnapshotError
+from stretchkit.engine._stored import events_from_json
 from stretchkit.engine._time import EARLIEST_YEAR, LATEST_YEAR, check_local_time
 
 __all__ = [
@@ -72,4 +73,5 @@ __all__ = [
     "event_from_dict",
     "event_to_dict",
     "events_from_dicts",
+    "events_from_json",
 ]

@@ -14,6 +14,14 @@ Rules
   older than that before its event.
 - The tag written to files (``type``) comes from :data:`EVENT_TYPES`, never from
   class names.
+- Two events are equal when all their fields are. ``at`` is compared by its instant
+  alone, whatever the offset or zone it is written in (the fold uses only the
+  instant; a server that rewrites times in UTC sends the same event back). A
+  session's own times are compared by instant *and* offset (see
+  :func:`stretchkit.model._session.moment`): the offset says which local day the
+  session counts for, so a session rewritten in another offset is other content.
+  Neither uses Python's ``==`` on datetimes, which in the repeated autumn hour says
+  a time from ``datetime.now(zone)`` differs from its own JSON round trip (PEP 495).
 - Device order. An event may carry the ``device`` that recorded it and that device's
   sequence number ``seq`` (both or neither). Within one device ``seq`` is the truth
   about order: an event's *effective instant* is the later of its own and that of
@@ -24,7 +32,7 @@ Rules
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Self
 
 import attrs
@@ -88,6 +96,12 @@ def _seq(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
         raise EngineError("seq is the order within a device: give the device too")
 
 
+def _instant_key(value: datetime) -> datetime:
+    """``at`` as equality sees it: the instant (PEP 495 makes ``==`` across zones
+    unreliable in the repeated hour)."""
+    return value.astimezone(UTC)
+
+
 def _at(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     check_local_time(value, attribute.name)
 
@@ -141,7 +155,7 @@ class PainReported(_Stored):
     """The user said how much it hurts, 0 (nothing) to 10."""
 
     id: str = field(validator=_id)
-    at: datetime = field(validator=_at)
+    at: datetime = field(validator=_at, eq=_instant_key)
     level: int = field(validator=_level)
     device: str | None = field(default=None, validator=_device)
     """The device that recorded the event (optional; see *Device order*)."""
@@ -161,7 +175,9 @@ class SessionLogged(_Stored):
 
     id: str = field(validator=_id)
     session: Session = field(validator=_session)
-    at: datetime = field(default=attrs.Factory(_session_end, takes_self=True), validator=_at)
+    at: datetime = field(
+        default=attrs.Factory(_session_end, takes_self=True), validator=_at, eq=_instant_key
+    )
     device: str | None = field(default=None, validator=_device)
     """The device that recorded the event (optional; see *Device order*)."""
     seq: int | None = field(default=None, validator=_seq)
@@ -184,7 +200,7 @@ class StretchReenabled(_Stored):
     """The user brings back a parked stretch (or ends a rest early)."""
 
     id: str = field(validator=_id)
-    at: datetime = field(validator=_at)
+    at: datetime = field(validator=_at, eq=_instant_key)
     stretch_id: str = field(validator=_stretch_id)
     device: str | None = field(default=None, validator=_device)
     """The device that recorded the event (optional; see *Device order*)."""

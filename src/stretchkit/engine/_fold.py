@@ -32,7 +32,7 @@ by the pain-free start and the time the rule was met.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -41,9 +41,9 @@ from attrs import frozen
 from stretchkit.engine._events import MAX_SESSION_HOURS, Event, PainReported, SessionLogged
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import day_of, instant
-from stretchkit.model import Outcome, SkipReason
+from stretchkit.model import Outcome, Session, SkipReason
 
-__all__ = ["State", "StretchState", "fold"]
+__all__ = ["State", "StretchState", "fold", "fold_many"]
 
 _HOUR = 3_600_000_000
 _WINDOW = MAX_SESSION_HOURS * _HOUR
@@ -96,151 +96,194 @@ class State(NamedTuple):
     device's next event can sit (see *Device order* in :mod:`._events`)."""
 
 
-_new = tuple.__new__
-
-
 def fold(state: State, event: Event, key: int, policy: Policy) -> State:
     """The state after ``event`` (at instant ``key``); ``state`` is left as it was."""
-    cls = type(event)
-    if cls is PainReported:
-        new = _pain_report(state, event, key, policy)  # type: ignore[arg-type]
-    elif cls is SessionLogged:
-        new = _session(state, event, key, policy)  # type: ignore[arg-type]
-    else:
-        sid: str = event.stretch_id  # type: ignore[union-attr]
-        if state.stretches.get(sid, _ACTIVE) == _ACTIVE:
-            new = state._replace(latest=key)  # nothing to bring back
+    return fold_many(state, (key,), (event,), policy)
+
+
+def fold_many(
+    state: State,
+    instants: Iterable[int],
+    events: Iterable[Event],
+    policy: Policy,
+    count: int = 0,
+    checkpoints: list[State] | None = None,
+    every: int = 64,
+) -> State:
+    """The state after each of ``events`` in order, at its effective instant from
+    ``instants`` (as many); ``state`` is left as it was.
+
+    With ``checkpoints``, the state is appended to it each time the number of events
+    folded, counted from ``count``, reaches a multiple of ``every``.
+
+    The one implementation of the rules above. It folds into local variables and
+    freezes them into a :class:`State` only at checkpoints and at the end: a year of
+    history is ~50,000 events, and a new state per event is most of a replay's cost.
+    Mappings the frozen states hold are copied before they change again.
+    """
+    latest, last, since, met, relapsed, recent_t, days, stretches, sessions, reports, devices = (
+        state
+    )
+    recent = list(recent_t)
+    own_devices = False  # is ``devices`` a dict no frozen state holds?
+    free_level = policy.pain_free_level
+    need = policy.pain_free_hours * _HOUR
+    day_hour = policy.day_starts_hour
+    window = _WINDOW
+    for t, event in zip(instants, events):  # noqa: B905  (as many, by contract)
+        cls = type(event)
+        if cls is PainReported:
+            # A report that is its own event: no earlier report can lie after it.
+            if last is None or t > last:
+                if event.level > free_level:  # type: ignore[union-attr]
+                    if met is not None and met <= t:
+                        relapsed = t
+                    last, since, met, recent = t, None, None, []
+                else:
+                    if recent and recent[0] < t - window:
+                        del recent[: bisect_left(recent, t - window)]
+                    recent.append(t)
+                    if since is None:
+                        since = t
+                    if met is None and t - since >= need:
+                        met = t
+            reports += 1
+        elif cls is SessionLogged:
+            s: Session = event.session  # type: ignore[union-attr]
+            # ``t`` is the effective instant of the session's end: a session moved later
+            # by its device's order (see :mod:`._events`) moves as a whole.
+            start = instant(s.started_at) + t - instant(s.ended_at)
+            met_before = met  # the phase the session started in, before its own reports
+            if s.pain_before is not None:
+                last, since, met, relapsed, recent = _report(
+                    last, since, met, relapsed, recent, start, s.pain_before > free_level, t, need
+                )
+            troubled: set[str] = set()
+            done: set[str] = set()
+            hurt = False
+            for step in s.steps:
+                if step.outcome is Outcome.COMPLETED:
+                    done.add(step.stretch)
+                elif step.reason is not None and step.reason.is_trouble:
+                    troubled.add(step.stretch)
+                    hurt = hurt or step.reason is SkipReason.PAIN
+            if hurt:
+                last, since, met, relapsed, recent = _report(
+                    last, since, met, relapsed, recent, t, True, t, need
+                )
+            if s.pain_after is not None:
+                last, since, met, relapsed, recent = _report(
+                    last, since, met, relapsed, recent, t, s.pain_after > free_level, t, need
+                )
+            if done:
+                maintenance = met_before is not None and met_before <= start
+                days = _count_day(days, day_of(s.started_at, day_hour), maintenance)
+            if troubled or done:
+                changed = dict(stretches)
+                for sid in troubled:
+                    changed[sid] = _troubled(changed.get(sid, _ACTIVE), t, policy)
+                for sid in done - troubled:
+                    old = changed.get(sid, _ACTIVE)
+                    if not old.parked and old != _ACTIVE:
+                        changed[sid] = _ACTIVE
+                stretches = MappingProxyType(changed)
+            sessions += 1
         else:
-            stretches = dict(state.stretches)
-            stretches[sid] = _RETURNING
-            new = state._replace(latest=key, stretches=MappingProxyType(stretches))
-    if event.device is None:
-        return new
-    devices = dict(state.devices)
-    devices[event.device] = (event.seq, event.id, key)  # type: ignore[assignment]
-    return new._replace(devices=MappingProxyType(devices))
-
-
-def _pain_report(state: State, event: PainReported, t: int, policy: Policy) -> State:
-    """A report that is its own event: no earlier report can lie after it, so no search."""
-    _, last, since, met, relapsed, recent, days, stretches, sessions, reports, devices = state
-    if last is not None and t <= last:
-        return _new(
-            State,
-            (
-                t,
-                last,
-                since,
-                met,
-                relapsed,
-                recent,
-                days,
-                stretches,
-                sessions,
-                reports + 1,
-                devices,
-            ),
-        )
-    if event.level > policy.pain_free_level:
-        if met is not None and met <= t:
-            relapsed = t
-        return _new(
-            State, (t, t, None, None, relapsed, (), days, stretches, sessions, reports + 1, devices)
-        )
-    if recent and recent[0] < t - _WINDOW:
-        recent = recent[bisect_left(recent, t - _WINDOW) :]
-    recent = (*recent, t)
-    if since is None:
-        since = t
-    if met is None and t - since >= policy.pain_free_hours * _HOUR:
-        met = t
+            sid = event.stretch_id  # type: ignore[union-attr]
+            if stretches.get(sid, _ACTIVE) != _ACTIVE:  # else nothing to bring back
+                changed = dict(stretches)
+                changed[sid] = _RETURNING
+                stretches = MappingProxyType(changed)
+        latest = t
+        device = event.device
+        if device is not None:
+            if not own_devices:
+                devices = dict(devices)
+                own_devices = True
+            devices[device] = (event.seq, event.id, t)  # type: ignore[index]
+        count += 1
+        if checkpoints is not None and not count % every:
+            if own_devices:
+                devices = MappingProxyType(devices)
+                own_devices = False
+            checkpoints.append(
+                _new(
+                    State,
+                    (
+                        latest,
+                        last,
+                        since,
+                        met,
+                        relapsed,
+                        tuple(recent),
+                        days,
+                        stretches,
+                        sessions,
+                        reports,
+                        devices,
+                    ),
+                )
+            )
+    if own_devices:
+        devices = MappingProxyType(devices)
     return _new(
         State,
-        (t, last, since, met, relapsed, recent, days, stretches, sessions, reports + 1, devices),
+        (
+            latest,
+            last,
+            since,
+            met,
+            relapsed,
+            tuple(recent),
+            days,
+            stretches,
+            sessions,
+            reports,
+            devices,
+        ),
     )
 
 
-def _report(state: State, t: int, painful: bool, now: int, policy: Policy) -> State:
-    """Place one report at instant ``t``; ``now`` is the current event's instant."""
-    last = state.last_painful
+_new = tuple.__new__
+
+
+def _report(
+    last: int | None,
+    since: int | None,
+    met: int | None,
+    relapsed: int | None,
+    recent: list[int],
+    t: int,
+    painful: bool,
+    now: int,
+    need: float,
+) -> tuple[int | None, int | None, int | None, int | None, list[int]]:
+    """Place one session report at instant ``t``; ``now`` is the session event's instant.
+
+    Returns the new (last painful, pain-free since, met at, relapsed at, recent)."""
     if last is not None and t <= last:
-        return state  # older than the last painful report: it changes nothing
-    window_start = now - _WINDOW
-    recent = state.recent_pain_free
-    cut = bisect_left(recent, window_start)
-    kept = recent[cut:]
-    need = policy.pain_free_hours * _HOUR
+        return last, since, met, relapsed, recent  # older than the last painful report
+    kept = recent[bisect_left(recent, now - _WINDOW) :]
     if painful:
-        relapsed = state.relapsed_at
-        if state.met_at is not None and state.met_at <= t:
+        if met is not None and met <= t:
             relapsed = t  # maintenance had begun: this pain is a relapse
         after = kept[bisect_left(kept, t + 1) :]
         since = after[0] if after else None
-        return state._replace(
-            last_painful=t,
-            pain_free_since=since,
-            met_at=_first_at_or_after(after, since, need),
-            relapsed_at=relapsed,
-            recent_pain_free=after,
-        )
-    lst = list(kept)
-    insort(lst, t)
-    since = state.pain_free_since
-    met = state.met_at
+        return t, since, _first_at_or_after(after, since, need), relapsed, after
+    insort(kept, t)
     if since is None or t < since:
         since = t
-        met = _first_at_or_after(tuple(lst), since, need)
+        met = _first_at_or_after(kept, since, need)
     elif t >= since + need and (met is None or t < met):
         met = t
-    return state._replace(pain_free_since=since, met_at=met, recent_pain_free=tuple(lst))
+    return last, since, met, relapsed, kept
 
 
-def _first_at_or_after(
-    sorted_reports: tuple[int, ...], since: int | None, need: float
-) -> int | None:
+def _first_at_or_after(sorted_reports: list[int], since: int | None, need: float) -> int | None:
     if since is None:
         return None
     i = bisect_left(sorted_reports, since + need)
     return sorted_reports[i] if i < len(sorted_reports) else None
-
-
-def _session(state: State, event: SessionLogged, key: int, policy: Policy) -> State:
-    s = event.session
-    # ``key`` is the effective instant of the session's end: a session moved later by
-    # its device's order (see :mod:`._events`) moves as a whole.
-    start = instant(s.started_at) + key - instant(s.ended_at)
-    new = state
-    if s.pain_before is not None:
-        new = _report(new, start, s.pain_before > policy.pain_free_level, key, policy)
-    troubled: set[str] = set()
-    done: set[str] = set()
-    hurt = False
-    for step in s.steps:
-        if step.outcome is Outcome.COMPLETED:
-            done.add(step.stretch)
-        elif step.reason is not None and step.reason.is_trouble:
-            troubled.add(step.stretch)
-            hurt = hurt or step.reason is SkipReason.PAIN
-    if hurt:
-        new = _report(new, key, True, key, policy)
-    if s.pain_after is not None:
-        new = _report(new, key, s.pain_after > policy.pain_free_level, key, policy)
-    days = new.days
-    if done:
-        # the phase the user was in when the session started (before its own reports)
-        maintenance = state.met_at is not None and state.met_at <= start
-        days = _count_day(days, day_of(s.started_at, policy.day_starts_hour), maintenance)
-    stretches = new.stretches
-    if troubled or done:
-        changed = dict(stretches)
-        for sid in troubled:
-            changed[sid] = _troubled(changed.get(sid, _ACTIVE), key, policy)
-        for sid in done - troubled:
-            old = changed.get(sid, _ACTIVE)
-            if not old.parked and old != _ACTIVE:
-                changed[sid] = _ACTIVE
-        stretches = MappingProxyType(changed)
-    return new._replace(latest=key, days=days, stretches=stretches, sessions=state.sessions + 1)
 
 
 def _troubled(old: StretchState, at: int, policy: Policy) -> StretchState:

@@ -12,32 +12,43 @@ Rules
 - Events whose effective instant is after ``now`` are kept but not used by
   ``plan(now, ...)`` (a session is stamped with its end).
 
-Cost. Histories are long (a year of heavy use is ~50,000 events), so ``apply`` must
-not copy them. A :class:`Progress` is a view of the first ``n`` entries of a log it
-shares with its ancestors; applying an event later than all others appends to that
-log in place when this view is its tip, so one more in-order ``apply`` costs the same
-at any history length. Applying to an older :class:`Progress` (a branch), or an
-event older than the latest, copies the log and refolds from the checkpoint before
-the insertion point. Checkpoints (the state every :data:`CHECKPOINT_EVERY` events)
-also make a plan for a ``now`` before the latest event cheap. No view ever sees a
-change: entries past its ``n`` are invisible to it. (Two threads applying events to
-the *same* :class:`Progress` at once must take a lock: the shared log is appended in
-place.)
+Cost. Histories are long (a year of heavy use is ~55,000 events), so no operation may
+copy them. The history is a list of chunks of :data:`CHUNK` events (every chunk but
+the last is full), each with the fold's state before every :data:`CHECKPOINT_EVERY`
+of its events. A :class:`Progress` holds its own list of chunks, shared with the
+progress it came from, and sees the first ``n`` events:
+
+- one more event later than all others is appended to the last chunk in place when
+  this view is its tip (nobody appended there yet), so it costs the same at any
+  history length;
+- a branch (an event applied to a progress another one already grew from) copies
+  the last chunk and the list of chunks: O(CHUNK + n / CHUNK), not O(n);
+- an event older than the latest (a late one) keeps every chunk before it, copies
+  the one it lands in, and refolds from the checkpoint before it: the cost is that of
+  the events after it, whatever lies before.
+
+Ids are remembered once per family of views (every progress grown from one start or
+snapshot): an id seen before is looked up in this view's own chunks, so two branches
+may each hold a different event under one id. No view ever sees a change: entries
+past its ``n`` are invisible to it, and a chunk is never changed before its end.
+(Two threads applying events to the *same* :class:`Progress` at once must take a
+lock: the shared last chunk is appended in place.)
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from operator import itemgetter
+from itertools import chain, repeat
+from operator import attrgetter, floordiv, itemgetter, lt, sub
 from typing import TYPE_CHECKING, Any
 
 from stretchkit.engine._errors import DuplicateEventError, EngineError
-from stretchkit.engine._events import EVENT_TYPES, Event, event_instant
-from stretchkit.engine._fold import State, fold
+from stretchkit.engine._events import EVENT_TYPES, Event, SessionLogged, event_instant
+from stretchkit.engine._fold import State, fold, fold_many
 from stretchkit.engine._policy import Policy
-from stretchkit.engine._time import check_local_time, instant
+from stretchkit.engine._time import _EPOCH, _US, check_local_time, instant
 from stretchkit.model import Catalog, Context, Program
 from stretchkit.model._validators import describe
 
@@ -45,27 +56,45 @@ if TYPE_CHECKING:
     from stretchkit.engine._agenda import AgendaDay
     from stretchkit.engine._plan import Plan
 
-__all__ = ["CHECKPOINT_EVERY", "Progress"]
+__all__ = ["CHECKPOINT_EVERY", "CHUNK", "Progress"]
 
 CHECKPOINT_EVERY = 64
+"""The fold's state is kept before every this many events: a refold starts at most this far back."""
+CHUNK = 1024
+"""Events per chunk of history (a multiple of :data:`CHECKPOINT_EVERY`)."""
 
 
 Key = tuple[int, str, int, str]
 """(effective instant, device or "", seq or 0, id): the order events are folded in."""
 
 
-class _Log:
-    """The shared, append-only store behind a family of :class:`Progress` views."""
+class _Chunk:
+    """Up to :data:`CHUNK` events in fold order, their effective instants, and the
+    fold's state before every :data:`CHECKPOINT_EVERY`-th (``states[0]``: before the
+    first). Only appended to, and only by the view whose last chunk it is."""
 
-    __slots__ = ("base", "checkpoints", "events", "index", "keys")
+    __slots__ = ("events", "states", "ts")
 
-    def __init__(self) -> None:
-        self.keys: list[Key] = []
-        self.events: list[Event] = []
-        self.index: dict[str, int] = {}
-        self.checkpoints: list[State] = [State()]
-        self.base: tuple[Key, int] | None = None
+    def __init__(self, ts: list[int], events: list[Event], states: list[State]) -> None:
+        self.ts = ts
+        self.events = events
+        self.states = states
+
+
+class _Family:
+    """What every view grown from one start (or one snapshot) shares: the ids seen."""
+
+    __slots__ = ("base", "ids", "more", "placed")
+
+    def __init__(self, base: tuple[Key, int] | None = None) -> None:
+        self.base = base
         """Resumed from a snapshot: the key of its last event and how many it held."""
+        self.ids: dict[str, Event] = {}
+        """The first event placed under each id, in any view."""
+        self.more: dict[str, list[Event]] = {}
+        """Other events placed under an id already seen (branches that disagree)."""
+        self.placed: dict[str, list[tuple[int, Event]]] = {}
+        """For events with a device: each effective instant they were placed at."""
 
 
 def keyed(
@@ -114,10 +143,17 @@ def key_after(state: State, event: Event) -> Key | None:
     return (t if t > last[2] else last[2], device, seq, event.id)
 
 
+def _key(t: int, event: Event) -> Key:
+    device = event.device
+    if device is None:
+        return (t, "", 0, event.id)
+    return (t, device, event.seq, event.id)  # type: ignore[return-value]
+
+
 class Progress:
     """One user's progress on one program. Immutable: :meth:`apply` returns a new one."""
 
-    __slots__ = ("_log", "_n", "_state", "catalog", "policy", "program")
+    __slots__ = ("_chunks", "_fam", "_n", "_state", "catalog", "policy", "program")
 
     program: Program
     policy: Policy
@@ -129,16 +165,21 @@ class Progress:
         program: Program,
         policy: Policy,
         catalog: Catalog,
-        log: _Log,
+        fam: _Family,
+        chunks: list[_Chunk],
         n: int,
         state: State,
     ) -> None:
         self.program = program
         self.policy = policy
         self.catalog = catalog
-        self._log = log
+        self._fam = fam
+        self._chunks = chunks
         self._n = n
         self._state = state
+
+    def _view(self, chunks: list[_Chunk], n: int, state: State) -> Progress:
+        return Progress(self.program, self.policy, self.catalog, self._fam, chunks, n, state)
 
     # -- construction -----------------------------------------------------------------
 
@@ -159,7 +200,9 @@ class Progress:
             policy = Policy.from_program(program)
         if not isinstance(policy, Policy):
             raise EngineError(f"policy must be a Policy, got {describe(policy)}")
-        return cls(program, policy, _check_catalog(catalog, program), _Log(), 0, State())
+        state = State()
+        chunks = [_Chunk([], [], [state])]
+        return cls(program, policy, _check_catalog(catalog, program), _Family(), chunks, 0, state)
 
     @classmethod
     def replay(
@@ -177,18 +220,22 @@ class Progress:
         """All ``events`` applied at once: one sort and one fold, not one refold per event."""
         if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
             raise EngineError(f"events must be a sequence of events, got {describe(events)}")
-        log, n = self._log, self._n
+        n = self._n
+        if n == 0 and self._fam.base is None and not self._fam.ids:
+            events = events if isinstance(events, list) else list(events)
+            built = self._replayed(events)
+            if built is not None:
+                return built
         fresh: dict[str, Event] = {}
         for event in events:
             _check_event(event)
-            at = log.index.get(event.id)
-            known = at is not None and at < n
-            old = log.events[at] if known else fresh.setdefault(event.id, event)  # type: ignore[index]
-            if old is not event and old != event:
-                raise DuplicateEventError(event.id)
+            if not self._known(event):
+                old = fresh.setdefault(event.id, event)
+                if old is not event and old != event:
+                    raise DuplicateEventError(event.id)
         if not fresh:
             return self
-        if log.base is not None:
+        if self._fam.base is not None:
             return self._rekeyed(list(fresh.values()))
         if any(e.device is not None for e in fresh.values()):
             if n:
@@ -198,119 +245,261 @@ class Progress:
             pairs = sorted(
                 (((event_instant(e), "", 0, e.id), e) for e in fresh.values()), key=_first
             )
-        if n and pairs[0][0] < log.keys[n - 1]:
-            pos = bisect_left(log.keys, pairs[0][0], 0, n)
-            tail = sorted(
-                [*zip(log.keys[pos:n], log.events[pos:n], strict=True), *pairs], key=_first
+        if n and pairs[0][0] < self._last_key():
+            pos = self._lower_bound(pairs[0][0])
+            ts, evs = self._slice(pos, n)
+            tail = sorted([*zip(map(_key, ts, evs), evs, strict=True), *pairs], key=_first)
+            return self._rebuilt([k[0] for k, _ in tail], [e for _, e in tail], pos)
+        return self._appended([k[0] for k, _ in pairs], [e for _, e in pairs])
+
+    def _replayed(self, events: list[Event]) -> Progress | None:
+        """A replay from nothing, in bulk: the instants and the chunks built column by
+        column, in C where it can be, then one fold. ``None`` if there are duplicates
+        or devices, or something that is not an event (then :meth:`extend` takes the
+        general way, which says what is wrong)."""
+        if not events:
+            return self
+        if not set(map(type, events)) <= _EVENT_CLASSES:
+            return None
+        ids = list(map(_get_id, events))
+        if len(dict.fromkeys(ids)) != len(ids) or set(map(_get_device, events)) != {None}:
+            return None
+        whens = list(map(_get_at, events))
+        for i, event in enumerate(events):
+            if type(event) is SessionLogged:
+                whens[i] = event.session.ended_at  # a session sits at its end
+        ts = list(map(floordiv, map(sub, whens, repeat(_EPOCH)), repeat(_US)))
+        self._fam.ids.update(zip(ids, events, strict=True))
+        if not all(map(lt, ts, ts[1:])):  # not already in key order: sort by key
+            order = sorted(range(len(ts)), key=lambda i: (ts[i], ids[i]))
+            ts = [ts[i] for i in order]
+            events = [events[i] for i in order]
+        state = self._state
+        policy = self.policy
+        chunks: list[_Chunk] = []
+        for lo in range(0, len(ts), CHUNK):
+            chunk = _Chunk(ts[lo : lo + CHUNK], events[lo : lo + CHUNK], [state])
+            state = fold_many(
+                state, chunk.ts, chunk.events, policy, 0, chunk.states, CHECKPOINT_EVERY
             )
-            return self._rebuilt(tail, pos)
-        return self._appended(pairs)
+            chunks.append(chunk)
+        return self._view(chunks, len(ts), state)
 
     def _rekeyed(self, fresh: list[Event]) -> Progress:
         """Every event keyed afresh (device order may move some), refolded from the first change."""
-        log, n = self._log, self._n
+        n = self._n
+        base = self._fam.base
         seed = None
-        if log.base is not None:
+        if base is not None:
             # the events before the snapshot are not here: nothing may go before them
-            seed = log.checkpoints[0].devices
+            seed = self._chunks[0].states[0].devices
             for e in fresh:
                 last = None if e.device is None else seed.get(e.device)
                 if (last is not None and (e.seq, e.id) <= last[:2]) or (
-                    e.device is None and (event_instant(e), "", 0, e.id) <= log.base[0]
+                    e.device is None and (event_instant(e), "", 0, e.id) <= base[0]
                 ):
                     _refuse_before_base(e)
-        everything = keyed([*log.events[:n], *fresh], seed)
-        if log.base is not None and everything[0][0] <= log.base[0]:
+        ts, evs = self._slice(0, n)
+        everything = keyed([*evs, *fresh], seed)
+        if base is not None and everything[0][0] <= base[0]:
             _refuse_before_base(everything[0][1])
-        keys = log.keys
         m = min(n, len(everything))
         pos = 0
-        while pos < m and keys[pos] == everything[pos][0]:
+        while pos < m and _key(ts[pos], evs[pos]) == everything[pos][0]:
             pos += 1
-        return self._rebuilt(everything[pos:], pos)
+        tail = everything[pos:]
+        return self._rebuilt([k[0] for k, _ in tail], [e for _, e in tail], pos)
 
     # -- events -----------------------------------------------------------------------
 
     def apply(self, event: Event) -> Progress:
         """The progress after one more event; this one is unchanged."""
         _check_event(event)
-        log, n = self._log, self._n
-        at = log.index.get(event.id)
-        if at is not None and at < n and log.keys[at][3] == event.id:
-            if log.events[at] != event:
-                raise DuplicateEventError(event.id)
+        if self._fam.ids.get(event.id) is not None and self._known(event):
             return self
         key = key_after(self._state, event)
         if key is None:
             return self._rekeyed([event])  # out of its device's order: that device moves
-        if log.base is not None and key <= log.base[0]:
+        base = self._fam.base
+        if base is not None and key <= base[0]:
             _refuse_before_base(event)
-        if n == 0 or key > log.keys[n - 1]:
-            return self._appended([(key, event)])
-        pos = bisect_left(log.keys, key, 0, n)
-        tail = [(key, event), *zip(log.keys[pos:n], log.events[pos:n], strict=True)]
-        return self._rebuilt(tail, pos)
+        n = self._n
+        if n == 0 or key > self._last_key():
+            return self._appended([key[0]], [event])
+        pos = self._lower_bound(key)
+        ts, evs = self._slice(pos, n)
+        return self._rebuilt([key[0], *ts], [event, *evs], pos)
 
-    def _appended(self, keyed: list[tuple[Key, Event]]) -> Progress:
-        log, n = self._log, self._n
-        if len(log.events) != n:  # another view already grew this log
-            if len(keyed) == 1 and log.keys[n] == keyed[0][0] and log.events[n] == keyed[0][1]:
-                # the very event that view appended: share its log, fold just this one
-                key, event = keyed[0]
-                state = fold(self._state, event, key[0], self.policy)
-                return Progress(self.program, self.policy, self.catalog, log, n + 1, state)
-            log = _copy(log, n)  # a different event: branch off
-        state = self._state
-        policy = self.policy
-        keys, events, index, checkpoints = log.keys, log.events, log.index, log.checkpoints
-        i = len(events)
-        for key, event in keyed:
-            state = fold(state, event, key[0], policy)
-            keys.append(key)
-            events.append(event)
-            index[key[3]] = i
-            i += 1
-            if not i % CHECKPOINT_EVERY:
-                checkpoints.append(state)
-        return Progress(self.program, policy, self.catalog, log, i, state)
+    def _known(self, event: Event) -> bool:
+        """Whether this view holds an event with ``event``'s id: ``True`` if it is equal,
+        :class:`DuplicateEventError` if it is not, ``False`` if there is none."""
+        fam = self._fam
+        first = fam.ids.get(event.id)
+        if first is None:
+            return False
+        for held in (first, *fam.more.get(event.id, ())):
+            if self._holds(held):
+                if held is not event and held != event:
+                    raise DuplicateEventError(event.id)
+                return True
+        return False
 
-    def _rebuilt(self, tail: list[tuple[Key, Event]], pos: int) -> Progress:
-        """A new log: this view's first ``pos`` events, then ``tail`` (sorted), refolded
-        from the checkpoint before ``pos``. The kept head is copied at C speed (list
-        slices, a dict copy); only the tail is walked in Python."""
-        old = self._log
-        log = _Log()
-        log.base = old.base
-        log.keys = old.keys[:pos]
-        log.events = old.events[:pos]
-        index = old.index.copy()
-        for key in old.keys[pos:]:  # forget what follows the head, in any view
-            del index[key[3]]
-        log.index = index
-        first = pos // CHECKPOINT_EVERY
-        log.checkpoints = old.checkpoints[: first + 1]
-        state = log.checkpoints[-1]
+    def _holds(self, event: Event) -> bool:
+        """Whether ``event`` itself (that object) is one of this view's events."""
+        if event.device is None:
+            places: Iterable[int] = (event_instant(event),)
+        else:
+            places = [t for t, e in self._fam.placed.get(event.id, ()) if e is event]
+        for t in places:
+            pos = self._lower_bound(_key(t, event))
+            if pos < self._n:
+                chunk = self._chunks[pos // CHUNK]
+                if chunk.events[pos % CHUNK] is event and chunk.ts[pos % CHUNK] == t:
+                    return True
+        return False
+
+    def _appended(self, ts: list[int], evs: list[Event]) -> Progress:
+        """This view's events, then ``evs`` (in key order, after all of this view's)."""
+        n = self._n
+        chunks = self._chunks
+        last = chunks[-1]
+        visible = n - (len(chunks) - 1) * CHUNK
+        if len(last.ts) != visible:  # another view already grew this chunk
+            if len(evs) == 1 and last.ts[visible] == ts[0] and last.events[visible] == evs[0]:
+                # the very event that view appended: share its chunk, fold just this one
+                state = fold(self._state, evs[0], ts[0], self.policy)
+                return self._view(chunks, n + 1, state)
+            # a different event: branch off with a copy of the chunk's visible part
+            last = _Chunk(
+                last.ts[:visible],
+                last.events[:visible],
+                last.states[: visible // CHECKPOINT_EVERY + 1],
+            )
+            chunks = [*chunks[:-1], last]
+        return self._filled(chunks, last, self._state, ts, evs, n)
+
+    def _filled(
+        self,
+        chunks: list[_Chunk],
+        last: _Chunk,
+        state: State,
+        ts: list[int],
+        evs: list[Event],
+        n: int,
+    ) -> Progress:
+        """``chunks`` (whose last is ``last``, this view's to append to, holding events up
+        to ``n`` with ``state`` after them), then ``ts``/``evs`` folded in."""
         policy = self.policy
-        keys, events, checkpoints = log.keys, log.events, log.checkpoints
-        for i in range(first * CHECKPOINT_EVERY, pos):
-            state = fold(state, events[i], keys[i][0], policy)
-        i = pos
-        for key, event in tail:
-            keys.append(key)
-            events.append(event)
-            index[key[3]] = i
-            state = fold(state, event, key[0], policy)
-            i += 1
-            if not i % CHECKPOINT_EVERY:
-                checkpoints.append(state)
-        return Progress(self.program, policy, self.catalog, log, i, state)
+        done = 0
+        grown = False
+        while done < len(evs):
+            if len(last.ts) == CHUNK:
+                last = _Chunk([], [], [state])
+                if not grown:
+                    chunks = list(chunks)
+                    grown = True
+                chunks.append(last)
+            take = CHUNK - len(last.ts)
+            part_ts, part_evs = ts[done : done + take], evs[done : done + take]
+            state = fold_many(
+                state, part_ts, part_evs, policy, len(last.ts), last.states, CHECKPOINT_EVERY
+            )
+            last.ts.extend(part_ts)
+            last.events.extend(part_evs)
+            done += len(part_evs)
+        self._register(ts, evs)
+        return self._view(chunks, n + done, state)
+
+    def _rebuilt(self, ts: list[int], evs: list[Event], pos: int) -> Progress:
+        """This view's first ``pos`` events, then ``ts``/``evs`` (in key order), refolded
+        from the checkpoint before ``pos``. The chunks before ``pos`` are kept as they are,
+        the one ``pos`` falls in is copied up to it; only the new tail is folded."""
+        j, o = divmod(pos, CHUNK)
+        chunks = self._chunks[:j]
+        if o == 0:
+            state = self._chunks[j].states[0] if j < len(self._chunks) else self._state
+            last = _Chunk([], [], [state])
+        else:
+            old = self._chunks[j]
+            b = o // CHECKPOINT_EVERY
+            lo = b * CHECKPOINT_EVERY
+            state = fold_many(old.states[b], old.ts[lo:o], old.events[lo:o], self.policy)
+            last = _Chunk(old.ts[:o], old.events[:o], old.states[: b + 1])
+        chunks.append(last)
+        return self._filled(chunks, last, state, ts, evs, pos)
+
+    def _register(self, ts: list[int], evs: list[Event]) -> None:
+        """Remember ``evs`` (just placed at ``ts``) under their ids, for every view."""
+        fam = self._fam
+        ids, more, placed = fam.ids, fam.more, fam.placed
+        for t, e in zip(ts, evs, strict=True):
+            first = ids.setdefault(e.id, e)
+            if first is not e:
+                others = more.setdefault(e.id, [])
+                if not any(o is e for o in others):
+                    others.append(e)
+            if e.device is not None:
+                at = placed.setdefault(e.id, [])
+                if not any(pt == t and pe is e for pt, pe in at):
+                    at.append((t, e))
+
+    # -- positions --------------------------------------------------------------------
+
+    def _visible(self, j: int) -> int:
+        """How many events of chunk ``j`` this view sees."""
+        return CHUNK if j < len(self._chunks) - 1 else self._n - j * CHUNK
+
+    def _last_key(self) -> Key:
+        last = self._chunks[-1]
+        i = self._visible(len(self._chunks) - 1) - 1
+        return _key(last.ts[i], last.events[i])
+
+    def _after(self, t: int) -> int:
+        """The position of the first event whose effective instant is after ``t``."""
+        if self._n == 0:
+            return 0
+        j = bisect_right(self._chunks, t, key=_first_instant) - 1
+        if j < 0:
+            return 0
+        return j * CHUNK + bisect_right(self._chunks[j].ts, t, 0, self._visible(j))
+
+    def _lower_bound(self, key: Key) -> int:
+        """The position of the first event whose key is not below ``key``."""
+        n = self._n
+        if n == 0:
+            return 0
+        t = key[0]
+        chunks = self._chunks
+        j = bisect_left(chunks, t, key=_first_instant) - 1
+        pos = 0 if j < 0 else j * CHUNK + bisect_left(chunks[j].ts, t, 0, self._visible(j))
+        while pos < n:  # the few events at the same instant, by the rest of the key
+            chunk = chunks[pos // CHUNK]
+            at, event = chunk.ts[pos % CHUNK], chunk.events[pos % CHUNK]
+            if at != t or _key(at, event) >= key:
+                break
+            pos += 1
+        return pos
+
+    def _slice(self, lo: int, hi: int) -> tuple[list[int], list[Event]]:
+        """The instants and events from position ``lo`` to ``hi``."""
+        ts: list[int] = []
+        evs: list[Event] = []
+        for j in range(lo // CHUNK, (hi - 1) // CHUNK + 1 if hi > lo else lo // CHUNK):
+            chunk = self._chunks[j]
+            a = max(lo - j * CHUNK, 0)
+            b = min(hi - j * CHUNK, CHUNK)
+            ts.extend(chunk.ts[a:b])
+            evs.extend(chunk.events[a:b])
+        return ts, evs
 
     # -- queries ----------------------------------------------------------------------
 
     @property
     def events(self) -> tuple[Event, ...]:
         """The events, in the order they are folded."""
-        return tuple(self._log.events[: self._n])
+        chunks = self._chunks
+        last = chunks[-1].events[: self._visible(len(chunks) - 1)]
+        return tuple(chain.from_iterable([*(c.events for c in chunks[:-1]), last]))
 
     def __len__(self) -> int:
         return self._n
@@ -326,22 +515,23 @@ class Progress:
         return self._state_until(instant(now))
 
     def _state_until(self, now_us: int) -> tuple[State, int]:
-        log, n = self._log, self._n
-        if log.base is not None and now_us < log.base[0][0]:
+        n = self._n
+        base = self._fam.base
+        if base is not None and now_us < base[0][0]:
             from stretchkit.engine._snapshot import SnapshotError
 
             raise SnapshotError(
                 "this progress was resumed from a snapshot of later events; "
                 "replay the history to plan for an earlier time"
             )
-        if n == 0 or log.keys[n - 1][0] <= now_us:
+        if n == 0 or self._last_key()[0] <= now_us:
             return self._state, 0
-        k = bisect_left(log.keys, (now_us + 1,), 0, n)
-        c = k // CHECKPOINT_EVERY
-        state = log.checkpoints[c]
-        policy = self.policy
-        for i in range(c * CHECKPOINT_EVERY, k):
-            state = fold(state, log.events[i], log.keys[i][0], policy)
+        k = self._after(now_us)
+        j, o = divmod(k, CHUNK)
+        chunk = self._chunks[j]
+        b = o // CHECKPOINT_EVERY
+        lo = b * CHECKPOINT_EVERY
+        state = fold_many(chunk.states[b], chunk.ts[lo:o], chunk.events[lo:o], self.policy)
         return state, n - k
 
     def plan(
@@ -416,19 +606,21 @@ class Progress:
 
     def _snapshot_point(self, until: int | None) -> tuple[State, Key | None, int]:
         """The state of the events at or before ``until``, the last one's key, their count."""
-        log, n = self._log, self._n
-        k = n if until is None else bisect_left(log.keys, (until + 1,), 0, n)
+        n = self._n
+        k = n if until is None else self._after(until)
         state = self._state if k == n else self._state_until(until)[0]  # type: ignore[arg-type]
-        base_key, base_count = log.base if log.base is not None else (None, 0)
-        key = log.keys[k - 1] if k else base_key
+        base = self._fam.base
+        base_key, base_count = base if base is not None else (None, 0)
+        key = base_key
+        if k:
+            chunk = self._chunks[(k - 1) // CHUNK]
+            key = _key(chunk.ts[(k - 1) % CHUNK], chunk.events[(k - 1) % CHUNK])
         return state, key, base_count + k
 
     def _resumed(self, state: State, key: Key | None, count: int) -> Progress:
-        log = _Log()
-        log.checkpoints = [state]
-        if key is not None:
-            log.base = (key, count)
-        return Progress(self.program, self.policy, self.catalog, log, 0, state)
+        fam = _Family(None if key is None else (key, count))
+        chunks = [_Chunk([], [], [state])]
+        return Progress(self.program, self.policy, self.catalog, fam, chunks, 0, state)
 
     def __repr__(self) -> str:
         return f"<Progress {self.program.id!r}: {self._n} events>"
@@ -436,18 +628,14 @@ class Progress:
 
 _first = itemgetter(0)
 """Sort (key, event) pairs by key only: keys are unique once duplicates are gone."""
+_get_id = attrgetter("id")
+_get_at = attrgetter("at")
+_get_device = attrgetter("device")
+_EVENT_CLASSES = frozenset(EVENT_TYPES)
 
 
-def _copy(old: _Log, n: int) -> _Log:
-    log = _Log()
-    log.base = old.base
-    log.keys = old.keys[:n]
-    log.events = old.events[:n]
-    log.index = old.index.copy()  # a C-speed copy, then forget the entries past n
-    for key in old.keys[n:]:
-        del log.index[key[3]]
-    log.checkpoints = old.checkpoints[: n // CHECKPOINT_EVERY + 1]
-    return log
+def _first_instant(chunk: _Chunk) -> int:
+    return chunk.ts[0]
 
 
 def _refuse_before_base(event: Event) -> None:

@@ -20,7 +20,7 @@ Rules
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from stretchkit.engine._errors import TimeError
@@ -33,12 +33,15 @@ __all__ = [
     "check_local_time",
     "day_of",
     "day_start",
+    "fixed_offset_ok",
+    "fixed_time_ok",
     "from_instant",
     "instant",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
+_MINUTE = timedelta(minutes=1)
 _MIN_OFFSET = timedelta(hours=-12)
 _MAX_OFFSET = timedelta(hours=14)
 EARLIEST_YEAR = 1900
@@ -76,7 +79,7 @@ def check_local_time(value: object, name: str = "time") -> datetime:
             f"{name} {value.isoformat()} is naive; give it an offset or a zone "
             "(for example datetime(..., tzinfo=ZoneInfo('Europe/Berlin')))"
         )
-    if offset % timedelta(minutes=1) or not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+    if not _offset_ok(offset):
         raise TimeError(
             f"{name} {value.isoformat()} has an impossible offset; offsets are whole "
             "minutes between -12:00 and +14:00"
@@ -90,6 +93,35 @@ def check_local_time(value: object, name: str = "time") -> datetime:
                 "(the clocks skipped it); give the offset explicitly"
             )
     return value
+
+
+def _offset_ok(offset: timedelta) -> bool:
+    return not offset % _MINUTE and _MIN_OFFSET <= offset <= _MAX_OFFSET
+
+
+_FIXED: dict[timezone, bool] = {}
+"""Whether each fixed offset seen so far is allowed (bounded: real offsets are a few dozen)."""
+
+
+def fixed_offset_ok(tz: timezone) -> bool:
+    """Whether :func:`check_local_time` accepts the fixed offset ``tz``, remembered: a
+    stored history repeats a handful of offsets tens of thousands of times."""
+    ok = _FIXED.get(tz)
+    if ok is None:
+        ok = _offset_ok(tz.utcoffset(None))
+        if len(_FIXED) < 4096:
+            _FIXED[tz] = ok
+    return ok
+
+
+def fixed_time_ok(value: datetime) -> bool:
+    """Whether :func:`check_local_time` accepts ``value``, whose ``tzinfo`` is a fixed
+    :class:`datetime.timezone` (as :meth:`datetime.fromisoformat` gives for an RFC 3339
+    offset): the same rules, cheaper. ``False`` for any other ``tzinfo``."""
+    tz = value.tzinfo
+    return (
+        type(tz) is timezone and fixed_offset_ok(tz) and EARLIEST_YEAR <= value.year <= LATEST_YEAR
+    )
 
 
 def instant(value: datetime) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from attrs import field, frozen
 
@@ -23,7 +23,7 @@ from stretchkit.model._validators import (
     whole,
 )
 
-__all__ = ["Outcome", "Session", "SkipReason", "StepResult"]
+__all__ = ["Outcome", "Session", "SkipReason", "StepResult", "moment"]
 
 
 class Outcome(enum.Enum):
@@ -67,6 +67,21 @@ class StepResult:
 
 
 _pain = optional(whole(0, 10))
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def moment(value: datetime) -> tuple[datetime, timedelta | None]:
+    """What two timestamps must share to be equal: the instant and the offset it was
+    written with.
+
+    Python's own ``==`` compares two times of one zone by their wall clocks (the two
+    01:30 of the repeated autumn hour are "equal") and two times of different zones
+    by instant, except in that hour, where it is always False (PEP 495): a time from
+    ``datetime.now(zone)`` would not equal its own JSON round trip. Sessions and
+    events compare their times by this key instead, so equal means "the same instant,
+    on the same local clock", whatever ``tzinfo`` object says so.
+    """
+    return value.astimezone(UTC), value.utcoffset()
 
 
 def _results(items: Iterable[StepResult]) -> tuple[StepResult, ...]:
@@ -79,8 +94,8 @@ class Session:
 
     id: str = field(validator=label_text(128))
     routine: str = field(validator=slug)
-    started_at: datetime = field(validator=aware)
-    ended_at: datetime = field(validator=aware)
+    started_at: datetime = field(validator=aware, eq=moment)
+    ended_at: datetime = field(validator=aware, eq=moment)
     steps: tuple[StepResult, ...] = field(
         default=(),
         converter=_results,

@@ -1,0 +1,428 @@
+"""Events from stored JSON text, decoded in C: the fast way into a replay.
+
+Rules
+- :func:`events_from_json` reads a JSON array of events (``bytes`` in UTF-8, or
+  ``str``) and gives exactly what :func:`~stretchkit.engine.events_from_dicts` gives
+  for the same text parsed strictly: the same events, or the same
+  :class:`EventFormatError` with the same path. Parsed strictly means a duplicate key
+  in an object, ``NaN`` or ``Infinity``, text that is not UTF-8 and anything that is
+  not JSON are refused, with an :class:`EventFormatError` too.
+- msgspec decodes the array into Structs that check in C what is cheap to check
+  there: the tags, the keys (unknown ones refused), the types (no ``1.0`` for an
+  integer, no ``null`` for an absent key) and the integer ranges. Everything else
+  (ids as plain text, slugs, RFC 3339 timestamps and the engine's time rules, the
+  session rules) is checked here by the same rules, written once in
+  :mod:`._codec`, :mod:`._time` and :mod:`._events`.
+- The fast path never decides that input is bad: at the first doubt it gives up and
+  the whole text is read again by the dict reader, which says where and why. So a
+  bad file costs a second, slower read, and a good one is read once.
+
+Why: a year of heavy use is ~55,000 events. Through ``json.loads`` and one dict at a
+time it is several times the cost of the loop an app would write by hand; decoding
+into Structs in C and building the events from them is below that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from functools import partial
+from itertools import chain, compress, repeat
+from operator import attrgetter, floordiv, is_, itemgetter, not_, sub
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from stretchkit.engine._codec import _RFC3339, _SLUG, events_from_dicts
+from stretchkit.engine._errors import EventFormatError
+from stretchkit.engine._events import (
+    EVENT_TYPES,
+    MAX_ID,
+    MAX_SEQ,
+    MAX_SESSION_HOURS,
+    Event,
+    PainReported,
+    SessionLogged,
+    StretchReenabled,
+)
+from stretchkit.engine._time import _EPOCH, _US, EARLIEST_YEAR, LATEST_YEAR, fixed_offset_ok
+from stretchkit.model import Outcome, Session, SkipReason, StepResult
+from stretchkit.model._validators import BAD_TEXT, describe
+
+__all__ = ["events_from_json"]
+
+_Level = Annotated[int, Meta(ge=0, le=10)]
+_Seq = Annotated[int, Meta(ge=0, le=MAX_SEQ)]
+_Outcome: Any = Literal[tuple(o.value for o in Outcome)]
+_Reason: Any = Literal[tuple(r.value for r in SkipReason)]
+_TAG = EVENT_TYPES
+_MAX_STEPS = 200
+_MAX_SLUG = 64
+_SESSION_US = MAX_SESSION_HOURS * 3_600_000_000
+
+
+class _Step(Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True, gc=False):
+    stretch: str
+    outcome: _Outcome
+    reason: _Reason | None = None
+
+
+class _Session(Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    id: str
+    routine: str
+    started_at: str
+    ended_at: str
+    steps: list[_Step] = []
+    pain_before: _Level | UnsetType = UNSET
+    pain_after: _Level | UnsetType = UNSET
+
+
+class _Pain(
+    Struct,
+    tag_field="type",
+    tag=_TAG[PainReported],
+    forbid_unknown_fields=True,
+    omit_defaults=True,
+    gc=False,
+):
+    id: str
+    at: str
+    level: _Level
+    device: str | UnsetType = UNSET
+    seq: _Seq | UnsetType = UNSET
+
+
+class _Logged(
+    Struct,
+    tag_field="type",
+    tag=_TAG[SessionLogged],
+    forbid_unknown_fields=True,
+    omit_defaults=True,
+    gc=False,
+):
+    id: str
+    at: str
+    session: _Session
+    device: str | UnsetType = UNSET
+    seq: _Seq | UnsetType = UNSET
+
+
+class _Reenabled(
+    Struct,
+    tag_field="type",
+    tag=_TAG[StretchReenabled],
+    forbid_unknown_fields=True,
+    omit_defaults=True,
+    gc=False,
+):
+    id: str
+    at: str
+    stretch_id: str
+    device: str | UnsetType = UNSET
+    seq: _Seq | UnsetType = UNSET
+
+
+_DECODER = msgspec.json.Decoder(list[_Pain | _Logged | _Reenabled])
+_ENCODER = msgspec.json.Encoder()
+_OUTCOMES = {o.value: o for o in Outcome}
+_REASONS = {r.value: r for r in SkipReason}
+_STEPS: dict[_Step, StepResult] = {}
+"""Checked steps and the results built for them: a history repeats a few hundred."""
+
+
+def events_from_json(data: bytes | bytearray | memoryview | str) -> list[Event]:
+    """The events of a stored JSON array; :class:`EventFormatError` naming the path of
+    the first bad one (``/12/at``), as :func:`events_from_dicts` says it."""
+    if not isinstance(data, bytes | bytearray | memoryview | str):
+        raise EventFormatError(
+            "", f"stored events must be JSON text (bytes or str), got {describe(data)}"
+        )
+    events = _fast(data)
+    return _slow(data) if events is None else events
+
+
+def _fast(data: bytes | bytearray | memoryview | str) -> list[Event] | None:
+    """The events, or ``None`` at the first doubt (then the dict reader decides).
+
+    Column by column: each check runs over every event at once, in C where it can
+    (``map``, ``str.join``, one search over the joined ids, one check per distinct
+    offset, slug or step), and the events are built the same way.
+    """
+    try:
+        docs = _DECODER.decode(data)
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    colons = _colons(data)
+    if not docs:
+        return [] if colons == 0 else None
+    n = len(docs)
+    ids = list(map(_get_id, docs))
+    raw_ats = list(map(_get_at, docs))
+    ats = _times(raw_ats)
+    if ats is None or not _plain_ids(ids):
+        return None
+    kinds = list(map(type, docs))
+    pains = list(map(_is_pain, kinds))
+    events: list[Any] = list(map(_new, repeat(PainReported, n)))
+    others = list(compress(range(n), map(not_, pains)))
+    for i in others:
+        events[i] = _new(_EVENT_OF[kinds[i]])
+    pain_events = list(compress(events, pains))
+    _fill(_set_pain_id, pain_events, compress(ids, pains))
+    _fill(_set_pain_at, pain_events, compress(ats, pains))
+    _fill(_set_pain_level, pain_events, map(_get_level, compress(docs, pains)))
+    texts = [*ids, *raw_ats]  # every string that may hold a colon
+    members = 4 * n
+    wheres: list[Any] | None = None
+    if set(map(_get_device, docs)) == {UNSET} and set(map(_get_seq, docs)) == {UNSET}:
+        _fill(_set_pain_device, pain_events, repeat(None, len(pain_events)))
+        _fill(_set_pain_seq, pain_events, repeat(None, len(pain_events)))
+    else:
+        wheres = list(map(_where, docs))
+        if None in wheres:
+            return None
+        texts.extend(d for d, _ in wheres if d is not None)
+        members += 2 * sum(d is not None for d, _ in wheres)
+        _fill(_set_pain_device, pain_events, map(_first, compress(wheres, pains)))
+        _fill(_set_pain_seq, pain_events, map(_second, compress(wheres, pains)))
+    if others:
+        logged = [i for i in others if kinds[i] is _Logged]
+        sessions = _sessions([docs[i].session for i in logged], texts)  # type: ignore[union-attr]
+        if sessions is None:
+            return None
+        built, count = sessions
+        members += count
+        for i, session in zip(logged, built, strict=True):
+            _set_session(events[i], session)
+        for i in others:
+            event = events[i]
+            if kinds[i] is _Reenabled:
+                stretch_id = docs[i].stretch_id  # type: ignore[union-attr]
+                if not _slug_ok(stretch_id):
+                    return None
+                _set_stretch_id(event, stretch_id)
+                setters = _REENABLED
+            else:
+                setters = _LOGGED
+            device, seq = (None, None) if wheres is None else wheres[i]
+            setters[0](event, ids[i])
+            setters[1](event, ats[i])
+            setters[2](event, device)
+            setters[3](event, seq)
+    if members + _text_colons(texts) != colons:
+        return None
+    return events
+
+
+def _plain_ids(ids: list[str]) -> bool:
+    """Every one is 1 to MAX_ID characters of plain text."""
+    if min(map(len, ids)) < 1 or max(map(len, ids)) > MAX_ID:
+        return False
+    return BAD_TEXT.search(" ".join(ids)) is None  # a space is plain text: it hides nothing
+
+
+def _times(raw: list[str]) -> list[datetime] | None:
+    """The RFC 3339 times, if every one is valid and passes the engine's time rules."""
+    if not raw:
+        return []
+    if not all(map(_rfc3339, raw)):
+        return None
+    times = list(map(_parse, raw))
+    if not all(map(_fixed_ok, set(map(_get_tzinfo, times)))):
+        return None
+    if min(map(_get_year, times)) < EARLIEST_YEAR or max(map(_get_year, times)) > LATEST_YEAR:
+        return None
+    return times
+
+
+def _text_colons(texts: list[str]) -> int:
+    return "".join(texts).count(":")
+
+
+def _slug_ok(value: str) -> bool:
+    return len(value) <= _MAX_SLUG and _SLUG.match(value) is not None
+
+
+def _sessions(docs: list[_Session], texts: list[str]) -> tuple[list[Session], int] | None:
+    """The sessions, and how many members their objects hold, if every one is valid.
+    The strings of theirs that may hold a colon are added to ``texts``."""
+    if not docs:
+        return [], 0
+    ids = list(map(_get_id, docs))
+    raw_started = list(map(_get_started, docs))
+    raw_ended = list(map(_get_ended, docs))
+    started = _times(raw_started)
+    ended = _times(raw_ended)
+    if started is None or ended is None or not _plain_ids(ids):
+        return None
+    if not all(map(_slug_ok, set(map(_get_routine, docs)))):
+        return None
+    starts = list(map(floordiv, map(sub, started, repeat(_EPOCH)), repeat(_US)))
+    ends = map(floordiv, map(sub, ended, repeat(_EPOCH)), repeat(_US))
+    lengths = list(map(sub, ends, starts))
+    if min(lengths) < 0 or max(lengths) > _SESSION_US:
+        return None
+    step_lists = list(map(_get_steps, docs))
+    if max(map(len, step_lists)) > _MAX_STEPS:
+        return None
+    results = _step_results(set(chain.from_iterable(step_lists)))
+    if results is None:
+        return None
+    befores = [None if v is UNSET else v for v in map(_get_before, docs)]
+    afters = [None if v is UNSET else v for v in map(_get_after, docs)]
+    built = list(map(_new, repeat(Session, len(docs))))
+    _fill(_set_session_id, built, ids)
+    _fill(_set_routine, built, map(_get_routine, docs))
+    _fill(_set_started, built, started)
+    _fill(_set_ended, built, ended)
+    _fill(_set_steps, built, (tuple(map(results.__getitem__, steps)) for steps in step_lists))
+    _fill(_set_before, built, befores)
+    _fill(_set_after, built, afters)
+    texts += ids
+    texts += raw_started
+    texts += raw_ended
+    steps = sum(map(len, step_lists))
+    count = 4 * len(docs) + len(docs) - befores.count(None) + len(docs) - afters.count(None)
+    count += len(docs) - step_lists.count([])  # "steps" itself, where there are any
+    count += 2 * steps + steps - list(map(_get_reason, chain.from_iterable(step_lists))).count(None)
+    return built, count
+
+
+def _step_results(distinct: set[_Step]) -> dict[_Step, StepResult] | None:
+    """The result for each distinct step, if every one is valid."""
+    out: dict[_Step, StepResult] = {}
+    for raw in distinct:
+        step = _STEPS.get(raw)
+        if step is None:
+            if not _slug_ok(raw.stretch):
+                return None
+            if (raw.outcome == Outcome.SKIPPED.value) != (raw.reason is not None):
+                return None
+            step = _new(StepResult)
+            _set_step_stretch(step, raw.stretch)
+            _set_step_outcome(step, _OUTCOMES[raw.outcome])
+            _set_step_reason(step, None if raw.reason is None else _REASONS[raw.reason])
+            if len(_STEPS) < 4096:
+                _STEPS[raw] = step
+        out[raw] = step
+    return out
+
+
+def _where(doc: _Pain | _Logged | _Reenabled) -> tuple[str | None, int | None] | None:
+    """``(device, seq)``, ``(None, None)`` without them, ``None`` if they are bad."""
+    device, seq = doc.device, doc.seq
+    if device is UNSET and seq is UNSET:
+        return None, None
+    if device is UNSET or seq is UNSET or not _plain_ids([device]):
+        return None
+    return device, seq
+
+
+def _colons(data: bytes | bytearray | memoryview | str) -> int:
+    """The colons of ``data``, or -1 when it holds an escape (which can write one).
+
+    Every member the Structs kept is counted back (:func:`_fast`); if the text held
+    more members, some key came twice (the decoder keeps the last silently) or a
+    member held its default explicitly (``"reason": null``); either way the dict
+    reader decides. Without escapes a kept string is in the text as it is, so
+    counting colons, in keys and strings alike, compares the members."""
+    raw = data.encode() if isinstance(data, str) else bytes(data)
+    return -1 if b"\\" in raw else raw.count(b":")
+
+
+def _slow(data: bytes | bytearray | memoryview | str) -> list[Event]:
+    """The dict reader over the strictly parsed text: it names what is wrong."""
+    if isinstance(data, str):
+        text = data
+    else:
+        try:
+            text = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise EventFormatError(
+                "", f"stored events are not UTF-8 text (byte {e.start})"
+            ) from None
+    try:
+        docs = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_one_key_each)
+    except RecursionError:
+        raise EventFormatError("", "stored events are nested too deeply") from None
+    except ValueError as e:
+        raise EventFormatError("", f"stored events are not valid JSON: {str(e)[:150]}") from None
+    return events_from_dicts(docs)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _one_key_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {describe(key)}")
+            seen.add(key)
+    return out
+
+
+# The slots' own descriptors: setting through them skips the frozen classes' __setattr__.
+def _setter(cls: type, name: str) -> Any:
+    return cls.__dict__[name].__set__
+
+
+_set_pain_id = _setter(PainReported, "id")
+_set_pain_at = _setter(PainReported, "at")
+_set_pain_level = _setter(PainReported, "level")
+_set_pain_device = _setter(PainReported, "device")
+_set_pain_seq = _setter(PainReported, "seq")
+_LOGGED = tuple(_setter(SessionLogged, name) for name in ("id", "at", "device", "seq"))
+_REENABLED = tuple(_setter(StretchReenabled, name) for name in ("id", "at", "device", "seq"))
+_set_session = _setter(SessionLogged, "session")
+_set_stretch_id = _setter(StretchReenabled, "stretch_id")
+_set_step_stretch = _setter(StepResult, "stretch")
+_set_step_outcome = _setter(StepResult, "outcome")
+_set_step_reason = _setter(StepResult, "reason")
+
+_EVENT_OF: dict[type, type] = {
+    _Pain: PainReported,
+    _Logged: SessionLogged,
+    _Reenabled: StretchReenabled,
+}
+_new = object.__new__
+_is_pain = partial(is_, _Pain)
+_first = itemgetter(0)
+_second = itemgetter(1)
+_get_started = attrgetter("started_at")
+_get_ended = attrgetter("ended_at")
+_get_routine = attrgetter("routine")
+_get_steps = attrgetter("steps")
+_get_before = attrgetter("pain_before")
+_get_after = attrgetter("pain_after")
+_get_reason = attrgetter("reason")
+_set_session_id = _setter(Session, "id")
+_set_routine = _setter(Session, "routine")
+_set_started = _setter(Session, "started_at")
+_set_ended = _setter(Session, "ended_at")
+_set_steps = _setter(Session, "steps")
+_set_before = _setter(Session, "pain_before")
+_set_after = _setter(Session, "pain_after")
+_get_id = attrgetter("id")
+_get_at = attrgetter("at")
+_get_level = attrgetter("level")
+_get_device = attrgetter("device")
+_get_seq = attrgetter("seq")
+_get_tzinfo = attrgetter("tzinfo")
+_get_year = attrgetter("year")
+_parse = datetime.fromisoformat
+_rfc3339 = _RFC3339.match
+
+
+def _fixed_ok(tz: object) -> bool:
+    return type(tz) is timezone and fixed_offset_ok(tz)
+
+
+def _fill(setter: Any, objects: list[Any], values: Iterable[Any]) -> None:
+    deque(map(setter, objects, values), 0)
