@@ -25,7 +25,6 @@ into Structs in C and building the events from them is below that.
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from functools import partial
@@ -50,6 +49,7 @@ from stretchkit.engine._events import (
 )
 from stretchkit.engine._time import _EPOCH, _US, EARLIEST_YEAR, LATEST_YEAR, fixed_offset_ok
 from stretchkit.model import Outcome, Session, SkipReason, StepResult
+from stretchkit.model._unchecked import setting_lines, unchecked
 from stretchkit.model._validators import BAD_TEXT, describe
 
 __all__ = ["events_from_json"]
@@ -166,52 +166,51 @@ def _fast(data: bytes | bytearray | memoryview | str) -> list[Event] | None:
         return None
     kinds = list(map(type, docs))
     pains = list(map(_is_pain, kinds))
-    events: list[Any] = list(map(_new, repeat(PainReported, n)))
     others = list(compress(range(n), map(not_, pains)))
-    for i in others:
-        events[i] = _new(_EVENT_OF[kinds[i]])
-    pain_events = list(compress(events, pains))
-    _fill(_set_pain_id, pain_events, compress(ids, pains))
-    _fill(_set_pain_at, pain_events, compress(ats, pains))
-    _fill(_set_pain_level, pain_events, map(_get_level, compress(docs, pains)))
+    pain_docs = list(compress(docs, pains))
     texts = [*ids, *raw_ats]  # every string that may hold a colon
     members = 4 * n
     wheres: list[Any] | None = None
     if set(map(_get_device, docs)) == {UNSET} and set(map(_get_seq, docs)) == {UNSET}:
-        _fill(_set_pain_device, pain_events, repeat(None, len(pain_events)))
-        _fill(_set_pain_seq, pain_events, repeat(None, len(pain_events)))
+        devices: Iterable[Any] = repeat(None, len(pain_docs))
+        seqs: Iterable[Any] = repeat(None, len(pain_docs))
     else:
         wheres = list(map(_where, docs))
         if None in wheres:
             return None
         texts.extend(d for d, _ in wheres if d is not None)
         members += 2 * sum(d is not None for d, _ in wheres)
-        _fill(_set_pain_device, pain_events, map(_first, compress(wheres, pains)))
-        _fill(_set_pain_seq, pain_events, map(_second, compress(wheres, pains)))
-    if others:
+        devices = map(_first, compress(wheres, pains))
+        seqs = map(_second, compress(wheres, pains))
+    pain_events = _build_pains(
+        compress(ids, pains), compress(ats, pains), map(_get_level, pain_docs), devices, seqs
+    )
+    if not others:
+        events: list[Any] = pain_events
+    else:
         logged = [i for i in others if kinds[i] is _Logged]
         sessions = _sessions([docs[i].session for i in logged], texts)  # type: ignore[union-attr]
         if sessions is None:
             return None
         built, count = sessions
         members += count
-        for i, session in zip(logged, built, strict=True):
-            _set_session(events[i], session)
+        session_of = dict(zip(logged, built, strict=True))
+        other_events: list[Any] = []
         for i in others:
-            event = events[i]
+            device, seq = (None, None) if wheres is None else wheres[i]
             if kinds[i] is _Reenabled:
                 stretch_id = docs[i].stretch_id  # type: ignore[union-attr]
                 if not _slug_ok(stretch_id):
                     return None
-                _set_stretch_id(event, stretch_id)
-                setters = _REENABLED
+                event: Any = _reenabled(
+                    id=ids[i], at=ats[i], stretch_id=stretch_id, device=device, seq=seq
+                )
             else:
-                setters = _LOGGED
-            device, seq = (None, None) if wheres is None else wheres[i]
-            setters[0](event, ids[i])
-            setters[1](event, ats[i])
-            setters[2](event, device)
-            setters[3](event, seq)
+                event = _logged(id=ids[i], session=session_of[i], at=ats[i], device=device, seq=seq)
+            other_events.append(event)
+        next_pain = iter(pain_events).__next__
+        next_other = iter(other_events).__next__
+        events = [next_pain() if p else next_other() for p in pains]
     if members + _text_colons(texts) != colons:
         return None
     return events
@@ -273,14 +272,15 @@ def _sessions(docs: list[_Session], texts: list[str]) -> tuple[list[Session], in
         return None
     befores = [None if v is UNSET else v for v in map(_get_before, docs)]
     afters = [None if v is UNSET else v for v in map(_get_after, docs)]
-    built = list(map(_new, repeat(Session, len(docs))))
-    _fill(_set_session_id, built, ids)
-    _fill(_set_routine, built, map(_get_routine, docs))
-    _fill(_set_started, built, started)
-    _fill(_set_ended, built, ended)
-    _fill(_set_steps, built, (tuple(map(results.__getitem__, steps)) for steps in step_lists))
-    _fill(_set_before, built, befores)
-    _fill(_set_after, built, afters)
+    built = _build_sessions(
+        ids,
+        map(_get_routine, docs),
+        started,
+        ended,
+        (tuple(map(results.__getitem__, steps)) for steps in step_lists),
+        befores,
+        afters,
+    )
     texts += ids
     texts += raw_started
     texts += raw_ended
@@ -301,10 +301,11 @@ def _step_results(distinct: set[_Step]) -> dict[_Step, StepResult] | None:
                 return None
             if (raw.outcome == Outcome.SKIPPED.value) != (raw.reason is not None):
                 return None
-            step = _new(StepResult)
-            _set_step_stretch(step, raw.stretch)
-            _set_step_outcome(step, _OUTCOMES[raw.outcome])
-            _set_step_reason(step, None if raw.reason is None else _REASONS[raw.reason])
+            step = _step(
+                stretch=raw.stretch,
+                outcome=_OUTCOMES[raw.outcome],
+                reason=None if raw.reason is None else _REASONS[raw.reason],
+            )
             if len(_STEPS) < 4096:
                 _STEPS[raw] = step
         out[raw] = step
@@ -368,30 +369,37 @@ def _one_key_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-# The slots' own descriptors: setting through them skips the frozen classes' __setattr__.
-def _setter(cls: type, name: str) -> Any:
-    return cls.__dict__[name].__set__
+def _columns(cls: type, fields: tuple[str, ...]) -> Any:
+    """A builder of many ``cls`` at once from one iterable per field (in ``fields``
+    order), made with the model's one way past the validators (every value here was
+    checked as they would check it)."""
+    namespace: dict[str, Any] = {}
+    body = setting_lines(cls, "o", {f: f"v_{f}" for f in fields}, namespace, "        ")
+    args = ", ".join(f"c_{f}" for f in fields)
+    names = ", ".join(f"v_{f}" for f in fields)
+    code = "\n".join(
+        [
+            f"def build({args}):",
+            "    out = []",
+            "    append = out.append",
+            f"    for {names} in zip({args}):",
+            *body,
+            "        append(o)",
+            "    return out",
+        ]
+    )
+    exec(code, namespace)
+    return namespace["build"]
 
 
-_set_pain_id = _setter(PainReported, "id")
-_set_pain_at = _setter(PainReported, "at")
-_set_pain_level = _setter(PainReported, "level")
-_set_pain_device = _setter(PainReported, "device")
-_set_pain_seq = _setter(PainReported, "seq")
-_LOGGED = tuple(_setter(SessionLogged, name) for name in ("id", "at", "device", "seq"))
-_REENABLED = tuple(_setter(StretchReenabled, name) for name in ("id", "at", "device", "seq"))
-_set_session = _setter(SessionLogged, "session")
-_set_stretch_id = _setter(StretchReenabled, "stretch_id")
-_set_step_stretch = _setter(StepResult, "stretch")
-_set_step_outcome = _setter(StepResult, "outcome")
-_set_step_reason = _setter(StepResult, "reason")
+_build_pains = _columns(PainReported, ("id", "at", "level", "device", "seq"))
+_build_sessions = _columns(
+    Session, ("id", "routine", "started_at", "ended_at", "steps", "pain_before", "pain_after")
+)
+_logged = unchecked(SessionLogged)
+_reenabled = unchecked(StretchReenabled)
+_step = unchecked(StepResult)
 
-_EVENT_OF: dict[type, type] = {
-    _Pain: PainReported,
-    _Logged: SessionLogged,
-    _Reenabled: StretchReenabled,
-}
-_new = object.__new__
 _is_pain = partial(is_, _Pain)
 _first = itemgetter(0)
 _second = itemgetter(1)
@@ -402,13 +410,6 @@ _get_steps = attrgetter("steps")
 _get_before = attrgetter("pain_before")
 _get_after = attrgetter("pain_after")
 _get_reason = attrgetter("reason")
-_set_session_id = _setter(Session, "id")
-_set_routine = _setter(Session, "routine")
-_set_started = _setter(Session, "started_at")
-_set_ended = _setter(Session, "ended_at")
-_set_steps = _setter(Session, "steps")
-_set_before = _setter(Session, "pain_before")
-_set_after = _setter(Session, "pain_after")
 _get_id = attrgetter("id")
 _get_at = attrgetter("at")
 _get_level = attrgetter("level")
@@ -422,7 +423,3 @@ _rfc3339 = _RFC3339.match
 
 def _fixed_ok(tz: object) -> bool:
     return type(tz) is timezone and fixed_offset_ok(tz)
-
-
-def _fill(setter: Any, objects: list[Any], values: Iterable[Any]) -> None:
-    deque(map(setter, objects, values), 0)
