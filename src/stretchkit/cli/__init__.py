@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
+import typing
 from collections.abc import Sequence
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
@@ -47,8 +49,30 @@ def _version() -> str:
         return "(not installed)"
 
 
+_LONG_WORD = re.compile(r"(?P<head>\S{40})(?P<tail>\S{20,})")
+_MAX_USAGE_ERROR = 300
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error quotes a long bad value as a prefix and its length.
+
+    argparse would echo a 5,000-digit number or a pasted file whole; sub-command
+    parsers are made from this class too (``add_subparsers`` uses the parent's).
+    """
+
+    def error(self, message: str) -> typing.NoReturn:
+        def cut(match: re.Match[str]) -> str:
+            head = match["head"]
+            return f"{head}… ({len(head) + len(match['tail']):,} characters)"
+
+        message = _LONG_WORD.sub(cut, message)
+        if len(message) > _MAX_USAGE_ERROR:
+            message = message[: _MAX_USAGE_ERROR - 1] + "…"
+        super().error(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="stretchkit", description="Stretching routines: validate, show, generate, coach."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
