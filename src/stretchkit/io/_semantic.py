@@ -71,9 +71,10 @@ import attrs
 import msgspec
 from msgspec import UNSET
 
+from stretchkit.io._build import converters
 from stretchkit.io._issues import Issue, Severity
 from stretchkit.io._wire import structs
-from stretchkit.model import PHASE_KINDS, Catalog, Sides
+from stretchkit.model import PHASE_KINDS, Catalog, Sides, dose_seconds
 from stretchkit.model._links import schema_problem, url_problem
 
 __all__ = [
@@ -163,10 +164,9 @@ _STRETCH: Final = _STRUCTS["Stretch"]
 _ROUTINE: Final = _STRUCTS["Routine"]
 _PROGRAM: Final = _STRUCTS["Program"]
 _ITEM: Final = {"stretches": _STRETCH, "routines": _ROUTINE, "programs": _PROGRAM}
-_HOLD: Final = _STRUCTS["Hold"]
+_PHASE_CLASSES: Final = frozenset(PHASE_KINDS)
 _ANGLES: Final = _STRUCTS["AngleSequence"]
 _POSITIONS: Final = _STRUCTS["PositionSequence"]
-_REPS: Final = _STRUCTS["Reps"]
 _NO: Final[tuple[()]] = ()
 _BAD_ITEM: Final = (msgspec.ValidationError, UnicodeEncodeError, RecursionError, TypeError)
 
@@ -223,29 +223,46 @@ def _parsed(document: object) -> _View:
 # --- durations ---------------------------------------------------------------------------
 
 
-def _phase_seconds(p: Any) -> int:
-    """Seconds one phase takes: :attr:`stretchkit.model.Hold.duration` and its kin, on a Struct."""
-    kind = type(p)
-    if kind is _HOLD:
-        return int(p.seconds)
-    if kind is _ANGLES:
-        return sum(a.seconds for a in p.angles)
-    if kind is _POSITIONS:
-        return sum(a.seconds for a in p.positions)
-    if kind is _REPS:
-        hold = 0 if p.hold_seconds is UNSET else p.hold_seconds
-        return int(p.count * (p.seconds_per_rep + hold))
-    return int(p.rounds * (p.exhale_seconds + p.hold_seconds + p.release_seconds))
+_PHASE_OF: Final = {
+    struct: build
+    for cls, build in converters(CHECKED_IN_FULL).items()
+    if cls in _PHASE_CLASSES
+    for struct in (_STRUCTS[cls.__name__],)
+}
+"""For each phase Struct, the function that builds its model phase: whose ``duration`` is the
+one formula of how long a phase takes."""
 
 
-def _routine_seconds(routine: Any, stretch_by_id: Mapping[str, Any]) -> int | None:
+def _dose_seconds(dose: Any) -> int | None:
+    """Seconds one side of a dose takes, by :func:`stretchkit.model.dose_seconds`."""
+    try:
+        return dose_seconds(tuple(_PHASE_OF[type(p)](p, []) for p in dose))
+    except ValueError:  # a model rule the phase breaks: it is reported elsewhere
+        return None
+
+
+def _routine_seconds(
+    routine: Any, stretch_by_id: Mapping[str, Any], known: dict[str, int | None] | None = None
+) -> int | None:
+    """Seconds a routine takes, sides included: :meth:`stretchkit.model.Routine.duration`.
+
+    ``known`` keeps each stretch's own dose seconds across the routines of one document.
+    """
     total = 0
     for step in routine.steps:
         stretch = stretch_by_id.get(step.stretch)
         if stretch is None:
             return None
-        dose = stretch.dose if step.dose is UNSET or step.dose is None else step.dose
-        seconds = sum(_phase_seconds(p) for p in dose)
+        if step.dose is not UNSET and step.dose is not None:
+            seconds = _dose_seconds(step.dose)
+        elif known is None:
+            seconds = _dose_seconds(stretch.dose)
+        elif step.stretch in known:
+            seconds = known[step.stretch]
+        else:
+            seconds = known[step.stretch] = _dose_seconds(stretch.dose)
+        if seconds is None:
+            return None
         total += seconds * (2 if stretch.sides is Sides.EACH else 1)
     return total
 
@@ -368,7 +385,8 @@ def _check_stretches(view: _View, warnings: bool) -> Iterator[Issue]:
 def _check_routines(
     view: _View, stretches: dict[str, Any], suggest: _Suggester, warnings: bool
 ) -> Iterator[Issue]:
-    known = sorted(stretches)
+    ids = sorted(stretches)
+    known: dict[str, int | None] = {}
     for r_index, routine in view.routines:
         base: tuple[str | int, ...] = ("routines", r_index)
         resolved = True
@@ -394,7 +412,7 @@ def _check_routines(
                     "unknown-stretch",
                     pointer(*step_base, "stretch"),
                     f"there is no stretch with the id {stretch_id!r} in this catalog"
-                    + suggest(stretch_id, known),
+                    + suggest(stretch_id, ids),
                 )
                 continue
             if variation_id is not None:
@@ -411,14 +429,17 @@ def _check_routines(
                         f"the stretch {stretch_id!r} has no variation {variation_id!r} ({offer})",
                     )
         if warnings and resolved:
-            yield from _check_minutes(routine, base, stretches)
+            yield from _check_minutes(routine, base, stretches, known)
 
 
 def _check_minutes(
-    routine: Any, base: tuple[str | int, ...], stretches: dict[str, Any]
+    routine: Any,
+    base: tuple[str | int, ...],
+    stretches: dict[str, Any],
+    known: dict[str, int | None],
 ) -> Iterator[Issue]:
     minutes = float(routine.minutes)
-    derived = _routine_seconds(routine, stretches)
+    derived = _routine_seconds(routine, stretches, known)
     if derived is None:
         return
     declared = minutes * 60
