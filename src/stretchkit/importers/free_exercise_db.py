@@ -441,6 +441,8 @@ def _text(value: object, limit: int) -> str | None:
     """Clean human text: numbers become strings, control characters and runs of space one space."""
     if isinstance(value, bool) or value is None:
         return None
+    if isinstance(value, int) and value.bit_length() > 4 * limit:
+        return None  # more digits than the text may hold (and than str() will write)
     if isinstance(value, int | float):
         value = str(value)
     if not isinstance(value, str):
