@@ -229,7 +229,12 @@ def _times(raw: list[str]) -> list[datetime] | None:
         return []
     if not all(map(_rfc3339, raw)):
         return None
-    times = list(map(_parse, raw))
+    try:
+        times = list(map(_parse, raw))
+    except (
+        ValueError
+    ):  # the pattern's shape, not a real time (24:00, 31 April): the slow reader says
+        return None
     if not all(map(_fixed_ok, set(map(_get_tzinfo, times)))):
         return None
     if min(map(_get_year, times)) < EARLIEST_YEAR or max(map(_get_year, times)) > LATEST_YEAR:
