@@ -396,3 +396,36 @@ def test_times_compare_by_instant_and_sessions_by_offset_too() -> None:
     p = Progress.replay(PROGRAM, [logged], catalog=CATALOG)
     with pytest.raises(DuplicateEventError):
         p.apply(moved)
+
+
+@settings(max_examples=100)
+@given(
+    history=histories(
+        stretch_ids=STRETCH_IDS, routine="relief-lying", times=TIMES, max_size=60, devices=()
+    ),
+    policy=policies(program=PROGRAM),
+)
+def test_a_replay_in_bulk_folds_in_key_order(history: list[Any], policy: Any) -> None:
+    """Unique ids and no devices: the bulk way (instants in C, one sort, ties by id)."""
+    events = unique(history)
+    p = Progress.replay(PROGRAM, events, policy, catalog=CATALOG)
+    pairs = keyed(events)
+    assert list(p.events) == [e for _, e in pairs]
+    state = State()
+    for key, event in pairs:
+        state = reference_fold.fold(state, event, key[0], policy)
+    assert p.state == state
+    one_by_one = Progress.start(PROGRAM, policy, catalog=CATALOG)
+    for event in events:
+        one_by_one = one_by_one.apply(event)
+    assert one_by_one.snapshot() == p.snapshot()
+
+
+def test_a_history_all_at_one_instant_replays_by_id() -> None:
+    from stretchkit import PainReported
+
+    at = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    events = [PainReported(id=f"p{i:05d}", at=at, level=i % 11) for i in range(3000)]
+    p = Progress.replay(PROGRAM, list(reversed(events)), catalog=CATALOG)
+    assert list(p.events) == events
+    assert p.state.last_painful == p.state.latest

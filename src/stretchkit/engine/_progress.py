@@ -40,8 +40,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from itertools import chain, repeat
-from operator import attrgetter, floordiv, itemgetter, lt, sub
+from itertools import chain, compress, repeat
+from operator import attrgetter, eq, floordiv, is_, itemgetter, lt, sub
 from typing import TYPE_CHECKING, Any
 
 from stretchkit.engine._errors import DuplicateEventError, EngineError
@@ -259,21 +259,32 @@ class Progress:
         general way, which says what is wrong)."""
         if not events:
             return self
-        if not set(map(type, events)) <= _EVENT_CLASSES:
+        kinds = list(map(type, events))
+        if not set(kinds) <= _EVENT_CLASSES:
             return None
         ids = list(map(_get_id, events))
-        if len(dict.fromkeys(ids)) != len(ids) or set(map(_get_device, events)) != {None}:
+        index = dict(zip(ids, events, strict=True))
+        if len(index) != len(ids) or set(map(_get_device, events)) != {None}:
             return None
         whens = list(map(_get_at, events))
-        for i, event in enumerate(events):
-            if type(event) is SessionLogged:
-                whens[i] = event.session.ended_at  # a session sits at its end
+        for i in compress(range(len(kinds)), map(is_, kinds, repeat(SessionLogged))):
+            whens[i] = events[i].session.ended_at  # type: ignore[union-attr]  # at its end
         ts = list(map(floordiv, map(sub, whens, repeat(_EPOCH)), repeat(_US)))
-        self._fam.ids.update(zip(ids, events, strict=True))
+        self._fam.ids = index
         if not all(map(lt, ts, ts[1:])):  # not already in key order: sort by key
-            order = sorted(range(len(ts)), key=lambda i: (ts[i], ids[i]))
-            ts = [ts[i] for i in order]
-            events = [events[i] for i in order]
+            order = sorted(range(len(ts)), key=ts.__getitem__)
+            ts = list(map(ts.__getitem__, order))
+            events = list(map(events.__getitem__, order))
+            # events at one instant go by id (the rest of their key): the few runs of them
+            ties = list(compress(range(len(ts) - 1), map(eq, ts, ts[1:])))
+            k = 0
+            while k < len(ties):
+                start = end = ties[k]
+                k += 1
+                while k < len(ties) and ties[k] == end + 1:
+                    end = ties[k]
+                    k += 1
+                events[start : end + 2] = sorted(events[start : end + 2], key=_get_id)
         state = self._state
         policy = self.policy
         chunks: list[_Chunk] = []
