@@ -16,7 +16,6 @@ from stretchkit.engine._fold import (
     _ACTIVE,
     _RETURNING,
     State,
-    _count_day,
     _troubled,
 )
 from stretchkit.engine._policy import Policy
@@ -174,3 +173,13 @@ def _session(state: State, event: SessionLogged, key: int, policy: Policy) -> St
                 changed[sid] = _ACTIVE
         stretches = MappingProxyType(changed)
     return new._replace(latest=key, days=days, stretches=stretches, sessions=state.sessions + 1)
+
+
+def _count_day(
+    days: tuple[tuple[int, int, int], ...], day: int, maintenance: bool
+) -> tuple[tuple[int, int, int], ...]:
+    counts = {d: (r, m) for d, r, m in days}
+    r, m = counts.get(day, (0, 0))
+    counts[day] = (r, m + 1) if maintenance else (r + 1, m)
+    newest = max(counts)
+    return tuple(sorted((d, r, m) for d, (r, m) in counts.items() if d > newest - 4))

@@ -40,7 +40,7 @@ from attrs import frozen
 
 from stretchkit.engine._events import MAX_SESSION_HOURS, Event, PainReported, SessionLogged
 from stretchkit.engine._policy import Policy
-from stretchkit.engine._time import day_of, instant
+from stretchkit.engine._time import _EPOCH, _US, day_of
 from stretchkit.model import Outcome, Session, SkipReason
 
 __all__ = ["State", "StretchState", "fold", "fold_many"]
@@ -66,6 +66,7 @@ class StretchState:
 
 
 _ACTIVE = StretchState()
+_TROUBLE = frozenset(r for r in SkipReason if r.is_trouble)
 _RETURNING = StretchState(returning=True)
 
 
@@ -152,7 +153,7 @@ def fold_many(
             s: Session = event.session  # type: ignore[union-attr]
             # ``t`` is the effective instant of the session's end: a session moved later
             # by its device's order (see :mod:`._events`) moves as a whole.
-            start = instant(s.started_at) + t - instant(s.ended_at)
+            start = (s.started_at - _EPOCH) // _US + t - (s.ended_at - _EPOCH) // _US
             met_before = met  # the phase the session started in, before its own reports
             if s.pain_before is not None:
                 last, since, met, relapsed, recent = _report(
@@ -164,7 +165,7 @@ def fold_many(
             for step in s.steps:
                 if step.outcome is Outcome.COMPLETED:
                     done.add(step.stretch)
-                elif step.reason is not None and step.reason.is_trouble:
+                elif step.reason in _TROUBLE:
                     troubled.add(step.stretch)
                     hurt = hurt or step.reason is SkipReason.PAIN
             if hurt:
@@ -179,14 +180,19 @@ def fold_many(
                 maintenance = met_before is not None and met_before <= start
                 days = _count_day(days, day_of(s.started_at, day_hour), maintenance)
             if troubled or done:
-                changed = dict(stretches)
+                changed = dict(stretches) if troubled else None
                 for sid in troubled:
-                    changed[sid] = _troubled(changed.get(sid, _ACTIVE), t, policy)
-                for sid in done - troubled:
-                    old = changed.get(sid, _ACTIVE)
-                    if not old.parked and old != _ACTIVE:
+                    changed[sid] = _troubled(changed.get(sid, _ACTIVE), t, policy)  # type: ignore[index, union-attr]
+                for sid in done:
+                    if sid in troubled:
+                        continue
+                    old = stretches.get(sid, _ACTIVE)
+                    if old is not _ACTIVE and not old.parked and old != _ACTIVE:
+                        if changed is None:
+                            changed = dict(stretches)
                         changed[sid] = _ACTIVE
-                stretches = MappingProxyType(changed)
+                if changed is not None:  # else every stretch done was active already
+                    stretches = MappingProxyType(changed)
             sessions += 1
         else:
             sid = event.stretch_id  # type: ignore[union-attr]
@@ -260,23 +266,26 @@ def _report(
 ) -> tuple[int | None, int | None, int | None, int | None, list[int]]:
     """Place one session report at instant ``t``; ``now`` is the session event's instant.
 
-    Returns the new (last painful, pain-free since, met at, relapsed at, recent)."""
+    Returns the new (last painful, pain-free since, met at, relapsed at, recent);
+    ``recent`` is the fold's own list (frozen states hold copies), changed in place."""
     if last is not None and t <= last:
         return last, since, met, relapsed, recent  # older than the last painful report
-    kept = recent[bisect_left(recent, now - _WINDOW) :]
+    cut = bisect_left(recent, now - _WINDOW)
+    if cut:
+        del recent[:cut]
     if painful:
         if met is not None and met <= t:
             relapsed = t  # maintenance had begun: this pain is a relapse
-        after = kept[bisect_left(kept, t + 1) :]
-        since = after[0] if after else None
-        return t, since, _first_at_or_after(after, since, need), relapsed, after
-    insort(kept, t)
+        del recent[: bisect_left(recent, t + 1)]
+        since = recent[0] if recent else None
+        return t, since, _first_at_or_after(recent, since, need), relapsed, recent
+    insort(recent, t)
     if since is None or t < since:
         since = t
-        met = _first_at_or_after(kept, since, need)
+        met = _first_at_or_after(recent, since, need)
     elif t >= since + need and (met is None or t < met):
         met = t
-    return last, since, met, relapsed, kept
+    return last, since, met, relapsed, recent
 
 
 def _first_at_or_after(sorted_reports: list[int], since: int | None, need: float) -> int | None:
@@ -301,6 +310,9 @@ def _troubled(old: StretchState, at: int, policy: Policy) -> StretchState:
 def _count_day(
     days: tuple[tuple[int, int, int], ...], day: int, maintenance: bool
 ) -> tuple[tuple[int, int, int], ...]:
+    if days and days[-1][0] == day:  # the newest day again: nothing drops out
+        _, r, m = days[-1]
+        return (*days[:-1], (day, r, m + 1) if maintenance else (day, r + 1, m))
     counts = {d: (r, m) for d, r, m in days}
     r, m = counts.get(day, (0, 0))
     counts[day] = (r, m + 1) if maintenance else (r + 1, m)
