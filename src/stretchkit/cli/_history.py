@@ -23,12 +23,21 @@ if TYPE_CHECKING:
 MAX_DAYS = 3660
 
 
+def _days(text: str) -> int:
+    """A whole number for ``--days``; one far too long to be a count is a usage error
+    (argparse cuts it), a small one out of range is the command's own message."""
+    value = int(text)  # argparse turns a ValueError into its usage error
+    if len(str(abs(value))) > len(str(MAX_DAYS)) + 3:
+        raise argparse.ArgumentTypeError(f"far more than {MAX_DAYS} days")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from stretchkit.cli._userdata import add_program_arguments, add_store_arguments
 
     add_program_arguments(parser)
     parser.add_argument(
-        "--days", type=int, default=14, metavar="N", help="how many days back (default 14)"
+        "--days", type=_days, default=14, metavar="N", help="how many days back (default 14)"
     )
     add_store_arguments(parser)
 
