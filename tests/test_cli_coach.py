@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -37,6 +38,10 @@ def _env(now: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _spawn(store: Path, now: str, *args: str, **env: str) -> pexpect.spawn:
     child = pexpect.spawn(
         sys.executable,
@@ -45,6 +50,9 @@ def _spawn(store: Path, now: str, *args: str, **env: str) -> pexpect.spawn:
         encoding="utf-8",
         dimensions=(40, 160),
         timeout=20,
+        # A terminal's Ctrl-C reaches the coach even when these tests run in a
+        # background job, whose children start with SIGINT ignored.
+        preexec_fn=_default_interrupt,
     )
     child.logfile_read = _Transcript()
     return child
