@@ -35,6 +35,7 @@ import importlib
 import json
 import os
 import re
+import typing
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, TypeAlias
@@ -44,6 +45,7 @@ import attrs
 from stretchkit._files import read_regular
 from stretchkit.io._issues import CatalogError, Issue, Severity
 from stretchkit.io._migrate import migrate
+from stretchkit.io._screen import ITEM_KEYS
 from stretchkit.io._source import (
     FATAL_CODES,
     Limits,
@@ -52,7 +54,7 @@ from stretchkit.io._source import (
     join_pointer,
     parse_json,
 )
-from stretchkit.model import PHASE_KINDS, Catalog
+from stretchkit.model import FORMAT_VERSION, PHASE_KINDS, Catalog
 
 ValidationError: TypeAlias = Any
 """A ``jsonschema.exceptions.ValidationError`` (jsonschema ships no type stubs)."""
@@ -292,8 +294,6 @@ def _within(pointer: str, ancestor: str) -> bool:
     return pointer == ancestor or pointer.startswith(ancestor + "/")
 
 
-ITEM_KEYS: Final = ("stretches", "routines", "programs")
-"""The top-level arrays whose items the schema checks one by one, independently."""
 _ITEM = re.compile(r"^/(stretches|routines|programs)/(\d+)(?:/|$)")
 
 
@@ -415,32 +415,20 @@ class _Report:
         return attrs.evolve(issue, line=where[0], column=where[1])
 
 
-def _hopeless(document: dict[str, Any], report: _Report, limits: Limits) -> bool:
+def _hopeless(
+    document: dict[str, Any], report: _Report, limits: Limits, faulty: tuple[tuple[str, int], ...]
+) -> bool:
     """Explain only the first ``max_issues`` faulty items when there are more: bounded work.
 
-    Each top-level item is checked by msgspec in C against its Struct (shape,
-    types, bounds). When more items fail than ``max_issues``, the output is cut
-    anyway; so the schema explains the first ``max_issues`` of them (in
-    document order) and the rest are counted, instead of the converter and the
-    schema going through all of them (199,000 bad stretches took 45 s). With
-    fewer faulty items the full pipeline runs as before, and says everything.
+    ``faulty`` are the items their msgspec Struct refuses (shape, types, bounds:
+    :func:`stretchkit.io._screen.screen`), in document order. When more items
+    fail than ``max_issues``, the output is cut anyway; so the schema explains
+    the first ``max_issues`` of them and the rest are counted, instead of the
+    converter and the schema going through all of them (199,000 bad stretches
+    took 45 s). With fewer faulty items the pipeline runs as before, and says
+    everything.
     """
-    import msgspec
-
-    from stretchkit.io._fast import ITEM_STRUCTS
-
     cap = limits.max_issues
-    faulty: list[tuple[str, int]] = []
-    for key, struct in ITEM_STRUCTS.items():
-        items = document.get(key)
-        if not isinstance(items, list):
-            continue
-        for index, item in enumerate(items):
-            try:
-                msgspec.convert(item, struct, strict=True)
-            except (msgspec.ValidationError, UnicodeEncodeError):
-                # msgspec cannot even encode a lone surrogate: that item is faulty too.
-                faulty.append((key, index))
     if len(faulty) <= cap:
         return False
     flagged = [issue.pointer for issue, _ in report.issues if issue.is_error]
@@ -480,6 +468,46 @@ def _structure(document: dict[str, Any]) -> tuple[Catalog | None, list[tuple[str
     if not isinstance(document.get("$schema", ""), str):
         return None, []
     return catalog, []
+
+
+def _item_problems(document: dict[str, Any], key: str, index: int) -> list[tuple[str, str]]:
+    """The converter's problems with one top-level item, pointed as in the whole document.
+
+    The item is structured in a catalog of its own (the same code and words as
+    the whole document's), and ``/key/0`` in its pointers becomes ``/key/index``.
+    """
+    _, problems = _structure({"format_version": FORMAT_VERSION, key: [document[key][index]]})
+    mine, theirs = f"/{key}/0", f"/{key}/{index}"
+    return [
+        (theirs + pointer[len(mine) :] if _within(pointer, mine) else pointer, message)
+        for pointer, message in problems
+    ]
+
+
+_PENDING: Final = object()
+"""The converter would accept every item and the top level: the catalog is built when needed."""
+
+
+def _structure_items(
+    document: dict[str, Any], suspects: frozenset[tuple[str, int]]
+) -> tuple[object, list[tuple[str, str]]]:
+    """:func:`_structure`'s verdict, asking the converter only about ``suspects``.
+
+    The converter judges the top level and each item of the three arrays on its
+    own (the catalog has no rule across items: those are semantic), so the top
+    level with those arrays emptied, plus each suspect item alone, give every
+    problem the whole document gives. With none, the answer is
+    :data:`_PENDING`: the items not suspected break no rule the schema states
+    (:mod:`stretchkit.io._screen`), and the whole catalog is built only if the
+    semantic checks find no error either.
+    """
+    top = {k: [] if k in ITEM_KEYS and isinstance(v, list) else v for k, v in document.items()}
+    top_catalog, problems = _structure(top)
+    for key, index in sorted(suspects, key=lambda item: (ITEM_KEYS.index(item[0]), item[1])):
+        problems.extend(_item_problems(document, key, index))
+    if top_catalog is None or problems:
+        return None, problems
+    return _PENDING, []
 
 
 _DEFAULT_LIMITS: Final = Limits()
@@ -591,9 +619,14 @@ def _not_an_object(data: bytes | str, limits: Limits) -> Issue | None:
 
 
 def _stages(
-    data: bytes | str | Mapping[str, Any], report: _Report, limits: Limits
+    data: bytes | str | Mapping[str, Any], report: _Report, limits: Limits, *, screened: bool = True
 ) -> tuple[list[Issue], Catalog | None]:
-    """The full pipeline: parse, version, structure, and the schema to explain failures."""
+    """The full pipeline: parse, version, structure, and the schema to explain failures.
+
+    With ``screened`` (always, but in the tests that compare the two) the
+    converter sees only the items :func:`~stretchkit.io._screen.screen` suspects;
+    without, the whole document. The issues are the same.
+    """
     document: object
     if isinstance(data, Mapping):
         document = dict(data)
@@ -633,17 +666,25 @@ def _stages(
         report.add(exc.issues)
         return report.finish(), None
 
+    from stretchkit.io._screen import screen
     from stretchkit.io._semantic import semantic_issues_raw
 
-    if _hopeless(document, report, limits):
+    found = screen(document)
+    if _hopeless(document, report, limits, found.misfits):
         return report.finish(), None
-    catalog, structure_problems = _structure(document)
+    catalog: object
+    if screened:
+        catalog, structure_problems = _structure_items(document, found.suspects)
+    else:
+        catalog, structure_problems = _structure(document)
     semantic: list[Issue] | None = None
     if catalog is not None and not report.has_errors:
         semantic = semantic_issues_raw(document)
-        if not any(issue.is_error for issue in semantic):
+        if catalog is _PENDING and not any(issue.is_error for issue in semantic):
+            catalog, structure_problems = _structure(document)
+        if catalog is not None and not any(issue.is_error for issue in semantic):
             report.add(semantic)
-            return report.finish(), catalog
+            return report.finish(), typing.cast(Catalog, catalog)
 
     # Something is wrong: explain it. Only suspect items meet the schema validator.
     flagged = [issue.pointer for issue, _ in report.issues if issue.is_error]
@@ -663,7 +704,8 @@ def _stages(
             _issue("invalid-value", pointer, message) for pointer, message in structure_problems
         )
         return report.finish(), None
-    return report.finish(), catalog
+    # Unreachable with _PENDING: without an error so far the catalog was built above.
+    return report.finish(), typing.cast(Catalog, catalog)
 
 
 def validate_catalog(source: CatalogSource, *, limits: Limits | None = None) -> list[Issue]:

@@ -1,0 +1,180 @@
+"""Which items of a parsed document could the schema or the converter find fault with?
+
+A document with one mistake used to cost four or five times a valid one: any
+error sent the whole document through the strict converter, the slow part.
+The converter and the schema judge each item of ``stretches``, ``routines``
+and ``programs`` on its own, so only the items that could fail need them.
+:func:`screen` finds those in C-speed passes:
+
+* each item meets its msgspec Struct (:data:`~stretchkit.io._fast.ITEM_STRUCTS`,
+  generated from the model as the schema is) with ``strict=True``: shapes,
+  types, bounds, enums, the ``kind`` of a phase, unknown fields;
+* the text rules (no control or bidirectional character, not blank) on the
+  document's JSON text, re-encoded in C, with the fast path's byte scan; only
+  when it finds something are the items looked at one by one;
+* the slug pattern on every slug, joined, and the ``uniqueItems`` arrays:
+  the two schema rules a Struct does not state. Where they sit in the model
+  comes from :func:`stretchkit.io._wire.plans`, so a new field needs no edit here.
+
+An item that passes all of them gives no schema error, and the converter
+refuses it, if at all, only for a rule beyond the schema (a repeated label, an
+unsafe link, a cross-field rule), which the semantic checks report in their
+own words. A flagged item is only a suspect: the caller asks the converter
+about it, and a false alarm (``30.0`` for ``30``, which the Structs refuse and
+the schema allows) costs time, never a different answer. The tests compare
+the screened pipeline with the full one on mutated documents.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, Final
+
+import attrs
+import msgspec
+from msgspec import UNSET
+
+from stretchkit.model._validators import Unique
+
+__all__ = ["ITEM_KEYS", "Screened", "screen"]
+
+ITEM_KEYS: Final = ("stretches", "routines", "programs")
+"""The top-level arrays whose items are judged one by one, in document order."""
+
+Item = tuple[str, int]
+
+
+@attrs.frozen(kw_only=True)
+class Screened:
+    """What :func:`screen` found."""
+
+    misfits: tuple[Item, ...]
+    """Items their Struct refuses, in document order (the bound on explained items counts these)."""
+    suspects: frozenset[Item]
+    """Every item the converter or the schema might refuse: the misfits and the rest found."""
+
+
+_Check = Callable[[Any, list[str]], bool]
+
+
+@functools.cache
+def _checkers() -> dict[type, _Check]:
+    """For each Struct of an item, a function collecting its slugs; ``False`` if an array repeats.
+
+    Made from the field plans of :mod:`stretchkit.io._wire` (where the slugs are,
+    which arrays are unique, which fields hold other objects); classes with
+    nothing to check inside (a phase) are skipped.
+    """
+    from stretchkit.io._wire import plans
+    from stretchkit.model import PHASE_KINDS
+
+    found = plans()
+    by_class: dict[type, _Check] = {}
+    pending: dict[type, list[tuple[str, str, type | None, str | None, bool]]] = {}
+    for cls, (_, fields) in found.items():
+        pending[cls] = [
+            (
+                plan.name,
+                plan.shape,
+                plan.cls,
+                plan.slugs,
+                any(isinstance(check, Unique) for check in plan.leftover),
+            )
+            for plan in fields
+        ]
+
+    def needed(cls: type, seen: frozenset[type] = frozenset()) -> bool:
+        if cls in seen:
+            return False
+        return any(
+            slugs is not None or unique or (child is not None and needed(child, seen | {cls}))
+            for _, _, child, slugs, unique in pending.get(cls, [])
+        )
+
+    if any(needed(phase) for phase in PHASE_KINDS):
+        # Not so today: a dose holds no slug and no unique array. Say so rather than miss one.
+        raise TypeError("a phase class holds slugs or unique arrays: teach _screen its doses")
+
+    def make(cls: type) -> _Check:
+        if cls in by_class:
+            return by_class[cls]
+        work = [
+            (name, shape, child, slugs, unique)
+            for name, shape, child, slugs, unique in pending[cls]
+            if slugs is not None or unique or (child is not None and needed(child))
+        ]
+        children = {child: make(child) for _, _, child, _, _ in work if child is not None}
+
+        def check(s: Any, sl: list[str]) -> bool:
+            for name, shape, child, slugs, unique in work:
+                v = getattr(s, name)
+                if v is UNSET or v is None:
+                    continue
+                if slugs == "one":
+                    sl.append(v)
+                elif slugs == "many":
+                    sl.extend(v)
+                elif slugs == "values":
+                    sl.extend(v.values())
+                if unique and len(set(v)) != len(v):
+                    return False
+                if child is not None:
+                    inner = children[child]
+                    if shape == "object":
+                        if not inner(v, sl):
+                            return False
+                    elif not all(inner(x, sl) for x in v):
+                        return False
+            return True
+
+        by_class[cls] = check
+        return check
+
+    from stretchkit.io._fast import ITEM_STRUCTS
+
+    struct_of = {struct: cls for cls, (struct, _) in found.items()}
+    return {struct: make(struct_of[struct]) for struct in ITEM_STRUCTS.values()}
+
+
+def _text_doubtful(value: object) -> bool:
+    """Could a string in ``value`` break a text rule? (Sure to say so when one does.)"""
+    from stretchkit.io._fast import _doubtful_text
+
+    try:
+        return _doubtful_text(msgspec.json.encode(value))
+    except (UnicodeEncodeError, TypeError, OverflowError, msgspec.EncodeError):
+        return True  # a lone surrogate, or a value JSON cannot hold: look closer
+
+
+def screen(document: dict[str, Any]) -> Screened:
+    """The items of ``document`` (a parsed catalog of the current version) worth a closer look."""
+    from stretchkit.io._fast import ITEM_STRUCTS, _slugs_ok
+
+    checkers = _checkers()
+    convert = msgspec.convert
+    misfits: list[Item] = []
+    fitting: list[tuple[Item, Any]] = []
+    for key, struct in ITEM_STRUCTS.items():
+        items = document.get(key)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            try:
+                fitting.append(((key, index), convert(item, struct, strict=True)))
+            except (msgspec.ValidationError, UnicodeEncodeError):
+                # msgspec cannot even encode a lone surrogate: that item is a misfit too.
+                misfits.append((key, index))
+    others: set[Item] = set()
+    slugs: list[str] = []
+    spans: list[tuple[Item, int, int]] = []
+    for where, decoded in fitting:
+        start = len(slugs)
+        if not checkers[type(decoded)](decoded, slugs):
+            others.add(where)
+        spans.append((where, start, len(slugs)))
+    if not _slugs_ok(slugs):
+        others.update(where for where, a, b in spans if not _slugs_ok(slugs[a:b]))
+    if _text_doubtful({k: document[k] for k in ITEM_KEYS if isinstance(document.get(k), list)}):
+        others.update(where for where, _ in fitting if _text_doubtful(document[where[0]][where[1]]))
+    return Screened(misfits=tuple(misfits), suspects=frozenset({*misfits, *others}))

@@ -1,0 +1,131 @@
+"""The screened pipeline says exactly what the full one says, on documents with mistakes.
+
+``validate_catalog`` asks the converter only about the items
+:func:`stretchkit.io._screen.screen` suspects (``_stages(screened=True)``); the
+full pipeline asks it about the whole document. Same issues (codes, messages,
+pointers, lines, order) and the same catalog, on mutated generated catalogs,
+several mistakes at once, and every corpus file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_fast_load import FILES, _mutate, _paths
+
+from conftest import ROOT
+from stretchkit import Limits, dump_catalog
+from stretchkit.io._load import _Report, _stages
+from stretchkit.io._screen import screen
+from stretchkit.strategies import catalogs
+
+
+def _both(data: bytes | dict[str, Any], limits: Limits | None = None) -> Any:
+    """Both pipelines' answers, which must be equal; returns the issues."""
+    limits = limits or Limits()
+    screened = _stages(data, _Report(source=None, limits=limits, file=None), limits)
+    full = _stages(data, _Report(source=None, limits=limits, file=None), limits, screened=False)
+    assert screened == full
+    return screened[0]
+
+
+# Mistakes the screen must not miss: the schema rules a Struct does not state (slugs,
+# unique arrays, text), rules beyond the schema, and values the Structs refuse but the
+# schema and the converter allow (30.0 for 30).
+_SCREEN_OPS = ["slug", "repeat-position", "label", "url", "float-int", "text"]
+
+
+def _screen_mutation(document: dict[str, Any], data: st.DataObject) -> None:
+    stretches = document.get("stretches") or []
+    if not stretches:
+        return
+    s = data.draw(st.sampled_from(stretches))
+    op = data.draw(st.sampled_from(_SCREEN_OPS))
+    if op == "slug":
+        field = data.draw(st.sampled_from(["id", "equipment", "targets"]))
+        bad = data.draw(st.sampled_from(["Up", "a_b", "a--b", "-a", "é"]))
+        s[field] = [*s.get(field, []), bad] if field != "id" else bad
+    elif op == "repeat-position":
+        others = data.draw(st.sampled_from([[s["position"]], ["seated", "seated"]]))
+        s["other_positions"] = others
+    elif op == "label":
+        for phase in s["dose"]:
+            for key in ("angles", "positions"):
+                if key in phase and len(phase[key]) >= 2:
+                    phase[key][1]["label"] = phase[key][0]["label"].upper()
+    elif op == "url":
+        url = data.draw(st.sampled_from(["javascript:alert(1)", "../x.png", "file:///etc"]))
+        s["media"] = [{"kind": "image", "url": url, "alt": "a picture"}]
+    elif op == "float-int":
+        s["dose"][0] = {"kind": "hold", "seconds": data.draw(st.sampled_from([30.0, 0.0, 30.5]))}
+    else:
+        s["name"] = data.draw(st.sampled_from([" ", "a\u202eb", "a\x7fb", "a\x85b", "\u3000"]))
+
+
+@settings(max_examples=60)
+@given(catalogs(max_stretches=4, max_routines=3), st.data())
+def test_mutated_documents_give_the_same_issues_both_ways(
+    catalog: Any, data: st.DataObject
+) -> None:
+    document = json.loads(dump_catalog(catalog))
+    for _ in range(data.draw(st.integers(1, 3))):
+        if data.draw(st.booleans()):
+            _screen_mutation(document, data)
+        elif _paths(document)[1:]:
+            _mutate(document, data)
+    raw = json.dumps(
+        document,
+        ensure_ascii=data.draw(st.booleans()),
+        indent=data.draw(st.sampled_from([None, 2])),
+    ).encode("utf-8", "surrogatepass")
+    _both(raw)
+    _both(raw, Limits(max_issues=data.draw(st.integers(1, 3))))
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return
+    if isinstance(parsed, dict):
+        _both(parsed)  # a mapping: no text, no lines
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_corpus_gives_the_same_issues_both_ways(path: Path) -> None:
+    _both(path.read_bytes())
+
+
+def test_a_single_mistake_anywhere_is_found_and_explained() -> None:
+    """One bad hold in the last stretch of many: the screen suspects that item alone."""
+    document = json.loads((ROOT / "examples" / "upper-back-relief.json").read_bytes())
+    stretches = document["stretches"]
+    document["stretches"] = [
+        {**json.loads(json.dumps(stretches[i % len(stretches)])), "id": f"s-{i}"}
+        for i in range(60)
+    ]
+    document["routines"] = []
+    document["programs"] = []
+    document["stretches"][-1]["dose"][0] = {"kind": "hold", "seconds": 0}
+    found = screen(document)
+    assert found.suspects == {("stretches", 59)}
+    assert found.misfits == (("stretches", 59),)
+    issues = [i for i in _both(json.dumps(document, indent=2).encode()) if i.is_error]
+    assert [(i.code, i.pointer) for i in issues] == [
+        ("schema-minimum", "/stretches/59/dose/0/seconds")
+    ]
+    assert issues[0].line is not None
+
+
+def test_rules_a_struct_does_not_state_are_suspected() -> None:
+    """Slugs, a repeated start position and text rules: the Structs accept all three."""
+    document = json.loads((ROOT / "examples" / "upper-back-relief.json").read_bytes())
+    document["stretches"][0]["id"] = "Not-A-Slug"
+    document["stretches"][1]["other_positions"] = ["seated", "seated"]
+    document["routines"][0]["name"] = "a\u202eb"
+    found = screen(document)
+    assert found.misfits == ()
+    assert {("stretches", 0), ("stretches", 1), ("routines", 0)} <= found.suspects
+    _both(json.dumps(document).encode())
