@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fast_load import FILES, _mutate, _paths
 
 from conftest import ROOT
 from stretchkit import Limits, dump_catalog
 from stretchkit.io._load import _Report, _stages
 from stretchkit.io._screen import screen
 from stretchkit.strategies import catalogs
+from test_fast_load import FILES, _mutate, _paths
 
 
 def _both(data: bytes | dict[str, Any], limits: Limits | None = None) -> Any:
@@ -103,8 +103,7 @@ def test_a_single_mistake_anywhere_is_found_and_explained() -> None:
     document = json.loads((ROOT / "examples" / "upper-back-relief.json").read_bytes())
     stretches = document["stretches"]
     document["stretches"] = [
-        {**json.loads(json.dumps(stretches[i % len(stretches)])), "id": f"s-{i}"}
-        for i in range(60)
+        {**json.loads(json.dumps(stretches[i % len(stretches)])), "id": f"s-{i}"} for i in range(60)
     ]
     document["routines"] = []
     document["programs"] = []
