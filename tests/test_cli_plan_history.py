@@ -114,7 +114,8 @@ def test_bad_input_is_one_line_and_exit_code_2(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert main([*argv, "--store", str(store)]) == 2
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out + captured.err  # range checks are usage errors: on standard error
     assert message in out
     assert len(out.strip().splitlines()) == 1
     assert "Traceback" not in out

@@ -53,6 +53,22 @@ _LONG_WORD = re.compile(r"(?P<head>\S{40})(?P<tail>\S{20,})")
 _MAX_USAGE_ERROR = 300
 
 
+def usage_message(message: str) -> str:
+    """``message`` with each long word cut to a prefix and its length, at most 300 characters.
+
+    For every usage error, argparse's own and the commands' range checks alike.
+    """
+
+    def cut(match: re.Match[str]) -> str:
+        head = match["head"]
+        return f"{head}… ({len(head) + len(match['tail']):,} characters)"
+
+    message = _LONG_WORD.sub(cut, message)
+    if len(message) > _MAX_USAGE_ERROR:
+        message = message[: _MAX_USAGE_ERROR - 1] + "…"
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but an error quotes a long bad value as a prefix and its length.
 
@@ -61,14 +77,7 @@ class _Parser(argparse.ArgumentParser):
     """
 
     def error(self, message: str) -> typing.NoReturn:
-        def cut(match: re.Match[str]) -> str:
-            head = match["head"]
-            return f"{head}… ({len(head) + len(match['tail']):,} characters)"
-
-        message = _LONG_WORD.sub(cut, message)
-        if len(message) > _MAX_USAGE_ERROR:
-            message = message[: _MAX_USAGE_ERROR - 1] + "…"
-        super().error(message)
+        super().error(usage_message(message))
 
 
 def _parser() -> argparse.ArgumentParser:

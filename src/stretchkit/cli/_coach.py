@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import hashlib
 import signal
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -91,7 +92,10 @@ def run(args: argparse.Namespace) -> int:
     for name in ("pain", "pain_after"):
         value = getattr(args, name)
         if value is not None and not 0 <= value <= 10:
-            print(f"stretchkit coach: --{name.replace('_', '-')} must be 0 to 10, got {value}")
+            from stretchkit.cli import usage_message
+
+            message = f"stretchkit coach: --{name.replace('_', '-')} must be 0 to 10, got {value}"
+            print(usage_message(message), file=sys.stderr)
             return EXIT_USAGE
     try:
         term = Terminal(speed=speed(args.fast))

@@ -10,6 +10,7 @@ plan at that day's end, so the table says what the coach said then.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -48,7 +49,10 @@ def run(args: argparse.Namespace) -> int:
     from stretchkit.cli._userdata import UsageError, open_user, replayed
 
     if not 1 <= args.days <= MAX_DAYS:
-        print(f"stretchkit history: --days must be 1 to {MAX_DAYS}, got {args.days}")
+        from stretchkit.cli import usage_message
+
+        message = f"stretchkit history: --days must be 1 to {MAX_DAYS}, got {args.days}"
+        print(usage_message(message), file=sys.stderr)
         return EXIT_USAGE
     try:
         now, catalog, program, user, store = open_user(args)
