@@ -13,6 +13,8 @@ to ``validate_catalog`` as text: they load, or every issue is located.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,38 @@ def test_an_independent_validator_agrees(path: Path) -> None:
     else:
         assert errors, f"jsonschema-rs refuses {path.name}, stretchkit did not"
         assert errors - BEYOND_A_SCHEMA, errors
+
+
+def test_check_jsonschema_agrees_on_every_file() -> None:
+    """check-jsonschema (the command-line checker editors and CI use) gives the same verdict
+    as jsonschema-rs on every example and corpus file a JSON parser reads."""
+    command = Path(sys.executable).with_name("check-jsonschema")
+    readable = [
+        p
+        for p in FILES
+        if _plain_json(p) is not None and not p.read_bytes().startswith(b"\xef\xbb\xbf")
+    ]
+    done = subprocess.run(
+        [
+            str(command),
+            "--schemafile",
+            str(ROOT / "schemas" / "catalog.schema.json"),
+            "-o",
+            "json",
+            *map(str, readable),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    assert not report.get("parse_errors"), report["parse_errors"]
+    refused = {Path(e["filename"]).resolve() for e in report.get("errors", [])}
+    expected = {p.resolve() for p in readable if not _independent().is_valid(_plain_json(p))}
+    assert refused == expected
+    assert expected
+    assert len(expected) < len(readable)
 
 
 def test_the_example_is_valid_for_the_independent_validator() -> None:

@@ -59,6 +59,7 @@ from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union
 
+from stretchkit.io._source import escape_token
 from stretchkit.model import (
     FORMAT_VERSION,
     PHASE_KINDS,
@@ -428,8 +429,7 @@ _PATH_SEGMENT = re.compile(
 )
 
 
-def _escape(segment: str) -> str:
-    return segment.replace("~", "~0").replace("/", "~1")
+_escape = escape_token
 
 
 def path_to_pointer(path: str) -> str:

@@ -73,6 +73,7 @@ from msgspec import UNSET
 
 from stretchkit.io._build import converters
 from stretchkit.io._issues import Issue, Severity
+from stretchkit.io._source import join_pointer
 from stretchkit.io._wire import structs
 from stretchkit.model import PHASE_KINDS, Catalog, Sides, dose_seconds
 from stretchkit.model._links import schema_problem, url_problem
@@ -127,7 +128,7 @@ _SINGULAR = {"stretches": "stretch", "routines": "routine", "programs": "program
 
 def pointer(*parts: str | int) -> str:
     """An RFC 6901 JSON pointer from keys and indices."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return join_pointer(parts)
 
 
 def _issue(code: str, ptr: str, message: str) -> Issue:
