@@ -429,3 +429,47 @@ def test_a_history_all_at_one_instant_replays_by_id() -> None:
     p = Progress.replay(PROGRAM, list(reversed(events)), catalog=CATALOG)
     assert list(p.events) == events
     assert p.state.last_painful == p.state.latest
+
+
+TIMES_TO_TRY = [
+    "2026-10-25T02:30:00+01:00",
+    "2026-10-25t02:30:00+01:00",
+    "2026-10-25 02:30:00Z",
+    "2026-10-25T02:30:00.1234567Z",
+    "2026-10-25T02:30Z",
+    "2026-10-25T02:30:00",
+    "2026-10-25T02:30:00+0100",
+    "2026-10-25T02:30:00+14:01",
+    "2026-10-25T02:30:00-12:01",
+    "2026-10-25T02:30:00-00:00",
+    "2026-10-25T24:00:00Z",
+    "2026-02-30T10:00:00Z",
+    "2026-04-31T10:00:00Z",
+    "2026-13-01T10:00:00Z",
+    "2026-10-25T10:61:00Z",
+    "2026-10-25T10:00:60Z",
+    "1899-12-31T23:00:00Z",
+    "1900-01-01T00:00:00+01:00",
+    "3000-01-01T00:00:00Z",
+    "2999-12-31T23:59:59-12:00",
+    "0000-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-12:00",
+]
+
+
+@pytest.mark.parametrize("value", TIMES_TO_TRY)
+@pytest.mark.parametrize("where", ["at", "session.started_at", "session.ended_at"])
+def test_every_odd_time_is_read_as_the_dict_reader_reads_it(value: str, where: str) -> None:
+    from stretchkit import Session, SessionLogged
+
+    start = datetime(2026, 10, 25, 9, 0, tzinfo=UTC)
+    session = Session(id="s", routine="relief-lying", started_at=start, ended_at=start)
+    doc = event_to_dict(SessionLogged(id="s", session=session))
+    mutate(doc, where, value, delete=False)
+    text = json.dumps([doc])
+    expected = outcome(text)
+    try:
+        got: tuple[str, Any] = ("ok", events_from_json(text))
+    except EngineError as e:
+        got = (type(e).__name__, str(e))
+    assert got == expected
