@@ -151,9 +151,12 @@ def fold_many(
             reports += 1
         elif cls is SessionLogged:
             s: Session = event.session  # type: ignore[union-attr]
-            # ``t`` is the effective instant of the session's end: a session moved later
-            # by its device's order (see :mod:`._events`) moves as a whole.
-            start = (s.started_at - _EPOCH) // _US + t - (s.ended_at - _EPOCH) // _US
+            # ``t`` is the effective instant of the session's end (without a device, its
+            # end itself): a session moved later by its device's order (see
+            # :mod:`._events`) moves as a whole.
+            start = (s.started_at - _EPOCH) // _US
+            if event.device is not None:  # its end may sit later than recorded
+                start += t - (s.ended_at - _EPOCH) // _US
             met_before = met  # the phase the session started in, before its own reports
             if s.pain_before is not None:
                 last, since, met, relapsed, recent = _report(

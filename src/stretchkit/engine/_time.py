@@ -136,6 +136,8 @@ def from_instant(us: int, tz: tzinfo | None) -> datetime:
 
 def day_of(value: datetime, day_starts_hour: int) -> int:
     """The ordinal of the local day ``value`` falls on, read in its own offset or zone."""
+    if not day_starts_hour:  # the commonest case, and a tenth of the cost
+        return value.toordinal()
     wall = value.replace(tzinfo=None) - timedelta(hours=day_starts_hour)
     return wall.toordinal()
 
