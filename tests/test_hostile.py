@@ -258,3 +258,30 @@ def test_the_work_on_many_bad_items_is_bounded_by_max_issues(count: int) -> None
     assert note.code == "too-many-issues"
     assert f"at least {count - 10}" in note.message
     assert note.line == 1
+
+
+@pytest.mark.parametrize("count", [12, 1_000_000])
+def test_the_work_on_many_duplicate_keys_is_bounded_by_max_issues(count: int) -> None:
+    """A million repeated keys cost what max_issues of them cost: the scan stops there."""
+    from stretchkit.io._source import SourceText, scan
+
+    members = b",".join([b'"a": 1'] * count)
+    raw = b'{"format_version": 1, "stretches": [], "x": {' + members + b"}}"
+    limits = sk.Limits(max_issues=10)
+    *errors, note = sk.validate_catalog(raw, limits=limits)
+    assert len(errors) == 10
+    assert {i.code for i in errors} == {"duplicate-key"}
+    assert [i.column for i in errors] == [46 + 7 * k for k in range(1, 11)]
+    assert note.code == "too-many-issues"
+    assert "at least 1 more" in note.message
+    # The work: the source map holds the eleven duplicates it needed and stopped,
+    # so it knows of a few dozen pointers, not a million.
+    source = SourceText(raw.decode(), limits)
+    source_map = source.source_map
+    assert source_map is not None
+    assert source_map.cut is not None
+    assert len(source_map.duplicates) == 11
+    assert len(source_map.values) + len(source_map.keys) < 40
+    # Without a bound the scan lists every one (what a fixed file with few duplicates gets).
+    if count < 100:
+        assert len(scan(raw.decode()).duplicates) == count - 1

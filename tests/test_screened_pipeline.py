@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from stretchkit import Limits, dump_catalog
-from stretchkit.io._load import _Report, _stages
+from stretchkit.io._load import _parse_screened, _Report, _stages
 from stretchkit.io._screen import screen
+from stretchkit.io._source import parse_json
 from stretchkit.strategies import catalogs
 from test_fast_load import FILES, _mutate, _paths
 
@@ -128,3 +129,39 @@ def test_rules_a_struct_does_not_state_are_suspected() -> None:
     assert found.misfits == ()
     assert {("stretches", 0), ("stretches", 1), ("routines", 0)} <= found.suspects
     _both(json.dumps(document).encode())
+
+
+_NUMBERS = st.one_of(
+    st.integers(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.floats(min_value=0, max_value=8760, allow_nan=False),
+)
+_VALUES: st.SearchStrategy[Any] = st.recursive(
+    st.none() | st.booleans() | _NUMBERS | st.text(st.characters(codec="ascii"), max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60)
+@given(catalogs(max_stretches=3, max_routines=2), st.data())
+def test_the_parse_in_c_gives_what_the_parse_stage_gives(catalog: Any, data: st.DataObject) -> None:
+    """Numbers of every size, odd keys and strings: the same value, key order and types."""
+    document = json.loads(dump_catalog(catalog))
+    path = data.draw(st.sampled_from(_paths(document)[1:]))
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = data.draw(_NUMBERS | _VALUES)
+    raw = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    early = _parse_screened(raw, Limits())
+    if early is None:
+        return
+    parsed = parse_json(raw, Limits())
+    assert parsed.issues == ()
+    assert not parsed.fatal
+    assert json.dumps(early[0].value) == json.dumps(parsed.value)  # 1 and 1.0 differ here
+    assert early[0].value == parsed.value

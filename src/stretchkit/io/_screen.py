@@ -106,26 +106,33 @@ def _checkers() -> dict[type, _Check]:
         ]
         children = {child: make(child) for _, _, child, _, _ in work if child is not None}
 
+        fields = tuple(
+            (name, slugs, unique, children.get(child) if child is not None else None, shape)
+            for name, shape, child, slugs, unique in work
+        )
+
         def check(s: Any, sl: list[str]) -> bool:
-            for name, shape, child, slugs, unique in work:
+            for name, slugs, unique, inner, shape in fields:
                 v = getattr(s, name)
                 if v is UNSET or v is None:
                     continue
-                if slugs == "one":
-                    sl.append(v)
-                elif slugs == "many":
-                    sl.extend(v)
-                elif slugs == "values":
-                    sl.extend(v.values())
+                if slugs is not None:
+                    if slugs == "one":
+                        sl.append(v)
+                    elif slugs == "many":
+                        sl.extend(v)
+                    else:
+                        sl.extend(v.values())
                 if unique and len(set(v)) != len(v):
                     return False
-                if child is not None:
-                    inner = children[child]
+                if inner is not None:
                     if shape == "object":
                         if not inner(v, sl):
                             return False
-                    elif not all(inner(x, sl) for x in v):
-                        return False
+                    else:
+                        for x in v:
+                            if not inner(x, sl):
+                                return False
             return True
 
         by_class[cls] = check
@@ -147,8 +154,12 @@ def _text_doubtful(value: object) -> bool:
         return True  # a lone surrogate, or a value JSON cannot hold: look closer
 
 
-def screen(document: dict[str, Any]) -> Screened:
-    """The items of ``document`` (a parsed catalog of the current version) worth a closer look."""
+def screen(document: dict[str, Any], *, text_checked: bool = False) -> Screened:
+    """The items of ``document`` (a parsed catalog of the current version) worth a closer look.
+
+    ``text_checked`` says the caller already found no string that could break a
+    text rule (the fast path's scan of the raw bytes).
+    """
     from stretchkit.io._fast import ITEM_STRUCTS, _slugs_ok
 
     checkers = _checkers()
@@ -175,6 +186,8 @@ def screen(document: dict[str, Any]) -> Screened:
         spans.append((where, start, len(slugs)))
     if not _slugs_ok(slugs):
         others.update(where for where, a, b in spans if not _slugs_ok(slugs[a:b]))
-    if _text_doubtful({k: document[k] for k in ITEM_KEYS if isinstance(document.get(k), list)}):
+    if not text_checked and _text_doubtful(
+        {k: document[k] for k in ITEM_KEYS if isinstance(document.get(k), list)}
+    ):
         others.update(where for where, _ in fitting if _text_doubtful(document[where[0]][where[1]]))
     return Screened(misfits=tuple(misfits), suspects=frozenset({*misfits, *others}))

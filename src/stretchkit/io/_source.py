@@ -48,6 +48,7 @@ __all__ = [
     "escape_token",
     "join_pointer",
     "parse_json",
+    "quick_check",
     "scan",
 ]
 
@@ -141,7 +142,10 @@ class SourceMap:
     in ``duplicates`` as (pointer, key offset, offset of the later key).
     ``too_deep`` is the pointer and offset of the first container nested
     beyond the depth limit (scanning stops there); ``long_integers`` lists the
-    integers with more digits than allowed.
+    integers with more digits than allowed. ``cut`` is the offset where the scan
+    stopped because it had found more duplicate keys than it was asked to list
+    (the document's issues would be cut there anyway): the map holds nothing
+    beyond it.
     """
 
     values: dict[str, int]
@@ -149,15 +153,32 @@ class SourceMap:
     duplicates: list[tuple[str, int, int]]
     too_deep: tuple[str, int] | None
     long_integers: list[tuple[str, int, int]]
+    cut: int | None = None
 
 
-def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> SourceMap:
+class _Cut(Exception):
+    """More duplicate keys than asked for: the scan stops at ``offset``."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+def scan(
+    text: str,
+    *,
+    max_depth: int = 64,
+    max_integer_digits: int = 100,
+    max_duplicates: int | None = None,
+) -> SourceMap:
     """Map every JSON pointer of ``text`` to the offset where its value starts.
 
     Iterative, linear, and stops at ``max_depth``; strings are decoded by the
     same C routine :func:`json.loads` uses, so keys (escapes, ``/``, ``~``)
     give exactly the pointers of the parsed document. Raises
-    :class:`ScanError` where the text is not JSON.
+    :class:`ScanError` where the text is not JSON. With ``max_duplicates`` it
+    stops once it has found one duplicate key more than that (see ``cut``):
+    a million repeated keys cost what ``max_duplicates`` of them cost.
     """
     values: dict[str, int] = {}
     keys: dict[str, int] = {}
@@ -181,6 +202,8 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
         child = frame_pointer + "/" + escape_token(key)
         if key in seen:
             duplicates.append((child, seen[key], at))
+            if max_duplicates is not None and len(duplicates) > max_duplicates:
+                raise _Cut(at)
         seen[key] = at
         keys[child] = at
         end = ws(text, end).end()  # type: ignore[union-attr]
@@ -188,79 +211,89 @@ def scan(text: str, *, max_depth: int = 64, max_integer_digits: int = 100) -> So
             raise ScanError(end, child)
         return child, ws(text, end + 1).end()  # type: ignore[union-attr]
 
-    while True:
-        # A value starts at ``pos``; its pointer is ``pointer``.
-        values[pointer] = pos
-        c = text[pos] if pos < n else ""
-        if c in ("{", "["):
-            if len(stack) >= max_depth:
-                return SourceMap(
-                    values=values,
-                    keys=keys,
-                    duplicates=duplicates,
-                    too_deep=(pointer, pos),
-                    long_integers=long_integers,
-                )
-            inner = ws(text, pos + 1).end()  # type: ignore[union-attr]
-            if inner < n and text[inner] == ("}" if c == "{" else "]"):
-                pos = inner + 1
-            elif c == "{":
-                seen: dict[str, int] = {}
-                stack.append((True, pointer, seen))
-                pointer, pos = member(pointer, seen, inner)
-                continue
-            else:
-                stack.append((False, pointer, [0]))
-                pointer, pos = pointer + "/0", inner
-                continue
-        elif c == '"':
-            try:
-                pos = scanstring(text, pos + 1, True)[1]
-            except ValueError as exc:
-                raise ScanError(pos, pointer) from exc
-        else:
-            m = number(text, pos)
-            if m is not None and not text.startswith("-Infinity", pos):
-                if m.group(1) is None and m.group(2) is None:
-                    digits = m.end() - pos - (text[pos] == "-")
-                    if digits > max_integer_digits:
-                        long_integers.append((pointer, pos, digits))
-                pos = m.end()
-            else:
-                for literal in _LITERALS:
-                    if text.startswith(literal, pos):
-                        pos += len(literal)
-                        break
-                else:
-                    raise ScanError(pos, _parent(pointer))  # no value here: say where
-        # After a value: a comma, or close containers until one continues.
+    try:
         while True:
-            if not stack:
-                return SourceMap(
-                    values=values,
-                    keys=keys,
-                    duplicates=duplicates,
-                    too_deep=None,
-                    long_integers=long_integers,
-                )
-            pos = ws(text, pos).end()  # type: ignore[union-attr]
-            is_object, frame_pointer, state = stack[-1]
+            # A value starts at ``pos``; its pointer is ``pointer``.
+            values[pointer] = pos
             c = text[pos] if pos < n else ""
-            if c == ",":
-                after = ws(text, pos + 1).end()  # type: ignore[union-attr]
-                if is_object:
-                    assert isinstance(state, dict)
-                    pointer, pos = member(frame_pointer, state, after)
+            if c in ("{", "["):
+                if len(stack) >= max_depth:
+                    return SourceMap(
+                        values=values,
+                        keys=keys,
+                        duplicates=duplicates,
+                        too_deep=(pointer, pos),
+                        long_integers=long_integers,
+                    )
+                inner = ws(text, pos + 1).end()  # type: ignore[union-attr]
+                if inner < n and text[inner] == ("}" if c == "{" else "]"):
+                    pos = inner + 1
+                elif c == "{":
+                    seen: dict[str, int] = {}
+                    stack.append((True, pointer, seen))
+                    pointer, pos = member(pointer, seen, inner)
+                    continue
                 else:
-                    assert isinstance(state, list)
-                    state[0] += 1
-                    pointer, pos = f"{frame_pointer}/{state[0]}", after
-                break
-            if c == ("}" if is_object else "]"):
-                stack.pop()
-                pos += 1
-                continue
-            raise ScanError(pos, frame_pointer)
+                    stack.append((False, pointer, [0]))
+                    pointer, pos = pointer + "/0", inner
+                    continue
+            elif c == '"':
+                try:
+                    pos = scanstring(text, pos + 1, True)[1]
+                except ValueError as exc:
+                    raise ScanError(pos, pointer) from exc
+            else:
+                m = number(text, pos)
+                if m is not None and not text.startswith("-Infinity", pos):
+                    if m.group(1) is None and m.group(2) is None:
+                        digits = m.end() - pos - (text[pos] == "-")
+                        if digits > max_integer_digits:
+                            long_integers.append((pointer, pos, digits))
+                    pos = m.end()
+                else:
+                    for literal in _LITERALS:
+                        if text.startswith(literal, pos):
+                            pos += len(literal)
+                            break
+                    else:
+                        raise ScanError(pos, _parent(pointer))  # no value here: say where
+            # After a value: a comma, or close containers until one continues.
+            while True:
+                if not stack:
+                    return SourceMap(
+                        values=values,
+                        keys=keys,
+                        duplicates=duplicates,
+                        too_deep=None,
+                        long_integers=long_integers,
+                    )
+                pos = ws(text, pos).end()  # type: ignore[union-attr]
+                is_object, frame_pointer, state = stack[-1]
+                c = text[pos] if pos < n else ""
+                if c == ",":
+                    after = ws(text, pos + 1).end()  # type: ignore[union-attr]
+                    if is_object:
+                        assert isinstance(state, dict)
+                        pointer, pos = member(frame_pointer, state, after)
+                    else:
+                        assert isinstance(state, list)
+                        state[0] += 1
+                        pointer, pos = f"{frame_pointer}/{state[0]}", after
+                    break
+                if c == ("}" if is_object else "]"):
+                    stack.pop()
+                    pos += 1
+                    continue
+                raise ScanError(pos, frame_pointer)
+    except _Cut as cut:
+        return SourceMap(
+            values=values,
+            keys=keys,
+            duplicates=duplicates,
+            too_deep=None,
+            long_integers=long_integers,
+            cut=cut.offset,
+        )
 
 
 _DECODER: Final = json.JSONDecoder()
@@ -391,6 +424,7 @@ class SourceText:
                     self.text,
                     max_depth=self.limits.max_depth,
                     max_integer_digits=self.limits.max_integer_digits,
+                    max_duplicates=self.limits.max_issues,
                 )
             except (ScanError, ValueError):
                 return None
@@ -610,10 +644,13 @@ class Parsed:
     issues: tuple[Issue, ...]
     parsed: bool = True
     """Whether the text was JSON at all (``value`` is ``None`` otherwise, and for ``null``)."""
+    stopped: bool = False
+    """The text holds more duplicate keys than ``Limits.max_issues``: only the first
+    were listed (and ``issues`` is not cut to the limit), the rest is not looked at."""
 
     @property
     def fatal(self) -> bool:
-        return not self.parsed or any(i.code in FATAL_CODES for i in self.issues)
+        return not self.parsed or self.stopped or any(i.code in FATAL_CODES for i in self.issues)
 
 
 def _issue(
@@ -794,6 +831,11 @@ def _quick_check(value: object, limits: Limits) -> tuple[bool, int]:
 _KEY_END = re.compile(r'"[ \t\n\r]+:')
 
 
+def quick_check(value: object, limits: Limits) -> bool:
+    """Whether ``value`` (a parsed array or object) is certainly within ``limits``."""
+    return _quick_check(value, limits)[0]
+
+
 def _may_have_duplicates(text: str, members: int) -> bool:
     """Every key ends with ``"`` then ``:``; fewer parsed members than that means duplicates.
 
@@ -887,6 +929,9 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Parsed:
             return Parsed(value=value, source=source, issues=tuple(_capped(issues, limits)))
     if _may_have_duplicates(text, members):
         issues.extend(_duplicate_issues(source))
+        source_map = source.source_map
+        if source_map is not None and source_map.cut is not None:
+            return Parsed(value=value, source=source, issues=tuple(issues), stopped=True)
     elif within:
         source.clean = True
     return Parsed(value=value, source=source, issues=tuple(_capped(issues, limits)))
