@@ -75,7 +75,7 @@ from stretchkit.io._build import converters
 from stretchkit.io._issues import Issue, Severity
 from stretchkit.io._source import join_pointer
 from stretchkit.io._wire import structs
-from stretchkit.model import PHASE_KINDS, Catalog, Sides, dose_seconds
+from stretchkit.model import PHASE_KINDS, Catalog, Sides
 from stretchkit.model._links import schema_problem, url_problem
 
 __all__ = [
@@ -224,20 +224,31 @@ def _parsed(document: object) -> _View:
 # --- durations ---------------------------------------------------------------------------
 
 
-_PHASE_OF: Final = {
-    struct: build
+def _phase_duration(cls: type, build: Any) -> Any:
+    """How long a phase Struct takes, by the model class's own ``duration``.
+
+    A class whose fields are all required reads the same attributes on its Struct,
+    so its ``duration`` runs on the Struct itself; one with defaults (``Reps``)
+    is built first, so that the default is the model's.
+    """
+    getter = cls.duration.fget  # type: ignore[attr-defined]
+    if all(f.default is attrs.NOTHING for f in attrs.fields(cls)):
+        return getter
+    return lambda p: getter(build(p, []))
+
+
+_SECONDS_OF: Final = {
+    _STRUCTS[cls.__name__]: _phase_duration(cls, build)
     for cls, build in converters(CHECKED_IN_FULL).items()
     if cls in _PHASE_CLASSES
-    for struct in (_STRUCTS[cls.__name__],)
 }
-"""For each phase Struct, the function that builds its model phase: whose ``duration`` is the
-one formula of how long a phase takes."""
+"""For each phase Struct, its seconds: the model's one formula of how long a phase takes."""
 
 
 def _dose_seconds(dose: Any) -> int | None:
-    """Seconds one side of a dose takes, by :func:`stretchkit.model.dose_seconds`."""
+    """Seconds one side of a dose takes, as :func:`stretchkit.model.dose_seconds` adds them."""
     try:
-        return dose_seconds(tuple(_PHASE_OF[type(p)](p, []) for p in dose))
+        return int(sum(_SECONDS_OF[type(p)](p) for p in dose))
     except ValueError:  # a model rule the phase breaks: it is reported elsewhere
         return None
 
@@ -306,6 +317,26 @@ def _check_ids(view: _View) -> Iterator[Issue]:
                 first[ident] = (kind, index)
 
 
+def _labels_repeat(dose: Any) -> bool:
+    """Does a sequence of ``dose`` use a label twice? The cheap question asked first."""
+    for phase in _seq(dose):
+        kind = type(phase)
+        if kind is _ANGLES:
+            items = phase.angles
+        elif kind is _POSITIONS:
+            items = phase.positions
+        else:
+            continue
+        if len({item.label.casefold() for item in items}) != len(items):
+            return True
+    return False
+
+
+def _entries_repeat(obj: Any) -> bool:
+    equipment, targets = _seq(obj.equipment), _seq(getattr(obj, "targets", UNSET))
+    return len(set(equipment)) != len(equipment) or len(set(targets)) != len(targets)
+
+
 def _check_labels(dose: Any, base: tuple[str | int, ...]) -> Iterator[Issue]:
     for p_index, phase in enumerate(_seq(dose)):
         kind = type(phase)
@@ -364,12 +395,13 @@ def _check_links(view: _View) -> Iterator[Issue]:
 def _check_stretches(view: _View, warnings: bool) -> Iterator[Issue]:
     for s_index, stretch in view.stretches:
         base: tuple[str | int, ...] = ("stretches", s_index)
-        yield from _check_labels(stretch.dose, (*base, "dose"))
-        if warnings:
+        if _labels_repeat(stretch.dose):
+            yield from _check_labels(stretch.dose, (*base, "dose"))
+        if warnings and _entries_repeat(stretch):
             yield from _check_entries(stretch, base)
         seen: dict[str, int] = {}
         for v_index, variation in enumerate(_seq(stretch.variations)):
-            if warnings:
+            if warnings and _entries_repeat(variation):
                 yield from _check_entries(variation, (*base, "variations", v_index))
             ident = variation.id
             if ident in seen:
@@ -386,7 +418,7 @@ def _check_stretches(view: _View, warnings: bool) -> Iterator[Issue]:
 def _check_routines(
     view: _View, stretches: dict[str, Any], suggest: _Suggester, warnings: bool
 ) -> Iterator[Issue]:
-    ids = sorted(stretches)
+    ids: list[str] = []
     known: dict[str, int | None] = {}
     for r_index, routine in view.routines:
         base: tuple[str | int, ...] = ("routines", r_index)
@@ -394,7 +426,8 @@ def _check_routines(
         previous: tuple[str, str | None] | None = None
         for st_index, step in enumerate(routine.steps):
             step_base = (*base, "steps", st_index)
-            yield from _check_labels(step.dose, (*step_base, "dose"))
+            if step.dose is not UNSET and step.dose is not None and _labels_repeat(step.dose):
+                yield from _check_labels(step.dose, (*step_base, "dose"))
             stretch_id = step.stretch
             variation_id = None if step.variation is UNSET else step.variation
             current = (stretch_id, variation_id)
@@ -408,6 +441,7 @@ def _check_routines(
             previous = current
             stretch = stretches.get(stretch_id)
             if stretch is None:
+                ids = ids or sorted(stretches)
                 resolved = False
                 yield _issue(
                     "unknown-stretch",
@@ -465,7 +499,7 @@ def _clock(seconds: int) -> str:
 def _check_programs(
     view: _View, routines: dict[str, Any], suggest: _Suggester, warnings: bool
 ) -> Iterator[Issue]:
-    known = sorted(routines)
+    known: list[str] = []
     for p_index, program in view.programs:
         for phase_key in ("relief", "maintenance"):
             phase = getattr(program, phase_key)
@@ -478,10 +512,13 @@ def _check_programs(
                     f"at most {high} session(s) a day is fewer than the minimum of {low}",
                 )
             for context, routine_id in phase.routines.items():
+                routine = routines.get(routine_id)
+                if routine is not None and routine.context is context:
+                    continue
                 name = context.value
                 here = pointer(*base, "routines", name)
-                routine = routines.get(routine_id)
                 if routine is None:
+                    known = known or sorted(routines)
                     yield _issue(
                         "unknown-routine",
                         here,
