@@ -31,8 +31,9 @@ Ids are remembered once per family of views (every progress grown from one start
 snapshot): an id seen before is looked up in this view's own chunks, so two branches
 may each hold a different event under one id. No view ever sees a change: entries
 past its ``n`` are invisible to it, and a chunk is never changed before its end.
-(Two threads applying events to the *same* :class:`Progress` at once must take a
-lock: the shared last chunk is appended in place.)
+(Two threads applying events at once to the *same* :class:`Progress`, or to two
+that grew from it by the same event, must take a lock: the shared last chunk is
+appended in place. The ids each family remembers are only ever added to.)
 """
 
 from __future__ import annotations
