@@ -6,12 +6,13 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
 import pytest
 
 from stretchkit.engine import PainReported
 from stretchkit.model import Angle, Hold, Stretch
 from stretchkit.model._unchecked import setting_lines, unchecked
-from stretchkit.model._vocabulary import Position, Sides
+from stretchkit.model._vocabulary import Position
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "stretchkit"
 
@@ -54,18 +55,10 @@ def test_it_is_the_only_way_in_the_library() -> None:
 
 def test_defaults_and_converters_are_not_applied() -> None:
     """The caller passes final values: a list stays a list (the fast path passes tuples)."""
-    stretch = unchecked(Stretch)(
-        id="a",
-        name="A",
-        instructions=["Go."],
-        position=Position.SEATED,
-        dose=(Hold(seconds=5),),
-        sides=Sides.NONE,
-        equipment=(),
-        targets=(),
-        variations=(),
-        media=(),
-        cautions=(),
-        other_positions=(),
+    checked = Stretch(
+        id="a", name="A", instructions=["Go."], position=Position.SEATED, dose=[Hold(seconds=5)]
     )
+    values = {f.name: getattr(checked, f.name) for f in attrs.fields(Stretch)}
+    stretch = unchecked(Stretch)(**{**values, "instructions": ["Go."]})
     assert stretch.instructions == ["Go."]
+    assert checked.instructions == ("Go.",)
