@@ -39,9 +39,12 @@ docs: $(STAMP)
 docs-cli: $(STAMP)
 	$(BIN)/python tools/cli_docs.py --write
 
-# Rewrite both copies of the catalog schema from the model (tests/test_wire.py fails when stale).
+# Rewrite both copies of the catalog schema from the model (tests/test_wire.py fails when stale)
+# and of the snapshot schema from the fold's types (tests/test_snapshot.py fails when stale).
 schema: $(STAMP)
 	$(BIN)/python -m stretchkit.io._wire
+	$(BIN)/python -c 'from stretchkit.engine._snapshot import dumps_schema; print(dumps_schema(), end="")' > schemas/snapshot.schema.json
+	cp schemas/snapshot.schema.json src/stretchkit/schemas/snapshot.schema.json
 
 test: lint typecheck docs pytest
 

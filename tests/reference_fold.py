@@ -15,7 +15,7 @@ from stretchkit.engine._events import MAX_SESSION_HOURS, Event, PainReported, Se
 from stretchkit.engine._fold import (
     _ACTIVE,
     _RETURNING,
-    State,
+    ProgressState,
     _troubled,
 )
 from stretchkit.engine._policy import Policy
@@ -31,7 +31,7 @@ _WINDOW = MAX_SESSION_HOURS * _HOUR
 _new = tuple.__new__
 
 
-def fold(state: State, event: Event, key: int, policy: Policy) -> State:
+def fold(state: ProgressState, event: Event, key: int, policy: Policy) -> ProgressState:
     """The state after ``event`` (at instant ``key``); ``state`` is left as it was."""
     cls = type(event)
     if cls is PainReported:
@@ -53,12 +53,14 @@ def fold(state: State, event: Event, key: int, policy: Policy) -> State:
     return new._replace(devices=MappingProxyType(devices))
 
 
-def _pain_report(state: State, event: PainReported, t: int, policy: Policy) -> State:
+def _pain_report(
+    state: ProgressState, event: PainReported, t: int, policy: Policy
+) -> ProgressState:
     """A report that is its own event: no earlier report can lie after it, so no search."""
     _, last, since, met, relapsed, recent, days, stretches, sessions, reports, devices = state
     if last is not None and t <= last:
         return _new(
-            State,
+            ProgressState,
             (
                 t,
                 last,
@@ -77,7 +79,8 @@ def _pain_report(state: State, event: PainReported, t: int, policy: Policy) -> S
         if met is not None and met <= t:
             relapsed = t
         return _new(
-            State, (t, t, None, None, relapsed, (), days, stretches, sessions, reports + 1, devices)
+            ProgressState,
+            (t, t, None, None, relapsed, (), days, stretches, sessions, reports + 1, devices),
         )
     if recent and recent[0] < t - _WINDOW:
         recent = recent[bisect_left(recent, t - _WINDOW) :]
@@ -87,12 +90,12 @@ def _pain_report(state: State, event: PainReported, t: int, policy: Policy) -> S
     if met is None and t - since >= policy.pain_free_hours * _HOUR:
         met = t
     return _new(
-        State,
+        ProgressState,
         (t, last, since, met, relapsed, recent, days, stretches, sessions, reports + 1, devices),
     )
 
 
-def _report(state: State, t: int, painful: bool, now: int, policy: Policy) -> State:
+def _report(state: ProgressState, t: int, painful: bool, now: int, policy: Policy) -> ProgressState:
     """Place one report at instant ``t``; ``now`` is the current event's instant."""
     last = state.last_painful
     if last is not None and t <= last:
@@ -136,7 +139,7 @@ def _first_at_or_after(
     return sorted_reports[i] if i < len(sorted_reports) else None
 
 
-def _session(state: State, event: SessionLogged, key: int, policy: Policy) -> State:
+def _session(state: ProgressState, event: SessionLogged, key: int, policy: Policy) -> ProgressState:
     s = event.session
     # ``key`` is the effective instant of the session's end: a session moved later by
     # its device's order (see :mod:`._events`) moves as a whole.

@@ -22,7 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 import reference_fold
 from stretchkit import DuplicateEventError, PainReported, Progress
 from stretchkit.engine import _progress
-from stretchkit.engine._fold import State
+from stretchkit.engine._fold import ProgressState
 from stretchkit.engine._progress import keyed
 from stretchkit.strategies import events
 from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS
@@ -31,9 +31,9 @@ T0 = datetime(2026, 10, 24, tzinfo=UTC)
 TIMES = st.integers(0, 6 * 24 * 60).map(lambda m: T0 + timedelta(minutes=m))
 
 
-def expected_state(history: list[Any], policy: Any, until: int | None = None) -> State:
+def expected_state(history: list[Any], policy: Any, until: int | None = None) -> ProgressState:
     """The plain way: key every event, fold one at a time."""
-    state = State()
+    state = ProgressState()
     for key, event in keyed(history):
         if until is not None and key[0] > until:
             break

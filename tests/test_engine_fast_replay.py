@@ -31,7 +31,7 @@ from stretchkit import (
     events_from_json,
 )
 from stretchkit.engine import _stored
-from stretchkit.engine._fold import State, fold_many
+from stretchkit.engine._fold import ProgressState, fold_many
 from stretchkit.engine._progress import keyed
 from stretchkit.strategies import event_times, histories, policies
 from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS
@@ -51,20 +51,26 @@ def test_fold_many_gives_the_per_event_folds_states(
     history: list[Any], policy: Any, every: int
 ) -> None:
     pairs = keyed(unique(history))
-    expected = [State()]
-    state = State()
+    expected = [ProgressState()]
+    state = ProgressState()
     for i, (key, event) in enumerate(pairs, 1):
         state = reference_fold.fold(state, event, key[0], policy)
         if not i % every:
             expected.append(state)
-    checkpoints = [State()]
+    checkpoints = [ProgressState()]
     got = fold_many(
-        State(), [k[0] for k, _ in pairs], [e for _, e in pairs], policy, 0, checkpoints, every
+        ProgressState(),
+        [k[0] for k, _ in pairs],
+        [e for _, e in pairs],
+        policy,
+        0,
+        checkpoints,
+        every,
     )
     assert got == state
     assert checkpoints == expected
     # one event at a time, from any checkpoint, lands on the same states
-    again = State()
+    again = ProgressState()
     for key, event in pairs:
         again = fold_many(again, [key[0]], [event], policy)
     assert again == state
@@ -411,7 +417,7 @@ def test_a_replay_in_bulk_folds_in_key_order(history: list[Any], policy: Any) ->
     p = Progress.replay(PROGRAM, events, policy, catalog=CATALOG)
     pairs = keyed(events)
     assert list(p.events) == [e for _, e in pairs]
-    state = State()
+    state = ProgressState()
     for key, event in pairs:
         state = reference_fold.fold(state, event, key[0], policy)
     assert p.state == state

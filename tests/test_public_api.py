@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
+import typing
+from collections.abc import Iterator
 
 import stretchkit as sk
 
@@ -72,3 +75,52 @@ def test_import_stays_light() -> None:
         "stretchkit.io._issues",
     }
     assert not loaded & heavy, loaded & heavy
+
+
+def _stretchkit_types(hint: object) -> Iterator[type]:
+    """Every stretchkit class named in a type hint, unions and generics unpacked."""
+    if typing.get_origin(hint) is not None:
+        for arg in typing.get_args(hint):
+            yield from _stretchkit_types(arg)
+    elif isinstance(hint, type) and hint.__module__.startswith("stretchkit"):
+        yield hint
+
+
+def _hints(obj: object) -> dict[str, object]:
+    """``typing.get_type_hints``, with the public names at hand for the forward references
+    that modules import only for type checkers."""
+    names = {name: getattr(sk, name) for name in sk.__all__}
+    return typing.get_type_hints(obj, localns=names)
+
+
+def _returned_and_held(name: str, obj: object) -> Iterator[tuple[str, object]]:
+    """(where, hint) for what a public function returns, and a public class's
+    fields and its public methods' and properties' return values."""
+    if inspect.isfunction(obj):
+        yield name, _hints(obj).get("return")
+    if not isinstance(obj, type):
+        return
+    for field, hint in _hints(obj).items():
+        if not field.startswith("_"):
+            yield f"{name}.{field}", hint
+    for member, value in vars(obj).items():
+        if member.startswith("_"):
+            continue
+        if isinstance(value, staticmethod | classmethod):
+            value = value.__func__
+        if isinstance(value, property):
+            value = value.fget
+        if inspect.isfunction(value):
+            yield f"{name}.{member}", _hints(value).get("return")
+
+
+def test_every_type_a_public_call_returns_is_public() -> None:
+    public = {id(getattr(sk, name)) for name in sk.__all__}
+    private = {
+        f"{where} -> {cls.__module__}.{cls.__qualname__}"
+        for name in sk.__all__
+        for where, hint in _returned_and_held(name, getattr(sk, name))
+        for cls in _stretchkit_types(hint)
+        if id(cls) not in public
+    }
+    assert not private, sorted(private)

@@ -28,11 +28,7 @@ PACKAGED = ROOT / "src" / "stretchkit" / "schemas" / "snapshot.schema.json"
 GOLDEN = Path(__file__).resolve().parent / "data" / "snapshot-golden.json"
 SCHEMA = json.loads(PUBLISHED.read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, registry=Registry())
-REGENERATE = (
-    "python -c 'from stretchkit.engine._snapshot import dumps_schema; "
-    'print(dumps_schema(), end="")\' > schemas/snapshot.schema.json '
-    "(and copy it to src/stretchkit/schemas/)"
-)
+REGENERATE = "make schema"
 
 
 def via_json(data: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from stretchkit.engine._events import (
     SessionLogged,
     StretchReenabled,
 )
+from stretchkit.engine._fold import ProgressState, StretchTroubles
 from stretchkit.engine._plan import (
     LeftOut,
     Plan,
@@ -59,6 +60,7 @@ __all__ = [
     "Policy",
     "ProgramPhase",
     "Progress",
+    "ProgressState",
     "Reason",
     "ReasonCode",
     "RunnerStep",
@@ -68,6 +70,7 @@ __all__ = [
     "SnapshotError",
     "StretchReenabled",
     "StretchStatus",
+    "StretchTroubles",
     "TimeError",
     "check_local_time",
     "event_from_dict",

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from attrs import frozen
 
 from stretchkit.engine._errors import EngineError
-from stretchkit.engine._fold import State, sessions_on
+from stretchkit.engine._fold import ProgressState, sessions_on
 from stretchkit.engine._plan import ProgramPhase
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import day_of, day_start, from_instant, instant
@@ -75,7 +75,7 @@ def make_agenda(
     *,
     policy: Policy,
     stretches: Mapping[str, Stretch],
-    state: State,
+    state: ProgressState,
     now: datetime,
     days: int,
 ) -> tuple[AgendaDay, ...]:

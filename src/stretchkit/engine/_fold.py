@@ -43,16 +43,16 @@ from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import _EPOCH, _US, day_of
 from stretchkit.model import Outcome, Session, SkipReason
 
-__all__ = ["State", "StretchState", "fold", "fold_many"]
+__all__ = ["ProgressState", "StretchTroubles", "fold", "fold_many"]
 
 _HOUR = 3_600_000_000
 _WINDOW = MAX_SESSION_HOURS * _HOUR
 _DAYS_KEPT = 4
-_EMPTY: Mapping[str, StretchState] = MappingProxyType({})
+_EMPTY: Mapping[str, StretchTroubles] = MappingProxyType({})
 
 
 @frozen(kw_only=True)
-class StretchState:
+class StretchTroubles:
     """One stretch's troubles. Instants are microseconds since the epoch."""
 
     tries: int = 0
@@ -65,12 +65,12 @@ class StretchState:
     parked: bool = False
 
 
-_ACTIVE = StretchState()
+_ACTIVE = StretchTroubles()
 _TROUBLE = frozenset(r for r in SkipReason if r.is_trouble)
-_RETURNING = StretchState(returning=True)
+_RETURNING = StretchTroubles(returning=True)
 
 
-class State(NamedTuple):
+class ProgressState(NamedTuple):
     """What the events so far add up to. Never mutated; each event gives a new one.
 
     A named tuple rather than an attrs class: a year of history folds ~50,000 of
@@ -89,7 +89,7 @@ class State(NamedTuple):
     """Pain-free reports after ``last_painful`` in the last window, sorted."""
     days: tuple[tuple[int, int, int], ...] = ()
     """(day ordinal, relief sessions, maintenance sessions) for the most recent days, sorted."""
-    stretches: Mapping[str, StretchState] = _EMPTY
+    stretches: Mapping[str, StretchTroubles] = _EMPTY
     sessions: int = 0
     reports: int = 0
     devices: Mapping[str, tuple[int, str, int]] = MappingProxyType({})
@@ -97,20 +97,20 @@ class State(NamedTuple):
     device's next event can sit (see *Device order* in :mod:`._events`)."""
 
 
-def fold(state: State, event: Event, key: int, policy: Policy) -> State:
+def fold(state: ProgressState, event: Event, key: int, policy: Policy) -> ProgressState:
     """The state after ``event`` (at instant ``key``); ``state`` is left as it was."""
     return fold_many(state, (key,), (event,), policy)
 
 
 def fold_many(
-    state: State,
+    state: ProgressState,
     instants: Iterable[int],
     events: Iterable[Event],
     policy: Policy,
     count: int = 0,
-    checkpoints: list[State] | None = None,
+    checkpoints: list[ProgressState] | None = None,
     every: int = 64,
-) -> State:
+) -> ProgressState:
     """The state after each of ``events`` in order, at its effective instant from
     ``instants`` (as many); ``state`` is left as it was.
 
@@ -118,7 +118,7 @@ def fold_many(
     folded, counted from ``count``, reaches a multiple of ``every``.
 
     The one implementation of the rules above. It folds into local variables and
-    freezes them into a :class:`State` only at checkpoints and at the end: a year of
+    freezes them into a :class:`ProgressState` only at checkpoints and at the end: a year of
     history is ~50,000 events, and a new state per event is most of a replay's cost.
     Mappings the frozen states hold are copied before they change again.
     """
@@ -217,7 +217,7 @@ def fold_many(
                 own_devices = False
             checkpoints.append(
                 _new(
-                    State,
+                    ProgressState,
                     (
                         latest,
                         last,
@@ -236,7 +236,7 @@ def fold_many(
     if own_devices:
         devices = MappingProxyType(devices)
     return _new(
-        State,
+        ProgressState,
         (
             latest,
             last,
@@ -298,14 +298,14 @@ def _first_at_or_after(sorted_reports: list[int], since: int | None, need: float
     return sorted_reports[i] if i < len(sorted_reports) else None
 
 
-def _troubled(old: StretchState, at: int, policy: Policy) -> StretchState:
+def _troubled(old: StretchTroubles, at: int, policy: Policy) -> StretchTroubles:
     if old.parked:
         return old
     tries = old.tries + 1
     if tries >= policy.max_tries:
-        return StretchState(tries=tries, parked=True)
+        return StretchTroubles(tries=tries, parked=True)
     hours = policy.rest_for(tries)
-    return StretchState(
+    return StretchTroubles(
         tries=tries, rest_until=at + round(hours * _HOUR), rest_hours=hours, returning=True
     )
 
@@ -323,7 +323,7 @@ def _count_day(
     return tuple(sorted((d, r, m) for d, (r, m) in counts.items() if d > newest - _DAYS_KEPT))
 
 
-def sessions_on(state: State, day: int, maintenance: bool = False) -> int:
+def sessions_on(state: ProgressState, day: int, maintenance: bool = False) -> int:
     """Sessions of one phase counted for local day ``day`` (only recent days are kept)."""
     for d, r, m in state.days:
         if d == day:

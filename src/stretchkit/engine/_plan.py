@@ -30,7 +30,7 @@ import attrs
 from attrs import field, frozen
 
 from stretchkit.engine._errors import EngineError
-from stretchkit.engine._fold import State, StretchState, sessions_on
+from stretchkit.engine._fold import ProgressState, StretchTroubles, sessions_on
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import day_of, day_start, from_instant, instant
 from stretchkit.model import Catalog, Context, Program, Stretch, Variation
@@ -222,7 +222,9 @@ def _sessions(n: int) -> str:
     return f"{n} session" + ("" if n == 1 else "s")
 
 
-def _left_out(sid: str, name: str, st: StretchState, policy: Policy, tz: tzinfo | None) -> LeftOut:
+def _left_out(
+    sid: str, name: str, st: StretchTroubles, policy: Policy, tz: tzinfo | None
+) -> LeftOut:
     if st.parked:
         return LeftOut(
             stretch_id=sid,
@@ -251,7 +253,7 @@ def _left_out(sid: str, name: str, st: StretchState, policy: Policy, tz: tzinfo 
     )
 
 
-def _out(st: StretchState | None, now_us: int) -> bool:
+def _out(st: StretchTroubles | None, now_us: int) -> bool:
     """Left out of a plan at ``now_us``: parked, or resting until later."""
     return st is not None and (st.parked or (st.rest_until is not None and st.rest_until > now_us))
 
@@ -266,7 +268,7 @@ def make_plan(
     program: Program,
     policy: Policy,
     catalog: Catalog,
-    state: State,
+    state: ProgressState,
     ignored: int,
     now: datetime,
     context: Context | str,

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from stretchkit.engine._errors import DuplicateEventError, EngineError
 from stretchkit.engine._events import EVENT_TYPES, Event, SessionLogged, event_instant
-from stretchkit.engine._fold import State, fold, fold_many
+from stretchkit.engine._fold import ProgressState, fold, fold_many
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import _EPOCH, _US, check_local_time, instant
 from stretchkit.model import Catalog, Context, Program
@@ -76,7 +76,7 @@ class _Chunk:
 
     __slots__ = ("events", "states", "ts")
 
-    def __init__(self, ts: list[int], events: list[Event], states: list[State]) -> None:
+    def __init__(self, ts: list[int], events: list[Event], states: list[ProgressState]) -> None:
         self.ts = ts
         self.events = events
         self.states = states
@@ -128,7 +128,7 @@ def _seq_id(item: tuple[int, str, int, Event]) -> tuple[int, str]:
     return item[0], item[1]
 
 
-def key_after(state: State, event: Event) -> Key | None:
+def key_after(state: ProgressState, event: Event) -> Key | None:
     """The key ``event`` gets after the events ``state`` folded, or ``None`` if it
     belongs before the last event of its device (a re-key of that device is needed)."""
     t = event_instant(event)
@@ -169,7 +169,7 @@ class Progress:
         fam: _Family,
         chunks: list[_Chunk],
         n: int,
-        state: State,
+        state: ProgressState,
     ) -> None:
         self.program = program
         self.policy = policy
@@ -179,7 +179,7 @@ class Progress:
         self._n = n
         self._state = state
 
-    def _view(self, chunks: list[_Chunk], n: int, state: State) -> Progress:
+    def _view(self, chunks: list[_Chunk], n: int, state: ProgressState) -> Progress:
         return Progress(self.program, self.policy, self.catalog, self._fam, chunks, n, state)
 
     # -- construction -----------------------------------------------------------------
@@ -201,7 +201,7 @@ class Progress:
             policy = Policy.from_program(program)
         if not isinstance(policy, Policy):
             raise EngineError(f"policy must be a Policy, got {describe(policy)}")
-        state = State()
+        state = ProgressState()
         chunks = [_Chunk([], [], [state])]
         return cls(program, policy, _check_catalog(catalog, program), _Family(), chunks, 0, state)
 
@@ -394,7 +394,7 @@ class Progress:
         self,
         chunks: list[_Chunk],
         last: _Chunk,
-        state: State,
+        state: ProgressState,
         ts: list[int],
         evs: list[Event],
         n: int,
@@ -517,16 +517,16 @@ class Progress:
         return self._n
 
     @property
-    def state(self) -> State:
+    def state(self) -> ProgressState:
         """The fold of every event (including any after a plan's ``now``)."""
         return self._state
 
-    def state_at(self, now: datetime) -> tuple[State, int]:
+    def state_at(self, now: datetime) -> tuple[ProgressState, int]:
         """The fold of the events stamped at or before ``now``, and how many were left out."""
         check_local_time(now, "now")
         return self._state_until(instant(now))
 
-    def _state_until(self, now_us: int) -> tuple[State, int]:
+    def _state_until(self, now_us: int) -> tuple[ProgressState, int]:
         n = self._n
         base = self._fam.base
         if base is not None and now_us < base[0][0]:
@@ -616,7 +616,7 @@ class Progress:
 
         return progress_from_snapshot(data, program, policy, catalog=catalog)
 
-    def _snapshot_point(self, until: int | None) -> tuple[State, Key | None, int]:
+    def _snapshot_point(self, until: int | None) -> tuple[ProgressState, Key | None, int]:
         """The state of the events at or before ``until``, the last one's key, their count."""
         n = self._n
         k = n if until is None else self._after(until)
@@ -629,7 +629,7 @@ class Progress:
             key = _key(chunk.ts[(k - 1) % CHUNK], chunk.events[(k - 1) % CHUNK])
         return state, key, base_count + k
 
-    def _resumed(self, state: State, key: Key | None, count: int) -> Progress:
+    def _resumed(self, state: ProgressState, key: Key | None, count: int) -> Progress:
         fam = _Family(None if key is None else (key, count))
         chunks = [_Chunk([], [], [state])]
         return Progress(self.program, self.policy, self.catalog, fam, chunks, 0, state)

@@ -10,7 +10,7 @@ Rules
   another policy or another program with :class:`SnapshotError`: a store then replays
   the events instead. A snapshot is a cache, never the truth.
 - The state is written field by field from the types the fold declares
-  (:class:`~stretchkit.engine._fold.State`), and read back strictly by the same types,
+  (:class:`~stretchkit.ProgressState`), and read back strictly by the same types,
   so a change to the fold's state changes the format in one place.
   ``schemas/snapshot.schema.json`` is generated from the same types
   (``dumps_schema()``; the test says how to rewrite the files); a test
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin, get_type_hin
 import attrs
 
 from stretchkit.engine._errors import EngineError
-from stretchkit.engine._fold import State
+from stretchkit.engine._fold import ProgressState
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import INSTANT_RANGE
 from stretchkit.model._validators import describe
@@ -146,7 +146,7 @@ def progress_from_snapshot(
     count = data["events"]
     if type(count) is not int or not 0 <= count <= _LIMIT or (count == 0) != (key is None):
         raise SnapshotError(f"snapshot /events: {describe(count)} does not fit /through")
-    state = _decode(data["state"], State, "/state")
+    state = _decode(data["state"], ProgressState, "/state")
     return base._resumed(state, key, count)
 
 
@@ -361,9 +361,9 @@ def snapshot_schema() -> dict[str, Any]:
                 "title": "Fold state",
                 "description": (
                     "The fold's state, field by field (instants in microseconds since the "
-                    "Unix epoch); see stretchkit.engine._fold.State."
+                    "Unix epoch); see stretchkit.ProgressState."
                 ),
-                **_schema_of(State),
+                **_schema_of(ProgressState),
             },
         },
     }

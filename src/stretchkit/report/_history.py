@@ -39,7 +39,7 @@ from stretchkit.engine import (
     check_local_time,
 )
 from stretchkit.engine._events import event_instant
-from stretchkit.engine._fold import State, StretchState
+from stretchkit.engine._fold import ProgressState, StretchTroubles
 from stretchkit.engine._time import day_of, day_start, from_instant, instant
 from stretchkit.model import Outcome
 
@@ -223,7 +223,7 @@ def history(progress: Progress, *, now: datetime, days: int = 28) -> History:
     # states after each event instant in the window (and the one at its start)
     state0, _ = progress.state_at(local(start_us - _US))
     instants = sorted({event_instant(e) for e in used if event_instant(e) >= start_us})
-    snapshots: list[tuple[int, State]] = [(start_us, state0)]
+    snapshots: list[tuple[int, ProgressState]] = [(start_us, state0)]
     for t in instants:
         snapshots.append((t, progress.state_at(local(t))[0]))
 
@@ -329,7 +329,7 @@ def _event_day(event: object, tz: tzinfo | None, dsh: int) -> int:
     return day_of(at.astimezone(tz), dsh)
 
 
-def _phase(state: State) -> ProgramPhase:
+def _phase(state: ProgressState) -> ProgramPhase:
     return ProgramPhase.MAINTENANCE if state.met_at is not None else ProgramPhase.RELIEF
 
 
@@ -360,13 +360,13 @@ def _streak(
 
 
 def _phases(
-    snapshots: list[tuple[int, State]], local: _Local
+    snapshots: list[tuple[int, ProgressState]], local: _Local
 ) -> tuple[list[PainFree], list[PhaseChange]]:
     """Pain-free stretches and phase changes, from the states after each event."""
     stretches: dict[int, list[int | None]] = {}  # since -> [until, met]
     order: list[int] = []
     changes: list[PhaseChange] = []
-    previous: State | None = None
+    previous: ProgressState | None = None
     for _, state in snapshots:
         since = state.pain_free_since
         if since is not None:
@@ -411,7 +411,7 @@ def _phases(
 
 
 def _stretches(
-    snapshots: list[tuple[int, State]],
+    snapshots: list[tuple[int, ProgressState]],
     used: list[Event],
     start_us: int,
     now_us: int,
@@ -437,7 +437,7 @@ def _stretches(
             )
 
     # per stretch: the sequence of (instant, state) where its state changed
-    seen: dict[str, list[tuple[int, StretchState | None]]] = {}
+    seen: dict[str, list[tuple[int, StretchTroubles | None]]] = {}
     for t, state in snapshots:
         for sid in sorted({*state.stretches, *seen}):
             st = state.stretches.get(sid)
@@ -461,7 +461,7 @@ def _spans_of(
     sid: str,
     t: int,
     end: int | None,
-    st: StretchState | None,
+    st: StretchTroubles | None,
     start_us: int,
     now_us: int,
     local: _Local,
