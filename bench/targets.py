@@ -215,22 +215,32 @@ def statements(rows: list[Row]) -> list[str]:
 CLOSING = """\
 ## How the paths are built, and what the rows say
 
-- **Load**: msgspec Structs decode and check shapes, types, bounds and unknown
-  fields in C (`stretchkit.io._fast`); the text rules run in bulk on the raw
-  bytes; the model objects are built once each, without running a check twice.
-  The garbage collector is left alone (a pause is a process-wide switch); the
-  Structs are `gc=False`. Property tests hold that this path returns exactly
-  what the full pipeline (cattrs, jsonschema, the semantic rules) returns, or
-  steps aside to it. The study rows measure each idea in the same run.
-- **Validate**: the valid file takes the fast path and then looks for warnings;
-  a file with mistakes is explained by the full pipeline, which locates every
-  issue by line, column and JSON pointer.
-- **Dump**: the canonical dict is encoded and indented by msgspec in C.
-- **Replay and late events**: see the engine rows; `docs/engine.md` describes
-  how the log and the fold are kept.
-- **Stores**: an append checks the batch, looks up ids already stored (all or
-  nothing on a conflict) and invalidates a snapshot a late event makes stale,
-  in one transaction; the bare loops do only the inserts.
+- **Load**: msgspec Structs made from the model (`stretchkit.io._wire`) decode
+  and check shapes, types, bounds and unknown fields in C; the text rules run in
+  bulk on the raw bytes; the semantic rules (`stretchkit.io._semantic`, one
+  implementation for every path) run on the Structs; the model objects are built
+  once each by constructors generated from the model, without a check run twice.
+  The garbage collector is left alone (a pause is a process-wide switch).
+  Property tests hold that this path returns exactly what the full pipeline
+  (cattrs, jsonschema, the semantic rules) returns, or steps aside to it.
+- **Validate**: a file with mistakes is screened item by item with the same
+  Structs in C (`stretchkit.io._screen`); only the suspect items go through the
+  converter and Python `jsonschema` to be explained, with line, column and JSON
+  pointer. At 15 stretches explaining one bad stretch costs more than checking the
+  whole valid file, which is what the 15-stretch rows show.
+- **Dump**: one writer per model class, generated from its fields, builds the
+  canonical form; msgspec encodes and indents each top-level item in C.
+- **Replay**: `events_from_json` decodes the stored array in C and checks it
+  column by column; the log is built in bulk (one sort) and folded on local
+  variables, frozen only at checkpoints. What is left above the bare loop is
+  building the event objects, checking their times, and their instants.
+- **Late events and branches**: the history is kept in shared chunks of 1,024
+  events with a checkpoint every 64, so a late event copies one chunk and refolds
+  from the checkpoint before it, and a branch copies the last chunk only.
+- **Stores**: an append checks the batch, inserts it (looking up stored copies
+  only when an id was already there: all or nothing on a conflict) and
+  invalidates a snapshot a late event makes stale, in one transaction; the bare
+  loops do only the inserts.
 """
 
 
