@@ -164,7 +164,9 @@ def _issue9(rows: list[Row]) -> list[str]:
         )
     r = _against(rows, "import", "import stretchkit", "import pydantic", "fresh process")
     out.append(f"- `import stretchkit`: at most 1.0× `import pydantic` — {_verdict(r, 1.0)}.")
-    first = [r for r in rows if r.section == "import" and r.label.startswith("first load_catalog")]
+    first = [
+        r for r in rows if r.section == "import" and r.label.endswith("the first load_catalog")
+    ]
     for row in first:
         r = ratio(row, rows)
         out.append(
@@ -182,7 +184,8 @@ def _issue10(rows: list[Row]) -> list[str]:
         row = _row(rows, "replay", "stretchkit: stored JSON → events → Progress.replay", size)
         r = ratio(row, rows) if row else None
         out.append(
-            f"- Replay of {size} from stored JSON: at most 1.0× the bare loop — {_verdict(r, 1.0)}."
+            f"- Replay from stored JSON to a Progress, {size}: at most 1.0× the bare loop — "
+            f"{_verdict(r, 1.0)}."
         )
     for label, what in (
         ("one late event (stamped a day before the latest)", "One late event"),
