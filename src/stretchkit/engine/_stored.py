@@ -52,7 +52,7 @@ from stretchkit.model import Outcome, Session, SkipReason, StepResult
 from stretchkit.model._unchecked import setting_lines, unchecked
 from stretchkit.model._validators import BAD_TEXT, describe
 
-__all__ = ["events_from_json"]
+__all__ = ["events_from_json", "strict_loads"]
 
 _Level = Annotated[int, Meta(ge=0, le=10)]
 _Seq = Annotated[int, Meta(ge=0, le=MAX_SEQ)]
@@ -356,12 +356,19 @@ def _slow(data: bytes | bytearray | memoryview | str) -> list[Event]:
                 "", f"stored events are not UTF-8 text (byte {e.start})"
             ) from None
     try:
-        docs = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_one_key_each)
+        docs = strict_loads(text)
     except RecursionError:
         raise EventFormatError("", "stored events are nested too deeply") from None
     except ValueError as e:
         raise EventFormatError("", f"stored events are not valid JSON: {str(e)[:150]}") from None
     return events_from_dicts(docs)
+
+
+def strict_loads(text: str) -> Any:
+    """``json.loads`` refusing what JSON does not allow and Python's parser lets by:
+    ``NaN`` and ``Infinity``, and a key given twice (``ValueError`` saying which).
+    Every reader of stored events uses it."""
+    return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_one_key_each)
 
 
 def _no_constant(name: str) -> Any:

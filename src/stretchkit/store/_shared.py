@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 import msgspec
 from attrs import frozen
@@ -19,6 +19,7 @@ from attrs import frozen
 from stretchkit.engine import DuplicateEventError, EngineError, Event, Progress, event_from_dict
 from stretchkit.engine._codec import event_to_dict
 from stretchkit.engine._events import EVENT_TYPES, event_instant
+from stretchkit.engine._stored import strict_loads
 from stretchkit.engine._time import check_local_time, instant
 from stretchkit.store._protocol import StoreError, StoreFormatError, shorten
 
@@ -102,25 +103,6 @@ def unique_batch(events: Iterable[Event]) -> dict[str, Event]:
     return batch
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"duplicate key {shorten(key)}")
-            seen.add(key)
-    return out
-
-
-def _strict_loads(text: str) -> Any:
-    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
-
-
 def read_lines(lines: Iterable[str]) -> list[Event]:
     """The events of JSON Lines, every problem located by line number (1-based)."""
     if isinstance(lines, str | bytes) or not isinstance(lines, Iterable):
@@ -136,7 +118,7 @@ def read_lines(lines: Iterable[str]) -> list[Event]:
         if not line.strip():
             continue
         try:
-            data = _strict_loads(line)
+            data = strict_loads(line)
         except RecursionError:
             raise StoreError(f"line {number}: nested too deeply") from None
         except ValueError as e:
