@@ -80,53 +80,35 @@ class _Session(Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False)
     pain_after: _Level | UnsetType = UNSET
 
 
-class _Pain(
+class _Stored(
     Struct,
     tag_field="type",
-    tag=_TAG[PainReported],
     forbid_unknown_fields=True,
     omit_defaults=True,
     gc=False,
+    kw_only=True,
 ):
+    """What every stored event has; each kind adds its own fields and its tag."""
+
     id: str
     at: str
+    device: str | UnsetType = UNSET
+    seq: _Seq | UnsetType = UNSET
+
+
+class _Pain(_Stored, tag=_TAG[PainReported]):
     level: _Level
-    device: str | UnsetType = UNSET
-    seq: _Seq | UnsetType = UNSET
 
 
-class _Logged(
-    Struct,
-    tag_field="type",
-    tag=_TAG[SessionLogged],
-    forbid_unknown_fields=True,
-    omit_defaults=True,
-    gc=False,
-):
-    id: str
-    at: str
+class _Logged(_Stored, tag=_TAG[SessionLogged]):
     session: _Session
-    device: str | UnsetType = UNSET
-    seq: _Seq | UnsetType = UNSET
 
 
-class _Reenabled(
-    Struct,
-    tag_field="type",
-    tag=_TAG[StretchReenabled],
-    forbid_unknown_fields=True,
-    omit_defaults=True,
-    gc=False,
-):
-    id: str
-    at: str
+class _Reenabled(_Stored, tag=_TAG[StretchReenabled]):
     stretch_id: str
-    device: str | UnsetType = UNSET
-    seq: _Seq | UnsetType = UNSET
 
 
 _DECODER = msgspec.json.Decoder(list[_Pain | _Logged | _Reenabled])
-_ENCODER = msgspec.json.Encoder()
 _OUTCOMES = {o.value: o for o in Outcome}
 _REASONS = {r.value: r for r in SkipReason}
 _STEPS: dict[_Step, StepResult] = {}
