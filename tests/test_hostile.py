@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import stretchkit as sk
 from conftest import CORPUS, EXAMPLES
 from stretchkit.cli import main
-from stretchkit.io._source import join_pointer
+from stretchkit.io._pointer import join_pointer
 
 HOSTILE = sorted((CORPUS / "hostile").glob("*.json"))
 VALID = [

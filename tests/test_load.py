@@ -306,9 +306,10 @@ def test_the_short_paths_agree_with_the_full_schema(
     """Loading skips the schema when the strict converter succeeds, and an invalid file meets
     the schema only at its top level and the items the converter refused: neither may change
     the answer."""
-    from stretchkit.io._load import _schema_errors, _structure, suspect_items
+    from stretchkit.io._explain import schema_errors, suspect_items
     from stretchkit.io._schema import catalog_validator
     from stretchkit.io._semantic import semantic_issues_raw
+    from stretchkit.io._structure import structure
 
     document = json.loads(json.dumps(base))
 
@@ -329,12 +330,12 @@ def test_the_short_paths_agree_with_the_full_schema(
         migrate(document)
     except sk.CatalogError:
         return  # the pipeline stops at the version; the schema never sees this document
-    catalog, problems = _structure(document)
+    catalog, problems = structure(document)
     if catalog is not None and not any(i.is_error for i in semantic_issues_raw(document)):
         assert catalog_validator().is_valid(document)
         assert [i for i in sk.validate_catalog(document) if i.is_error] == []
-    full = _schema_errors(document, 10**6)
-    targeted = _schema_errors(document, 10**6, suspect_items(p for p, _ in problems))
+    full = schema_errors(document, 10**6)
+    targeted = schema_errors(document, 10**6, suspect_items(p for p, _ in problems))
     assert sorted(i.pointer + i.message for i, _ in targeted) == sorted(
         i.pointer + i.message for i, _ in full
     )
@@ -342,7 +343,7 @@ def test_the_short_paths_agree_with_the_full_schema(
 
 def test_the_success_path_builds_no_source_map_and_runs_no_schema() -> None:
     """Locating and explaining are for failures; a valid file pays for neither."""
-    from stretchkit.io._source import parse_json
+    from stretchkit.io._parse import parse_json
 
     parsed = parse_json(EXAMPLE.read_bytes())
     assert parsed.issues == ()

@@ -1,7 +1,7 @@
 """The screened pipeline says exactly what the full one says, on documents with mistakes.
 
 ``validate_catalog`` asks the converter only about the items
-:func:`stretchkit.io._screen.screen` suspects (``_stages(screened=True)``); the
+:func:`stretchkit.io._screen.screen` suspects (``stages(screened=True)``); the
 full pipeline asks it about the whole document. Same issues (codes, messages,
 pointers, lines, order) and the same catalog, on mutated generated catalogs,
 several mistakes at once, and every corpus file.
@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from stretchkit import Limits, dump_catalog
-from stretchkit.io._load import _parse_screened, _Report, _stages
+from stretchkit.io._parse import parse_json
+from stretchkit.io._pipeline import stages
+from stretchkit.io._report import Report
 from stretchkit.io._screen import screen
-from stretchkit.io._source import parse_json
+from stretchkit.io._shortcuts import parse_screened
 from stretchkit.strategies import catalogs
 from test_fast_load import FILES, _mutate, _paths
 
@@ -29,8 +31,8 @@ from test_fast_load import FILES, _mutate, _paths
 def _both(data: bytes | dict[str, Any], limits: Limits | None = None) -> Any:
     """Both pipelines' answers, which must be equal; returns the issues."""
     limits = limits or Limits()
-    screened = _stages(data, _Report(source=None, limits=limits, file=None), limits)
-    full = _stages(data, _Report(source=None, limits=limits, file=None), limits, screened=False)
+    screened = stages(data, Report(source=None, limits=limits, file=None), limits)
+    full = stages(data, Report(source=None, limits=limits, file=None), limits, screened=False)
     assert screened == full
     return screened[0]
 
@@ -157,7 +159,7 @@ def test_the_parse_in_c_gives_what_the_parse_stage_gives(catalog: Any, data: st.
         parent = parent[key]
     parent[path[-1]] = data.draw(_NUMBERS | _VALUES)
     raw = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    early = _parse_screened(raw, Limits())
+    early = parse_screened(raw, Limits())
     if early is None:
         return
     parsed = parse_json(raw, Limits())

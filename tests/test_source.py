@@ -10,16 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stretchkit.io._source import (
-    Limits,
-    ScanError,
-    SourceText,
-    check_value,
-    escape_token,
-    join_pointer,
-    parse_json,
-    scan,
-)
+from stretchkit.io._limits import Limits
+from stretchkit.io._parse import parse_json
+from stretchkit.io._pointer import escape_token, join_pointer
+from stretchkit.io._source import ScanError, SourceText, scan
+from stretchkit.io._values import check_value
 
 # --- the source map agrees with json.loads ---------------------------------------------------
 

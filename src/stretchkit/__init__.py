@@ -120,7 +120,7 @@ if TYPE_CHECKING:
         validate_catalog as validate_catalog,
         validates_catalog as validates_catalog,
     )
-    from stretchkit.io._source import Limits as Limits
+    from stretchkit.io._limits import Limits as Limits
     from stretchkit.report import ReportError as ReportError, report_html as report_html
     from stretchkit.store import (
         ProgressStore as ProgressStore,

@@ -35,7 +35,7 @@ from stretchkit.model._validators import BAD_TEXT, describe
 from stretchkit.model._vocabulary import MediaKind, Position, Sides
 
 if TYPE_CHECKING:
-    from stretchkit.io._source import Limits
+    from stretchkit.io._limits import Limits
 
 __all__ = [
     "ATTRIBUTION",
@@ -249,7 +249,8 @@ def import_free_exercise_db(
     raised. ``image_base`` that is not text raises :class:`ImporterError`.
     """
     from stretchkit._files import read_regular
-    from stretchkit.io._source import Limits, parse_json
+    from stretchkit.io._limits import Limits
+    from stretchkit.io._parse import parse_json
 
     if not isinstance(image_base, str) or (image_base and _text(image_base, 500) != image_base):
         raise ImporterError(

@@ -13,6 +13,7 @@ from stretchkit.io._issues import CatalogError, Issue, Severity
 
 if TYPE_CHECKING:
     from stretchkit.io._dump import dump_catalog
+    from stretchkit.io._limits import Limits
     from stretchkit.io._load import (
         CatalogSource,
         catalog_schema,
@@ -23,11 +24,10 @@ if TYPE_CHECKING:
         validates_catalog,
     )
     from stretchkit.io._migrate import MIGRATIONS, migrate
-    from stretchkit.io._source import Limits
 
 _LAZY: dict[str, str] = {
     "CatalogSource": "stretchkit.io._load",
-    "Limits": "stretchkit.io._source",
+    "Limits": "stretchkit.io._limits",
     "MIGRATIONS": "stretchkit.io._migrate",
     "catalog_schema": "stretchkit.io._load",
     "check_catalog": "stretchkit.io._load",

@@ -59,7 +59,7 @@ from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union
 
-from stretchkit.io._source import escape_token
+from stretchkit.io._pointer import escape_token
 from stretchkit.model import (
     FORMAT_VERSION,
     PHASE_KINDS,

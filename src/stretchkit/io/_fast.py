@@ -1,7 +1,7 @@
 """The success path of loading: decide fast, explain slowly.
 
 :func:`fast_catalog` either returns the very :class:`Catalog` the full
-pipeline (:mod:`stretchkit.io._load`) would build from the same bytes, or
+pipeline (:mod:`stretchkit.io._pipeline`) would build from the same bytes, or
 ``None``, meaning "I cannot vouch for this document": the caller then runs the
 full, located pipeline, which also explains what is wrong. Only one direction
 matters for correctness: *whenever this module accepts, the full pipeline

@@ -16,7 +16,7 @@ from attrs import field, frozen
 from stretchkit._errors import StretchkitError
 from stretchkit.model._validators import BAD_TEXT
 
-__all__ = ["CatalogError", "Issue", "Severity"]
+__all__ = ["CatalogError", "Issue", "Severity", "new_issue"]
 
 
 class Severity(enum.Enum):
@@ -69,6 +69,20 @@ class Issue:
             "pointer": self.pointer,
             "message": self.message,
         }
+
+
+def new_issue(
+    code: str,
+    pointer: str,
+    message: str,
+    where: tuple[int, int] | None = None,
+    severity: Severity = Severity.ERROR,
+) -> Issue:
+    """An issue at ``pointer``; ``where`` is its (line, column) when already known."""
+    line, column = where if where is not None else (None, None)
+    return Issue(
+        severity=severity, code=code, pointer=pointer, message=message, line=line, column=column
+    )
 
 
 def _escaped(match: re.Match[str]) -> str:

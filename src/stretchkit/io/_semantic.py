@@ -73,7 +73,7 @@ from msgspec import UNSET
 
 from stretchkit.io._build import converters
 from stretchkit.io._issues import Issue, Severity
-from stretchkit.io._source import join_pointer
+from stretchkit.io._pointer import join_pointer
 from stretchkit.io._wire import structs
 from stretchkit.model import PHASE_KINDS, Catalog, Sides
 from stretchkit.model._links import schema_problem, url_problem
