@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import subprocess
@@ -9,7 +10,10 @@ import sys
 import typing
 from collections.abc import Iterator
 
+import pytest
+
 import stretchkit as sk
+from stretchkit._names import public_names
 
 
 def _isort_key(name: str) -> tuple[int, str]:
@@ -24,18 +28,36 @@ def test_all_is_sorted_and_every_name_resolves() -> None:
         assert getattr(sk, name) is not None, name
 
 
-def test_the_import_statements_are_the_one_list_of_public_names() -> None:
-    """``__all__`` and the lazy look-ups both come from the file's imports: none is missing."""
-    import importlib
+@pytest.mark.parametrize("package", ["stretchkit", "stretchkit.io"])
+def test_the_import_statements_are_the_one_list_of_public_names(package: str) -> None:
+    """``__all__``, ``dir()`` and the lazy look-ups all come from the file's imports."""
+    module = importlib.import_module(package)
+    assert module.__file__ is not None
+    table = public_names(module.__file__)
+    assert list(module.__all__) == sorted(table, key=_isort_key)
+    for name, source in table.items():
+        assert getattr(module, name) is getattr(importlib.import_module(source), name), name
+    assert set(dir(module)) >= set(module.__all__)
+    assert not hasattr(module, "_LAZY")
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        module.nothing_here  # noqa: B018
 
-    import stretchkit
 
-    table = stretchkit._public_names()
-    assert sorted(table) == sorted(sk.__all__)
-    for name, module in table.items():
-        assert getattr(sk, name) is getattr(importlib.import_module(module), name), name
-    assert set(dir(sk)) >= set(sk.__all__)
-    assert not hasattr(stretchkit, "_LAZY")
+@pytest.mark.parametrize(
+    "package",
+    [
+        "stretchkit.engine",
+        "stretchkit.importers",
+        "stretchkit.model",
+        "stretchkit.report",
+        "stretchkit.store",
+    ],
+)
+def test_a_package_that_imports_at_once_lists_what_it_imports(package: str) -> None:
+    """Packages without lazy look-ups keep a literal, sorted ``__all__``: exactly their imports."""
+    module = importlib.import_module(package)
+    assert module.__file__ is not None
+    assert list(module.__all__) == sorted(public_names(module.__file__), key=_isort_key)
 
 
 def test_every_error_derives_from_the_one_base() -> None:

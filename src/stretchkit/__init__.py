@@ -6,11 +6,12 @@ is imported on its first look-up (as pydantic does), so an app that imports
 the package and uses one part pays for that part alone.
 
 The import statements in this file are the one list of public names. The
-base error is imported at once; the others sit in the ``if TYPE_CHECKING:`` block,
-which type checkers read as it stands and which this module reads (once, on
-the first look-up of a name it has not loaded) to know which module to import.
-``__all__`` is derived from the same statements. To add a public name, add one
-``from stretchkit.x import Name as Name`` line, in either place; nothing else.
+base error is imported at once; the others sit in the ``if TYPE_CHECKING:``
+block, which type checkers read as it stands and which this module reads (once,
+on the first look-up of a name it has not loaded) to know which module to
+import. ``__all__`` is derived from the same statements. To add a public name,
+add one ``from stretchkit.x import Name as Name`` line, in either place;
+nothing else. ``stretchkit.io`` works the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 # `Name as Name` marks a re-export; isort would give each its own statement.
 # isort: off
 from stretchkit._errors import StretchkitError as StretchkitError
+from stretchkit._names import attach as _attach
 
 if TYPE_CHECKING:
     from stretchkit.io._issues import (
@@ -135,52 +137,12 @@ if TYPE_CHECKING:
 # isort: on
 
 
-def _public_names() -> dict[str, str]:
-    """Every public name and the module it comes from, read from this file's imports."""
-    import ast
-
-    with open(__file__, encoding="utf-8") as source:  # not pathlib: a first call pays for it
-        tree = ast.parse(source.read())
-    blocks = [tree.body]
-    blocks += [n.body for n in tree.body if isinstance(n, ast.If)]  # the TYPE_CHECKING block
-    return {
-        alias.asname or alias.name: node.module or ""
-        for body in blocks
-        for node in body
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("stretchkit")
-        for alias in node.names
-    }
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    """Constants, then classes, then functions: the order ruff's RUF022 keeps."""
-    return (0 if name.isupper() else 1 if name[0].isupper() else 2), name
-
-
-_table: dict[str, str] = {}
-"""Filled on the first look-up this module cannot answer from its own globals."""
+_look_up, __dir__ = _attach(globals())
 
 
 def __getattr__(name: str) -> object:
-    if not _table:
-        _table.update(_public_names())
-    if name == "__all__":
-        value: object = sorted(_table, key=_isort_key)
-    elif name in _table:
-        from importlib import import_module
-
-        value = getattr(import_module(_table[name]), name)
-    elif name == "__version__":
+    if name == "__version__":
         from importlib.metadata import version
 
         return version("stretchkit")
-    else:
-        raise AttributeError(f"module 'stretchkit' has no attribute {name!r}")
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    if not _table:
-        _table.update(_public_names())
-    return sorted({*globals(), *_table})
+    return _look_up(name)
