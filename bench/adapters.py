@@ -92,8 +92,12 @@ class Engine:
         return json.dumps([self.to_dict(e) for e in self.events(neutral)]).encode()
 
     def replay_bytes(self, raw: bytes) -> Any:
+        """What an app that stores its events as one JSON array calls to replay them."""
         assert self.from_dict is not None
         assert self.progress_cls is not None
+        replay_json = getattr(self.progress_cls, "replay_json", None)
+        if replay_json is not None:  # the library's own replay of stored JSON
+            return replay_json(self.program, raw, catalog=self.catalog)
         from_json = _first("events_from_json")
         if from_json is not None:  # the library's own reader of stored JSON
             events = from_json(raw)

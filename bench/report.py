@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bench.run import Bench
 
-__all__ = ["Row", "find_base", "fmt_time", "header", "line", "markdown", "ratio"]
+__all__ = ["SK_REPLAY", "Row", "find_base", "fmt_time", "header", "line", "markdown", "ratio"]
+
+SK_REPLAY = "stretchkit: stored JSON → Progress.replay_json"
+"""The replay row an issue-10 target is judged by (sections writes it, targets reads it)."""
 
 LIBRARIES = (
     "stretchkit",

@@ -19,7 +19,7 @@ import orjson
 from pydantic import ValidationError
 
 from bench import adapters, data, peers
-from bench.report import Row
+from bench.report import SK_REPLAY, Row
 from bench.subjects import sk
 from bench.timing import measure_together
 
@@ -208,7 +208,7 @@ def replay(bench: Bench) -> None:
             [
                 (base, lambda raw=raw: peers.bare_replay(raw), f"{len(raw) / 1024:,.0f} KiB"),
                 ("msgspec decode + the same fold", lambda raw=raw: peers.msgspec_replay(raw), ""),
-                ("stretchkit: stored JSON → events → Progress.replay", fn, note),
+                (SK_REPLAY, fn, note),
             ],
             repeats=r,
             base=base,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.report import Row, find_base, fmt_time, ratio
+from bench.report import SK_REPLAY, Row, find_base, fmt_time, ratio
 
 __all__ = ["closing", "statements"]
 
@@ -181,7 +181,7 @@ def _issue9(rows: list[Row]) -> list[str]:
 def _issue10(rows: list[Row]) -> list[str]:
     out = []
     for size in [r.size for r in rows if r.section == "replay" and r.label.startswith("bare loop")]:
-        row = _row(rows, "replay", "stretchkit: stored JSON → events → Progress.replay", size)
+        row = _row(rows, "replay", SK_REPLAY, size)
         r = ratio(row, rows) if row else None
         out.append(
             f"- Replay from stored JSON to a Progress, {size}: at most 1.0× the bare loop — "
@@ -233,10 +233,12 @@ CLOSING = """\
   whole valid file, which is what the 15-stretch rows show.
 - **Dump**: one writer per model class, generated from its fields, builds the
   canonical form; msgspec encodes and indents each top-level item in C.
-- **Replay**: `events_from_json` decodes the stored array in C and checks it
-  column by column; the log is built in bulk (one sort) and folded on local
-  variables, frozen only at checkpoints. What is left above the bare loop is
-  building the event objects, checking their times, and their instants.
+- **Replay**: `Progress.replay_json` decodes the stored array in C and checks it
+  column by column (as `events_from_json` does); the log is built in bulk (one
+  sort) from the decoded Structs and folded on local variables, frozen only at
+  checkpoints. Pain reports become event objects only when the events are asked
+  for. What is left above msgspec's row is checking every time and computing
+  every instant.
 - **Late events and branches**: the history is kept in shared chunks of 1,024
   events with a checkpoint every 64, so a late event copies one chunk and refolds
   from the checkpoint before it, and a branch copies the last chunk only.

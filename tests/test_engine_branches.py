@@ -10,6 +10,7 @@ checkpoints are made tiny here so that a short history crosses many of them.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,11 +25,12 @@ from stretchkit import DuplicateEventError, PainReported, Progress
 from stretchkit.engine import _progress
 from stretchkit.engine._fold import ProgressState
 from stretchkit.engine._progress import keyed
-from stretchkit.strategies import events
+from stretchkit.strategies import events, histories
 from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS
 
 T0 = datetime(2026, 10, 24, tzinfo=UTC)
 TIMES = st.integers(0, 6 * 24 * 60).map(lambda m: T0 + timedelta(minutes=m))
+STORED = histories(stretch_ids=STRETCH_IDS, times=TIMES, max_size=20, devices=())
 
 
 def expected_state(history: list[Any], policy: Any, until: int | None = None) -> ProgressState:
@@ -48,12 +50,23 @@ class BranchMachine(RuleBasedStateMachine):
         self.serial = 0
         self.seqs: dict[str, int] = {}
 
-    @initialize(chunk=st.sampled_from([2, 4, 8]), every=st.sampled_from([1, 2]))
-    def setup(self, chunk: int, every: int) -> None:
+    @initialize(
+        chunk=st.sampled_from([2, 4, 8]),
+        every=st.sampled_from([1, 2]),
+        stored=st.none() | STORED,
+    )
+    def setup(self, chunk: int, every: int, stored: list[Any] | None) -> None:
         self.patch = pytest.MonkeyPatch()
         self.patch.setattr(_progress, "CHUNK", chunk * every)
         self.patch.setattr(_progress, "CHECKPOINT_EVERY", every)
-        self.pool.append((Progress.start(PROGRAM, catalog=CATALOG), []))
+        if stored is None:
+            self.pool.append((Progress.start(PROGRAM, catalog=CATALOG), []))
+            return
+        # a history read from stored JSON: its reports are built only when needed
+        self.serial = 1000  # the stored ids are e0, e1, ...
+        text = json.dumps([e.to_dict() for e in stored])
+        unique = list({e.id: e for e in stored}.values())
+        self.pool.append((Progress.replay_json(PROGRAM, text, catalog=CATALOG), unique))
 
     def teardown(self) -> None:
         if hasattr(self, "patch"):

@@ -25,6 +25,7 @@ from stretchkit import (
     DuplicateEventError,
     EngineError,
     EventFormatError,
+    PainReported,
     Progress,
     event_to_dict,
     events_from_dicts,
@@ -479,3 +480,140 @@ def test_every_odd_time_is_read_as_the_dict_reader_reads_it(value: str, where: s
     except EngineError as e:
         got = (type(e).__name__, str(e))
     assert got == expected
+
+
+# -- Progress.replay_json: the same Progress as a replay of the events it reads ----------
+
+NO_DEVICES = histories(
+    stretch_ids=STRETCH_IDS, routine="relief-lying", times=TIMES, max_size=40, devices=()
+)
+
+
+def assert_same_progress(got: Progress, expected: Progress, hours: list[int]) -> None:
+    assert got.state == expected.state
+    assert len(got) == len(expected)
+    assert got.events == expected.events
+    assert got.snapshot() == expected.snapshot()
+    for h in hours:
+        now = START + timedelta(hours=h)
+        assert got.state_at(now) == expected.state_at(now)
+        for context in (Context.LYING, Context.SITTING):
+            assert got.plan(now, context) == expected.plan(now, context)
+
+
+@settings(max_examples=80)
+@given(
+    history=NO_DEVICES | HISTORIES,
+    policy=policies(program=PROGRAM),
+    hours=st.lists(st.integers(0, 24 * 21), min_size=1, max_size=3),
+    as_bytes=st.booleans(),
+)
+def test_replay_json_is_the_replay_of_the_events_it_reads(
+    history: list[Any], policy: Any, hours: list[int], as_bytes: bool
+) -> None:
+    text = stored(history)
+    data: str | bytes = text.encode() if as_bytes else text
+    expected = Progress.replay(PROGRAM, events_from_json(data), policy, catalog=CATALOG)
+    got = Progress.replay_json(PROGRAM, data, policy, catalog=CATALOG)
+    # plans and states first: they must not need the events built
+    for h in hours:
+        now = START + timedelta(hours=h)
+        assert got.plan(now, Context.LYING) == expected.plan(now, Context.LYING)
+    assert_same_progress(got, expected, hours)
+    state = ProgressState()
+    for key, event in keyed(unique(history)):
+        state = reference_fold.fold(state, event, key[0], policy)
+    assert got.state == state
+
+
+@settings(max_examples=40)
+@given(history=NO_DEVICES.filter(bool))
+def test_replay_json_keeps_the_stored_reports_until_the_events_are_asked_for(
+    history: list[Any],
+) -> None:
+    """The way that builds nothing up front is the one taken for what the engine writes
+    (unique ids, no devices); asking for the events builds each report once."""
+    events = unique(history)
+    p = Progress.replay_json(PROGRAM, stored(events), catalog=CATALOG)
+    chunks = p._chunks
+    pains = sum(isinstance(e, PainReported) for e in events)
+    if pains:
+        assert any(isinstance(i, _stored.StoredPain) for c in chunks for i in c.items)
+    first = p.events
+    assert all(a is b for a, b in zip(first, p.events, strict=True))
+    assert not any(isinstance(i, _stored.StoredPain) for c in chunks for i in c.items)
+    assert first == tuple(e for _, e in keyed(events))
+
+
+def test_two_threads_asking_for_the_events_at_once_get_the_same_objects() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    events = [
+        PainReported(id=f"p{i}", at=at + timedelta(minutes=i), level=i % 4) for i in range(5000)
+    ]
+    data = stored(events)
+    for _ in range(5):
+        p = Progress.replay_json(PROGRAM, data, catalog=CATALOG)
+        with ThreadPoolExecutor(4) as pool:
+            seen = list(pool.map(lambda q: q.events, [p] * 4))
+        assert all(all(a is b for a, b in zip(seen[0], s, strict=True)) for s in seen)
+        assert list(seen[0]) == events
+
+
+def replay_outcome(data: str | bytes) -> tuple[str, Any]:
+    try:
+        return "ok", Progress.replay(PROGRAM, events_from_json(data), catalog=CATALOG).state
+    except EngineError as e:
+        return type(e).__name__, str(e)
+
+
+@settings(max_examples=150)
+@given(history=HISTORIES.filter(bool), data=st.data(), edits=st.integers(0, 3))
+def test_replay_json_refuses_what_the_replay_of_the_events_refuses(
+    history: list[Any], data: st.DataObject, edits: int
+) -> None:
+    docs = [event_to_dict(e) for e in history]
+    for _ in range(edits):
+        i = data.draw(st.integers(0, len(docs) - 1))
+        mutate(docs[i], data.draw(KEYS), data.draw(ODD_VALUES), data.draw(st.booleans()))
+    if data.draw(st.booleans()):  # an id twice, with other content
+        twin = dict(docs[data.draw(st.integers(0, len(docs) - 1))])
+        mutate(twin, "level", data.draw(st.integers(0, 10)), False)
+        docs.append(twin)
+    text = json.dumps(docs)
+    expected = replay_outcome(text)
+    try:
+        got: tuple[str, Any] = ("ok", Progress.replay_json(PROGRAM, text, catalog=CATALOG).state)
+    except EngineError as e:
+        got = (type(e).__name__, str(e))
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "data", [b"\xff[]", b"[1, 2", b"{}", b"[NaN]", [], None, 3, "[]", b"[]", memoryview(b"[]")]
+)
+def test_replay_json_of_odd_data_is_the_replay_of_what_events_from_json_says(data: Any) -> None:
+    try:
+        expected: tuple[str, Any] = (
+            "ok",
+            Progress.replay(PROGRAM, events_from_json(data), catalog=CATALOG).state,
+        )
+    except EngineError as e:
+        expected = (type(e).__name__, str(e))
+    try:
+        got: tuple[str, Any] = ("ok", Progress.replay_json(PROGRAM, data, catalog=CATALOG).state)
+    except EngineError as e:
+        got = (type(e).__name__, str(e))
+    assert got == expected
+
+
+def test_replay_json_checks_its_program_and_catalog_as_replay_does() -> None:
+    with pytest.raises(EngineError, match="needs catalog="):
+        Progress.replay_json(PROGRAM, b"[]")
+    with pytest.raises(EngineError, match="program must be a Program"):
+        Progress.replay_json(None, b"[]", catalog=CATALOG)  # type: ignore[arg-type]
+    with pytest.raises(
+        EventFormatError
+    ):  # the data is read first, as in replay(events_from_json(...))
+        Progress.replay_json(PROGRAM, b"[1]")

@@ -40,6 +40,7 @@ from attrs import frozen
 
 from stretchkit.engine._events import MAX_SESSION_HOURS, Event, PainReported, SessionLogged
 from stretchkit.engine._policy import Policy
+from stretchkit.engine._stored import StoredPain
 from stretchkit.engine._time import _EPOCH, _US, day_of
 from stretchkit.model import Outcome, Session, SkipReason
 
@@ -105,7 +106,7 @@ def fold(state: ProgressState, event: Event, key: int, policy: Policy) -> Progre
 def fold_many(
     state: ProgressState,
     instants: Iterable[int],
-    events: Iterable[Event],
+    events: Iterable[Event | StoredPain],
     policy: Policy,
     count: int = 0,
     checkpoints: list[ProgressState] | None = None,
@@ -116,6 +117,9 @@ def fold_many(
 
     With ``checkpoints``, the state is appended to it each time the number of events
     folded, counted from ``count``, reaches a multiple of ``every``.
+
+    ``events`` may hold :class:`StoredPain` Structs for pain reports (a replay from
+    stored JSON builds the events later): every field the fold reads is the same.
 
     The one implementation of the rules above. It folds into local variables and
     freezes them into a :class:`ProgressState` only at checkpoints and at the end: a year of
@@ -133,7 +137,7 @@ def fold_many(
     window = _WINDOW
     for t, event in zip(instants, events):  # noqa: B905  (as many, by contract)
         cls = type(event)
-        if cls is PainReported:
+        if cls is PainReported or cls is StoredPain:  # the same report, built or as stored
             # A report that is its own event: no earlier report can lie after it.
             if last is None or t > last:
                 if event.level > free_level:  # type: ignore[union-attr]

@@ -43,12 +43,14 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from itertools import chain, compress, repeat
 from operator import attrgetter, eq, floordiv, is_, itemgetter, lt, sub
+from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 from stretchkit.engine._errors import DuplicateEventError, EngineError
 from stretchkit.engine._events import EVENT_TYPES, Event, SessionLogged, event_instant
 from stretchkit.engine._fold import ProgressState, fold, fold_many
 from stretchkit.engine._policy import Policy
+from stretchkit.engine._stored import StoredPain, events_from_json, materialise, read_stored
 from stretchkit.engine._time import _EPOCH, _US, check_local_time, instant
 from stretchkit.model import Catalog, Context, Program
 from stretchkit.model._validators import describe
@@ -72,30 +74,71 @@ Key = tuple[int, str, int, str]
 class _Chunk:
     """Up to :data:`CHUNK` events in fold order, their effective instants, and the
     fold's state before every :data:`CHECKPOINT_EVERY`-th (``states[0]``: before the
-    first). Only appended to, and only by the view whose last chunk it is."""
+    first). Only appended to, and only by the view whose last chunk it is.
 
-    __slots__ = ("events", "states", "ts")
+    A chunk of a replay from stored JSON holds its pain reports as their decoded
+    Structs (:class:`StoredPain`, which the fold reads like the events) until someone
+    needs the events themselves: :attr:`events` builds them then, once."""
 
-    def __init__(self, ts: list[int], events: list[Event], states: list[ProgressState]) -> None:
+    __slots__ = ("_items", "_light", "states", "ts")
+
+    def __init__(
+        self,
+        ts: list[int],
+        events: list[Any],
+        states: list[ProgressState],
+        light: bool = False,
+    ) -> None:
         self.ts = ts
-        self.events = events
+        self._items = events
+        self._light = light
         self.states = states
+
+    @property
+    def events(self) -> list[Event]:
+        """The events (built from what was stored, the first time)."""
+        if self._light:
+            with _BUILDING:  # two threads reading at once build them once
+                if self._light:
+                    self._items = materialise(self._items)
+                    self._light = False
+        return self._items
+
+    @property
+    def items(self) -> list[Event | StoredPain]:
+        """The events, or what they are built from: enough for the fold and for keys."""
+        return self._items
+
+
+_BUILDING = Lock()
 
 
 class _Family:
     """What every view grown from one start (or one snapshot) shares: the ids seen."""
 
-    __slots__ = ("base", "ids", "more", "placed")
+    __slots__ = ("base", "ids", "more", "origin", "placed")
 
     def __init__(self, base: tuple[Key, int] | None = None) -> None:
         self.base = base
         """Resumed from a snapshot: the key of its last event and how many it held."""
-        self.ids: dict[str, Event] = {}
-        """The first event placed under each id, in any view."""
+        self.ids: dict[str, Event | int] = {}
+        """The first event placed under each id, in any view; after a replay from stored
+        JSON, its position in :attr:`origin` until it is first asked for."""
+        self.origin: list[_Chunk] = []
+        """The chunks of that replay (they stay as they were up to their ends)."""
         self.more: dict[str, list[Event]] = {}
         """Other events placed under an id already seen (branches that disagree)."""
         self.placed: dict[str, list[tuple[int, Event]]] = {}
         """For events with a device: each effective instant they were placed at."""
+
+    def first(self, eid: str) -> Event | None:
+        """The first event placed under ``eid``, if any."""
+        held = self.ids.get(eid)
+        if type(held) is int:
+            chunk = self.origin[held // CHUNK]
+            held = chunk.events[held % CHUNK]
+            self.ids[eid] = held  # the same event, found once
+        return held  # type: ignore[return-value]
 
 
 def keyed(
@@ -144,7 +187,7 @@ def key_after(state: ProgressState, event: Event) -> Key | None:
     return (t if t > last[2] else last[2], device, seq, event.id)
 
 
-def _key(t: int, event: Event) -> Key:
+def _key(t: int, event: Event | StoredPain) -> Key:
     device = event.device
     if device is None:
         return (t, "", 0, event.id)
@@ -217,6 +260,30 @@ class Progress:
         """The progress ``events`` add up to, whatever their order, duplicates ignored."""
         return cls.start(program, policy, catalog=catalog).extend(events)
 
+    @classmethod
+    def replay_json(
+        cls,
+        program: Program,
+        data: bytes | bytearray | memoryview | str,
+        policy: Policy | None = None,
+        *,
+        catalog: Catalog | None = None,
+    ) -> Progress:
+        """The progress a stored JSON array of events adds up to: what
+        ``replay(program, events_from_json(data), policy, catalog=catalog)`` gives, and
+        the same errors, with less work. The array is decoded in C and folded as it was
+        read; the pain reports become :class:`PainReported` objects only when something
+        asks for the events (:attr:`events`, a duplicate or a late event)."""
+        read = read_stored(data)
+        if read is None:  # not a good stored array: the reader says what is wrong
+            return cls.replay(program, events_from_json(data), policy, catalog=catalog)
+        progress = cls.start(program, policy, catalog=catalog)
+        if not read.devices and read.docs:
+            built = progress._bulk(*read.light(), light=True)
+            if built is not None:
+                return built
+        return progress.extend(read.events())  # an id twice, or devices: the general way
+
     def extend(self, events: Iterable[Event]) -> Progress:
         """All ``events`` applied at once: one sort and one fold, not one refold per event."""
         if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
@@ -272,6 +339,13 @@ class Progress:
             whens[i] = events[i].session.ended_at  # type: ignore[union-attr]  # at its end
         ts = list(map(floordiv, map(sub, whens, repeat(_EPOCH)), repeat(_US)))
         self._fam.ids = index
+        return self._bulk(ts, events, light=False)
+
+    def _bulk(self, ts: list[int], events: list[Any], *, light: bool) -> Progress | None:
+        """``events`` (no device; each at its instant in ``ts``) put in key order, cut
+        into chunks and folded, from nothing. With ``light``, ``events`` may hold
+        :class:`StoredPain` Structs (built when asked for), the ids are remembered by
+        position, and ``None`` says an id came twice (then the general way decides)."""
         if not all(map(lt, ts, ts[1:])):  # not already in key order: sort by key
             order = sorted(range(len(ts)), key=ts.__getitem__)
             ts = list(map(ts.__getitem__, order))
@@ -286,15 +360,22 @@ class Progress:
                     end = ties[k]
                     k += 1
                 events[start : end + 2] = sorted(events[start : end + 2], key=_get_id)
+        if light:
+            positions = dict(zip(map(_get_id, events), range(len(events)), strict=False))
+            if len(positions) != len(events):
+                return None
         state = self._state
         policy = self.policy
         chunks: list[_Chunk] = []
         for lo in range(0, len(ts), CHUNK):
-            chunk = _Chunk(ts[lo : lo + CHUNK], events[lo : lo + CHUNK], [state])
+            chunk = _Chunk(ts[lo : lo + CHUNK], events[lo : lo + CHUNK], [state], light)
             state = fold_many(
-                state, chunk.ts, chunk.events, policy, 0, chunk.states, CHECKPOINT_EVERY
+                state, chunk.ts, chunk.items, policy, 0, chunk.states, CHECKPOINT_EVERY
             )
             chunks.append(chunk)
+        if light:
+            self._fam.ids = positions
+            self._fam.origin = list(chunks)
         return self._view(chunks, len(ts), state)
 
     def _rekeyed(self, fresh: list[Event]) -> Progress:
@@ -346,7 +427,7 @@ class Progress:
         """Whether this view holds an event with ``event``'s id: ``True`` if it is equal,
         :class:`DuplicateEventError` if it is not, ``False`` if there is none."""
         fam = self._fam
-        first = fam.ids.get(event.id)
+        first = fam.first(event.id)
         if first is None:
             return False
         for held in (first, *fam.more.get(event.id, ())):
@@ -446,6 +527,8 @@ class Progress:
         ids, more, placed = fam.ids, fam.more, fam.placed
         for t, e in zip(ts, evs, strict=True):
             first = ids.setdefault(e.id, e)
+            if type(first) is int:
+                first = fam.first(e.id)  # type: ignore[assignment]
             if first is not e:
                 others = more.setdefault(e.id, [])
                 if not any(o is e for o in others):
@@ -464,7 +547,7 @@ class Progress:
     def _last_key(self) -> Key:
         last = self._chunks[-1]
         i = self._visible(len(self._chunks) - 1) - 1
-        return _key(last.ts[i], last.events[i])
+        return _key(last.ts[i], last.items[i])
 
     def _after(self, t: int) -> int:
         """The position of the first event whose effective instant is after ``t``."""
@@ -486,7 +569,7 @@ class Progress:
         pos = 0 if j < 0 else j * CHUNK + bisect_left(chunks[j].ts, t, 0, self._visible(j))
         while pos < n:  # the few events at the same instant, by the rest of the key
             chunk = chunks[pos // CHUNK]
-            at, event = chunk.ts[pos % CHUNK], chunk.events[pos % CHUNK]
+            at, event = chunk.ts[pos % CHUNK], chunk.items[pos % CHUNK]
             if at != t or _key(at, event) >= key:
                 break
             pos += 1
@@ -543,7 +626,7 @@ class Progress:
         chunk = self._chunks[j]
         b = o // CHECKPOINT_EVERY
         lo = b * CHECKPOINT_EVERY
-        state = fold_many(chunk.states[b], chunk.ts[lo:o], chunk.events[lo:o], self.policy)
+        state = fold_many(chunk.states[b], chunk.ts[lo:o], chunk.items[lo:o], self.policy)
         return state, n - k
 
     def plan(
@@ -626,7 +709,7 @@ class Progress:
         key = base_key
         if k:
             chunk = self._chunks[(k - 1) // CHUNK]
-            key = _key(chunk.ts[(k - 1) % CHUNK], chunk.events[(k - 1) % CHUNK])
+            key = _key(chunk.ts[(k - 1) % CHUNK], chunk.items[(k - 1) % CHUNK])
         return state, key, base_count + k
 
     def _resumed(self, state: ProgressState, key: Key | None, count: int) -> Progress:

@@ -25,11 +25,10 @@ into Structs in C and building the events from them is below that.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from functools import partial
 from itertools import chain, compress, repeat
-from operator import attrgetter, floordiv, is_, itemgetter, not_, sub
+from operator import attrgetter, floordiv, is_, not_, sub
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -52,7 +51,7 @@ from stretchkit.model import Outcome, Session, SkipReason, StepResult
 from stretchkit.model._unchecked import setting_lines, unchecked
 from stretchkit.model._validators import BAD_TEXT, describe
 
-__all__ = ["events_from_json", "strict_loads"]
+__all__ = ["Read", "StoredPain", "events_from_json", "materialise", "read_stored", "strict_loads"]
 
 _Level = Annotated[int, Meta(ge=0, le=10)]
 _Seq = Annotated[int, Meta(ge=0, le=MAX_SEQ)]
@@ -92,11 +91,15 @@ class _Stored(
 
     id: str
     at: str
-    device: str | UnsetType = UNSET
-    seq: _Seq | UnsetType = UNSET
+    device: str | None = None
+    seq: _Seq | None = None
 
 
-class _Pain(_Stored, tag=_TAG[PainReported]):
+class StoredPain(_Stored, tag=_TAG[PainReported]):
+    """A stored pain report, decoded and checked: the fold reads it as it reads a
+    :class:`PainReported` (``id``, ``level``, ``device``, ``seq``); ``at`` is the
+    stored text."""
+
     level: _Level
 
 
@@ -108,7 +111,7 @@ class _Reenabled(_Stored, tag=_TAG[StretchReenabled]):
     stretch_id: str
 
 
-_DECODER = msgspec.json.Decoder(list[_Pain | _Logged | _Reenabled])
+_DECODER = msgspec.json.Decoder(list[StoredPain | _Logged | _Reenabled])
 _OUTCOMES = {o.value: o for o in Outcome}
 _REASONS = {r.value: r for r in SkipReason}
 _STEPS: dict[_Step, StepResult] = {}
@@ -132,7 +135,107 @@ def events_from_json(data: bytes | bytearray | memoryview | str) -> list[Event]:
 
 
 def _fast(data: bytes | bytearray | memoryview | str) -> list[Event] | None:
-    """The events, or ``None`` at the first doubt (then the dict reader decides).
+    """The events, or ``None`` at the first doubt (then the dict reader decides)."""
+    read = _read(data)
+    return None if read is None else read.events()
+
+
+class Read:
+    """A stored array that passed every check: what its events are built from.
+
+    The pain reports (most of a history) are kept as the decoded :class:`StoredPain`
+    Structs, which the fold reads as it reads :class:`PainReported` (every field it
+    uses has the same name and value) and which the collector does not track; the
+    other events are built. :meth:`events` builds the reports too, :meth:`light`
+    gives the mix with each event's instant, for a replay that builds the reports only
+    when someone asks for them (:func:`materialise`).
+    """
+
+    __slots__ = ("ats", "devices", "docs", "others", "pains")
+
+    def __init__(
+        self,
+        docs: list[Any],
+        ats: list[datetime],
+        pains: list[bool],
+        others: dict[int, Event],
+        devices: bool,
+    ) -> None:
+        self.docs = docs
+        self.ats = ats
+        """Every event's ``at``, parsed."""
+        self.pains = pains
+        """Which of ``docs`` are pain reports."""
+        self.others = others
+        """The other events, built, by their position."""
+        self.devices = devices
+        """Whether any event has a device."""
+
+    def events(self) -> list[Event]:
+        pains = self.pains
+        docs = self.docs
+        pain_docs = list(compress(docs, pains))
+        pain_events = _build_pains(
+            map(_get_id, pain_docs),
+            compress(self.ats, pains),
+            map(_get_level, pain_docs),
+            map(_get_device, pain_docs),
+            map(_get_seq, pain_docs),
+        )
+        if not self.others:
+            return pain_events  # type: ignore[no-any-return]
+        out: list[Any] = list(docs)
+        for i, e in zip(compress(range(len(docs)), pains), pain_events, strict=True):
+            out[i] = e
+        for i, e in self.others.items():
+            out[i] = e
+        return out
+
+    def light(self) -> tuple[list[int], list[Any]]:
+        """Each event's instant (a session's end for a session) and the events, the pain
+        reports left as their Structs (see :func:`materialise`)."""
+        ts = list(map(floordiv, map(sub, self.ats, repeat(_EPOCH)), repeat(_US)))
+        items = list(self.docs)
+        for i, e in self.others.items():
+            items[i] = e
+            if type(e) is SessionLogged:
+                ts[i] = (e.session.ended_at - _EPOCH) // _US
+        return ts, items
+
+
+def materialise(items: list[Any]) -> list[Event]:
+    """``items`` with every :class:`StoredPain` replaced by the :class:`PainReported`
+    it stands for (the others are kept as they are)."""
+    mask = list(map(is_, map(type, items), repeat(StoredPain)))
+    if True not in mask:
+        return list(items)
+    docs = list(compress(items, mask))
+    built = _build_pains(
+        map(_get_id, docs),
+        map(_parse, map(_get_at, docs)),  # read and checked before: the same time again
+        map(_get_level, docs),
+        map(_get_device, docs),
+        map(_get_seq, docs),
+    )
+    out = list(items)
+    for i, e in zip(compress(range(len(items)), mask), built, strict=True):
+        out[i] = e
+    return out
+
+
+def read_stored(data: bytes | bytearray | memoryview | str) -> Read | None:
+    """``data`` read and checked, or ``None`` if it is not a good stored array: then
+    :func:`events_from_json` says what is wrong (the caller uses it)."""
+    if not isinstance(data, bytes | bytearray | memoryview | str):
+        return None
+    try:
+        return _read(data)
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
+    """The checked columns, or ``None`` at the first doubt.
 
     Column by column: each check runs over every event at once, in C where it can
     (``map``, ``str.join``, one search over the joined ids, one check per distinct
@@ -144,7 +247,7 @@ def _fast(data: bytes | bytearray | memoryview | str) -> list[Event] | None:
         return None
     colons = _colons(data)
     if not docs:
-        return [] if colons == 0 else None
+        return Read([], [], [], {}, False) if colons == 0 else None
     n = len(docs)
     ids = list(map(_get_id, docs))
     raw_ats = list(map(_get_at, docs))
@@ -154,53 +257,41 @@ def _fast(data: bytes | bytearray | memoryview | str) -> list[Event] | None:
     kinds = list(map(type, docs))
     pains = list(map(_is_pain, kinds))
     others = list(compress(range(n), map(not_, pains)))
-    pain_docs = list(compress(docs, pains))
     texts = [*ids, *raw_ats]  # every string that may hold a colon
     members = 4 * n
     wheres: list[Any] | None = None
-    if set(map(_get_device, docs)) == {UNSET} and set(map(_get_seq, docs)) == {UNSET}:
-        devices: Iterable[Any] = repeat(None, len(pain_docs))
-        seqs: Iterable[Any] = repeat(None, len(pain_docs))
-    else:
+    if set(map(_get_device, docs)) != {None} or set(map(_get_seq, docs)) != {None}:
         wheres = list(map(_where, docs))
         if None in wheres:
             return None
         texts.extend(d for d, _ in wheres if d is not None)
         members += 2 * sum(d is not None for d, _ in wheres)
-        devices = map(_first, compress(wheres, pains))
-        seqs = map(_second, compress(wheres, pains))
-    pain_events = _build_pains(
-        compress(ids, pains), compress(ats, pains), map(_get_level, pain_docs), devices, seqs
-    )
-    if not others:
-        events: list[Any] = pain_events
-    else:
+    built: dict[int, Event] = {}
+    if others:
         logged = [i for i in others if kinds[i] is _Logged]
         sessions = _sessions([docs[i].session for i in logged], texts)  # type: ignore[union-attr]
         if sessions is None:
             return None
-        built, count = sessions
+        made, count = sessions
         members += count
-        session_of = dict(zip(logged, built, strict=True))
-        other_events: list[Any] = []
+        session_of = dict(zip(logged, made, strict=True))
         for i in others:
-            device, seq = (None, None) if wheres is None else wheres[i]
+            doc = docs[i]
+            device, seq = doc.device, doc.seq
             if kinds[i] is _Reenabled:
-                stretch_id = docs[i].stretch_id  # type: ignore[union-attr]
+                stretch_id = doc.stretch_id  # type: ignore[union-attr]
                 if not _slug_ok(stretch_id):
                     return None
-                event: Any = _reenabled(
+                built[i] = _reenabled(
                     id=ids[i], at=ats[i], stretch_id=stretch_id, device=device, seq=seq
                 )
             else:
-                event = _logged(id=ids[i], session=session_of[i], at=ats[i], device=device, seq=seq)
-            other_events.append(event)
-        next_pain = iter(pain_events).__next__
-        next_other = iter(other_events).__next__
-        events = [next_pain() if p else next_other() for p in pains]
+                built[i] = _logged(
+                    id=ids[i], session=session_of[i], at=ats[i], device=device, seq=seq
+                )
     if members + _text_colons(texts) != colons:
         return None
-    return events
+    return Read(docs, ats, pains, built, wheres is not None)
 
 
 def _plain_ids(ids: list[str]) -> bool:
@@ -304,12 +395,12 @@ def _step_results(distinct: set[_Step]) -> dict[_Step, StepResult] | None:
     return out
 
 
-def _where(doc: _Pain | _Logged | _Reenabled) -> tuple[str | None, int | None] | None:
+def _where(doc: StoredPain | _Logged | _Reenabled) -> tuple[str | None, int | None] | None:
     """``(device, seq)``, ``(None, None)`` without them, ``None`` if they are bad."""
     device, seq = doc.device, doc.seq
-    if device is UNSET and seq is UNSET:
+    if device is None and seq is None:
         return None, None
-    if device is UNSET or seq is UNSET or not _plain_ids([device]):
+    if device is None or seq is None or not _plain_ids([device]):
         return None
     return device, seq
 
@@ -399,9 +490,7 @@ _logged = unchecked(SessionLogged)
 _reenabled = unchecked(StretchReenabled)
 _step = unchecked(StepResult)
 
-_is_pain = partial(is_, _Pain)
-_first = itemgetter(0)
-_second = itemgetter(1)
+_is_pain = partial(is_, StoredPain)
 _get_started = attrgetter("started_at")
 _get_ended = attrgetter("ended_at")
 _get_routine = attrgetter("routine")
