@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from stretchkit.io._limits import Limits
 from stretchkit.io._parse import parse_json
 from stretchkit.io._pointer import escape_token, join_pointer
-from stretchkit.io._source import ScanError, SourceText, scan
+from stretchkit.io._source import ScanError, SourceText, _targeted, _targeted_bytes, scan
 from stretchkit.io._values import check_value
 
 # --- the source map agrees with json.loads ---------------------------------------------------
@@ -96,17 +96,25 @@ def test_lines_and_columns_agree_with_json_decode_errors(case: tuple[Any, str]) 
 def test_prepared_pointers_are_located_as_the_whole_map_locates_them(
     case: tuple[Any, str], data: st.DataObject
 ) -> None:
-    """The targeted walk (clean text, a few pointers) answers exactly as the full scan does."""
+    """The targeted walks (clean text, a few pointers) answer exactly as the full scan does:
+    on the text, and on its bytes with each skipped value stepped over in C."""
     _, text = case
     every = sorted(scan(text).values)
     chosen = data.draw(st.lists(st.sampled_from(every), max_size=6))
     extra = data.draw(st.lists(st.sampled_from(["/0", "/missing", "/~1", "/"]), max_size=2))
     pointers = [*chosen, *(p + e for p in chosen[:2] for e in extra)]
-    whole, targeted = SourceText(text), SourceText(text, clean=True)
-    targeted.prepare(pointers)
+    whole = SourceText(text)
+    on_text = SourceText(text, clean=True)
+    on_bytes = SourceText(text, clean=True, data=text.encode("utf-8"))
+    on_text.prepare(pointers)
+    on_bytes.prepare(pointers)
+    walked = _targeted(text, set(pointers))
+    assert walked is not None
+    assert _targeted_bytes(text.encode("utf-8"), set(pointers)) == walked
     for pointer in pointers:
         for key in (False, True):
-            assert targeted.locate(pointer, key=key) == whole.locate(pointer, key=key)
+            assert on_text.locate(pointer, key=key) == whole.locate(pointer, key=key)
+            assert on_bytes.locate(pointer, key=key) == whole.locate(pointer, key=key)
 
 
 def test_keys_with_slashes_tildes_and_escapes_give_rfc6901_pointers() -> None:

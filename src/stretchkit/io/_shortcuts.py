@@ -112,7 +112,9 @@ def parse_screened(data: bytes, limits: Limits) -> tuple[Parsed, Screened] | Non
     # One level down: inside ``[...]`` instead of ``{"stretches": [...]}``.
     if misfits and not quick_check(misfits, attrs.evolve(limits, max_depth=limits.max_depth - 1)):
         return None
-    return Parsed(value=value, source=SourceText(text, limits, clean=True), issues=()), found
+    return Parsed(
+        value=value, source=SourceText(text, limits, clean=True, data=data), issues=()
+    ), found
 
 
 _BOM: Final = b"\xef\xbb\xbf"
