@@ -19,7 +19,7 @@ import stretchkit.model as model
 from stretchkit.io import _wire
 from stretchkit.model import Catalog
 from stretchkit.model._about import about, described
-from stretchkit.model._validators import slug, text, whole
+from stretchkit.model._validators import and_, slug, text, whole
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,9 +56,23 @@ def _odd_validator(instance: object, attribute: object, value: object) -> None:
 @described("Odd", "A class with a rule nobody told the generator about.")
 @attrs.frozen(kw_only=True)
 class _Odd:
-    id: str = attrs.field(
-        validator=attrs.validators.and_(slug, _odd_validator), metadata=about("Id", "An id.")
-    )
+    id: str = attrs.field(validator=and_(slug, _odd_validator), metadata=about("Id", "An id."))
+
+
+@described("Hidden", "A class whose validators attrs combined (their parts are private).")
+@attrs.frozen(kw_only=True)
+class _Hidden:
+    id: str = attrs.field(validator=[slug], metadata=about("Id", "An id."))
+
+
+@described("Method", "A class with a validator method (attrs joins it to the field's).")
+@attrs.frozen(kw_only=True)
+class _Method:
+    id: str = attrs.field(validator=slug, metadata=about("Id", "An id."))
+
+    @id.validator
+    def _check(self, attribute: object, value: str) -> None:
+        pass
 
 
 @described("Quiet", "A class with an undocumented field.")
@@ -76,6 +90,8 @@ class _Anonymous:
     ("cls", "words"),
     [
         (_Odd, "does not know the validator"),
+        (_Hidden, "with the model's own and_"),
+        (_Method, "with the model's own and_"),
         (_Quiet, "has no metadata=about"),
         (_Anonymous, "has no @described"),
     ],

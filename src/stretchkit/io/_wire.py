@@ -33,7 +33,6 @@ from typing import Annotated, Any, Final, Literal
 
 import attrs
 import msgspec
-from attrs.validators import and_, optional
 from msgspec import UNSET, Meta, UnsetType
 
 from stretchkit.model import FORMAT_VERSION, PHASE_KINDS, Catalog, Phase
@@ -45,6 +44,7 @@ from stretchkit.model._validators import (
     MAX_SLUG,
     SLUG_PATTERN,
     TEXT_PATTERN,
+    AllOf,
     DeepIterable,
     DeepMapping,
     Each,
@@ -52,6 +52,7 @@ from stretchkit.model._validators import (
     MaxLen,
     MinLen,
     Number,
+    OrNone,
     Slug,
     Text,
     Unique,
@@ -95,17 +96,23 @@ def def_name(cls: type) -> str:
 
 
 def _noop(instance: object, attribute: object, value: object) -> None:
-    """A validator that accepts everything: only its wrappers' classes are wanted."""
+    """A validator that accepts everything: only the class attrs wraps it in is wanted."""
 
 
-_AndValidator: Final[Any] = type(and_(_noop))
-"""attrs' combined validator (also what a ``@field.validator`` method is joined with)."""
-_OptionalValidator: Final[Any] = type(optional(_noop))
+_ATTRS_AND: Final[Any] = type(attrs.validators.and_(_noop))
+"""attrs' own combination (of a list, or of a ``@field.validator`` method): its parts are
+private, so the model combines with :func:`~stretchkit.model._validators.and_` instead."""
+_ATTRS_OPTIONAL: Final[Any] = type(attrs.validators.optional(_noop))
 
 
 def _flatten(check: Any) -> Iterator[object]:
-    if isinstance(check, _AndValidator):
-        for part in check._validators:  # attrs keeps the parts there; tests run this walk
+    if isinstance(check, _ATTRS_AND | _ATTRS_OPTIONAL):
+        raise FormatError(
+            f"{check!r}: combine a field's validators with the model's own and_() and "
+            "optional() (a list of validators or a @field.validator method hides the parts)"
+        )
+    if isinstance(check, AllOf):
+        for part in check.parts:
             yield from _flatten(part)
     elif isinstance(check, DeepIterable):
         if check.iterable is not None:
@@ -113,6 +120,11 @@ def _flatten(check: Any) -> Iterator[object]:
         yield Each(check.member)
     else:
         yield check
+
+
+def _strip_optional(checks: list[Any]) -> list[Any]:
+    """The checks with each :class:`OrNone` replaced by what it checks when not ``None``."""
+    return [c.check if isinstance(c, OrNone) else c for c in checks]
 
 
 def _is_beyond(check: object) -> bool:
@@ -176,9 +188,9 @@ class _Walk:
             args = [a for a in typing.get_args(tp) if a is not type(None)]
             if len(args) != 1:
                 raise FormatError(f"{where}: only X | None unions are written, got {tp}")
-            inner = [c.validator if isinstance(c, _OptionalValidator) else c for c in checks]
+            inner = _strip_optional(checks)
             return self.nullable(self.value(args[0], inner, where))
-        checks = [c.validator if isinstance(c, _OptionalValidator) else c for c in checks]
+        checks = _strip_optional(checks)
         checks = [c for check in checks for c in _flatten(check)]
         if tp == Phase:
             return self._phase()
@@ -446,7 +458,7 @@ class FieldPlan:
 
 def _unwrap(given: list[Any]) -> list[Any]:
     flat = [c for check in given for c in _flatten(check)]
-    flat = [c.validator if isinstance(c, _OptionalValidator) else c for c in flat]
+    flat = _strip_optional(flat)
     return [c for check in flat for c in _flatten(check)]
 
 

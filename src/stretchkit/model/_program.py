@@ -47,6 +47,18 @@ _routines_by_context: Validator = deep_mapping(
 )
 
 
+@beyond_schema("sessions-range")
+def _not_below_the_minimum(
+    instance: ReliefPhase | MaintenancePhase, attribute: object, value: int
+) -> None:
+    """A phase's daily maximum is not below its minimum (the field before it)."""
+    if value < instance.min_sessions_per_day:
+        raise ModelError(
+            f"max_sessions_per_day ({value}) is below min_sessions_per_day "
+            f"({instance.min_sessions_per_day})"
+        )
+
+
 @described(
     "Relief phase",
     "What to do while there is pain: routines per situation, between a minimum and a maximum "
@@ -74,7 +86,7 @@ class ReliefPhase:
     )
     max_sessions_per_day: int = field(
         default=10,
-        validator=whole(1, 48),
+        validator=and_(whole(1, 48), _not_below_the_minimum),
         metadata=about(
             "Maximum sessions a day",
             "At most this many sessions a day, 1 to 48, not below the minimum. Default 10.",
@@ -89,15 +101,6 @@ class ReliefPhase:
         ),
     )
     """Stretches are done in the order the routine gives."""
-
-    @max_sessions_per_day.validator
-    @beyond_schema("sessions-range")
-    def _check_max(self, attribute: object, value: int) -> None:
-        if value < self.min_sessions_per_day:
-            raise ModelError(
-                f"max_sessions_per_day ({value}) is below min_sessions_per_day "
-                f"({self.min_sessions_per_day})"
-            )
 
 
 @described(
@@ -123,22 +126,13 @@ class MaintenancePhase:
     )
     max_sessions_per_day: int = field(
         default=3,
-        validator=whole(1, 48),
+        validator=and_(whole(1, 48), _not_below_the_minimum),
         metadata=about(
             "Maximum sessions a day",
             "At most this many sessions a day, 1 to 48, not below the minimum. Default 3.",
             3,
         ),
     )
-
-    @max_sessions_per_day.validator
-    @beyond_schema("sessions-range")
-    def _check_max(self, attribute: object, value: int) -> None:
-        if value < self.min_sessions_per_day:
-            raise ModelError(
-                f"max_sessions_per_day ({value}) is below min_sessions_per_day "
-                f"({self.min_sessions_per_day})"
-            )
 
 
 @described(

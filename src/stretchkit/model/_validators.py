@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import attrs
-from attrs.validators import and_, optional
 
 from stretchkit._errors import StretchkitError
 from stretchkit.model._about import About, Define
@@ -34,6 +33,7 @@ __all__ = [
     "SLUG_PATTERN",
     "SURROGATE",
     "TEXT_PATTERN",
+    "AllOf",
     "DeepIterable",
     "DeepMapping",
     "Each",
@@ -43,6 +43,7 @@ __all__ = [
     "ModelError",
     "ModelTypeError",
     "Number",
+    "OrNone",
     "Slug",
     "Text",
     "Unique",
@@ -62,6 +63,7 @@ __all__ = [
     "min_len",
     "number",
     "optional",
+    "parts",
     "slug",
     "slugs",
     "strings",
@@ -220,6 +222,52 @@ class Each:
         check = self.item
         for one in value:
             check(instance, attribute, one)
+
+
+@attrs.frozen
+class AllOf:
+    """Every one of ``parts`` passes, in order: attrs' ``and_`` with its parts public.
+
+    The schema generator and the strategies read a field's bounds from its
+    validators, so a combination must say what it combines: attrs keeps the
+    parts of its own ``and_`` (and of a list, or of a ``@field.validator``
+    method joined to the field's validator) in a private attribute.
+    """
+
+    parts: tuple[Validator, ...]
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        for check in self.parts:
+            check(instance, attribute, value)
+
+
+def and_(*checks: Validator) -> AllOf:
+    """All of ``checks``, in order (nested combinations are flattened)."""
+    parts: list[Validator] = []
+    for check in checks:
+        parts.extend(check.parts if isinstance(check, AllOf) else (check,))
+    return AllOf(tuple(parts))
+
+
+@attrs.frozen
+class OrNone:
+    """``None``, or a value ``check`` accepts: attrs' ``optional`` with its part public."""
+
+    check: Validator
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            self.check(instance, attribute, value)
+
+
+def optional(check: Validator) -> OrNone:
+    """``None`` or a value ``check`` accepts."""
+    return OrNone(check)
+
+
+def parts(check: object) -> tuple[object, ...]:
+    """The validators ``check`` combines with :func:`and_` (itself if it combines none)."""
+    return check.parts if isinstance(check, AllOf) else (check,)
 
 
 slug = Slug(
