@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,7 @@ from stretchkit import Limits, dump_catalog
 from stretchkit.io._parse import parse_json
 from stretchkit.io._pipeline import stages
 from stretchkit.io._report import Report
-from stretchkit.io._screen import screen
+from stretchkit.io._screen import screen, screen_bytes
 from stretchkit.io._shortcuts import parse_screened
 from stretchkit.strategies import catalogs
 from test_fast_load import FILES, _mutate, _paths
@@ -167,3 +168,38 @@ def test_the_parse_in_c_gives_what_the_parse_stage_gives(catalog: Any, data: st.
     assert not parsed.fatal
     assert json.dumps(early[0].value) == json.dumps(parsed.value)  # 1 and 1.0 differ here
     assert early[0].value == parsed.value
+
+
+@settings(max_examples=60)
+@given(catalogs(max_stretches=4, max_routines=3), st.data())
+def test_screening_the_bytes_finds_what_screening_the_parsed_document_finds(
+    catalog: Any, data: st.DataObject
+) -> None:
+    """Items decoded from their own spans into Structs: the same misfits and suspects as
+    converting the parsed items, and every suspect's value as parsed."""
+    document = json.loads(dump_catalog(catalog))
+    for _ in range(data.draw(st.integers(1, 3))):
+        if data.draw(st.booleans()):
+            _screen_mutation(document, data)
+        elif _paths(document)[1:]:
+            _mutate(document, data)
+    raw = json.dumps(document, ensure_ascii=data.draw(st.booleans())).encode(
+        "utf-8", "surrogatepass"
+    )
+    found = screen_bytes(raw)
+    try:
+        parsed = msgspec.json.decode(raw)
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        return
+    if found is None or not isinstance(parsed, dict):
+        return
+    sparse, screened, _ = found
+    assert screened == screen(parsed, text_checked=True)
+    assert sparse.keys() == parsed.keys()
+    for key, value in parsed.items():
+        if key in ("stretches", "routines", "programs") and isinstance(value, list):
+            assert len(sparse[key]) == len(value)
+            for index, item in enumerate(sparse[key]):
+                assert item == (value[index] if (key, index) in screened.suspects else None)
+        else:
+            assert sparse[key] == value

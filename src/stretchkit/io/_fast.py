@@ -152,9 +152,12 @@ def _members(text: bytes) -> int:
     return _STRING.sub(b"", text).count(b":")
 
 
-def decode(raw: bytes) -> Any:
-    """The Structs for ``raw`` when every shape, type, bound and text rule holds, else ``None``."""
-    if _doubtful_text(raw):
+def decode(raw: bytes, *, text_checked: bool = False) -> Any:
+    """The Structs for ``raw`` when every shape, type, bound and text rule holds, else ``None``.
+
+    ``text_checked``: the caller ran :func:`_doubtful_text` and it found nothing.
+    """
+    if not text_checked and _doubtful_text(raw):
         return None
     try:
         doc = _DECODER.decode(raw)
@@ -225,14 +228,17 @@ def fast_catalog(raw: bytes) -> Catalog | None:
     return None if found is None else found[0]
 
 
-def fast_check(raw: bytes, *, warnings: bool = True) -> tuple[Catalog, list[Issue]] | None:
+def fast_check(
+    raw: bytes, *, warnings: bool = True, text_checked: bool = False
+) -> tuple[Catalog, list[Issue]] | None:
     """The catalog and its semantic warnings (unlocated), or ``None`` for the full pipeline.
 
     Without ``warnings`` the list is empty: loading does not look for them.
+    ``text_checked``: the caller ran :func:`_doubtful_text` and it found nothing.
     """
     if len(raw) > MAX_BYTES or raw.startswith(_BOM):
         return None
-    doc = decode(raw)
+    doc = decode(raw, text_checked=text_checked)
     if doc is None:
         return None
     issues = semantic_issues_of(doc, warnings=warnings)

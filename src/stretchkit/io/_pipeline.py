@@ -47,7 +47,7 @@ from stretchkit.io._pointer import is_within
 from stretchkit.io._read import CatalogSource, read_source
 from stretchkit.io._report import Report
 from stretchkit.io._screen import Screened, screen
-from stretchkit.io._shortcuts import not_an_object, parse_screened
+from stretchkit.io._shortcuts import not_an_object, parse_screened, screened_bytes
 from stretchkit.io._source import SourceText
 from stretchkit.io._structure import PENDING, structure, structure_items
 from stretchkit.io._values import check_value
@@ -116,30 +116,33 @@ def _explained(
 
 def _fast(
     data: bytes | str, report: Report, *, warnings: bool
-) -> tuple[list[Issue], Catalog] | None:
-    """The fast path's answer (issues are the semantic warnings), or ``None`` to run the stages.
+) -> tuple[tuple[list[Issue], Catalog] | None, bool]:
+    """The fast path's answer (issues are the semantic warnings), or ``None`` to run the stages;
+    and whether the bytes' text rules were checked and held (the stages need not scan again).
 
     A document the fast path accepts gives no parse issue (a byte-order mark
     sends it down the full path), so its only issues are the semantic
     warnings, located against the text only when there are any.
     """
-    from stretchkit.io._fast import fast_check
+    from stretchkit.io._fast import _doubtful_text, fast_check
 
     try:
         raw = data.encode("utf-8") if isinstance(data, str) else data
     except UnicodeEncodeError:  # a lone surrogate: the parse stage explains it
-        return None
-    found = fast_check(raw, warnings=warnings)
+        return None, False
+    if _doubtful_text(raw):
+        return None, False
+    found = fast_check(raw, warnings=warnings, text_checked=True)
     if found is None:
-        return None
+        return None, True
     catalog, issues = found
     if issues:
         text = data if isinstance(data, str) else data.decode("utf-8")
         # What the fast path vouches for, the parse stage accepts whole: JSON with no
         # duplicate key, within the limits. So the warnings need no full source map.
-        report.source = SourceText(text, report.limits, clean=True)
+        report.source = SourceText(text, report.limits, clean=True, data=raw)
         report.add(issues)
-    return report.finish(), catalog
+    return (report.finish(), catalog), True
 
 
 def check(
@@ -161,21 +164,30 @@ def check(
     report.add(read_issues)
     if data is None:
         return report.finish(), None
+    text_checked = False
     if not isinstance(data, Mapping) and fast_allowed(limits):
-        answer = _fast(data, report, warnings=warnings)
+        answer, text_checked = _fast(data, report, warnings=warnings)
         if answer is not None:
             return answer
-    return stages(data, report, limits)
+    return stages(data, report, limits, text_checked=text_checked)
 
 
 def stages(
-    data: bytes | str | Mapping[str, Any], report: Report, limits: Limits, *, screened: bool = True
+    data: bytes | str | Mapping[str, Any],
+    report: Report,
+    limits: Limits,
+    *,
+    screened: bool = True,
+    text_checked: bool = False,
 ) -> tuple[list[Issue], Catalog | None]:
     """The full pipeline: parse, version, structure, and the schema to explain failures.
 
     With ``screened`` (always, but in the tests that compare the two) the
-    converter sees only the items :func:`~stretchkit.io._screen.screen` suspects;
-    without, the whole document. The issues are the same.
+    converter sees only the items :func:`~stretchkit.io._screen.screen` suspects,
+    and a document whose suspects the schema finds fault with is explained
+    without being decoded whole (:func:`~stretchkit.io._shortcuts.screened_bytes`);
+    without, the whole document meets the converter. The issues are the same.
+    ``text_checked``: bytes whose text rules the fast path's scan found held.
     """
     document: object
     found: Screened | None = None  # the items worth a closer look, once the document is known
@@ -192,7 +204,20 @@ def stages(
         if not_an_object_issue is not None:
             report.add([not_an_object_issue])
             return report.finish(), None
-        early = parse_screened(data, limits) if screened and isinstance(data, bytes) else None
+        if screened and isinstance(data, bytes):
+            found_early = screened_bytes(data, limits, text_checked=text_checked)
+            if found_early is not None and found_early[1].suspects:
+                sparse, found, report.source = found_early
+                if _hopeless(sparse, report, limits, found.misfits) or _explained(
+                    sparse, report, limits, found.suspects
+                ):
+                    return report.finish(), None
+                report.source, found = None, None  # false alarms: parse it whole after all
+        early = (
+            parse_screened(data, limits, text_checked=text_checked)
+            if screened and isinstance(data, bytes)
+            else None
+        )
         if early is not None:
             parsed, found = early
         else:

@@ -37,7 +37,7 @@ from msgspec import UNSET
 
 from stretchkit.model._validators import Unique
 
-__all__ = ["ITEM_KEYS", "Screened", "screen"]
+__all__ = ["ITEM_KEYS", "Screened", "screen", "screen_bytes"]
 
 ITEM_KEYS: Final = ("stretches", "routines", "programs")
 """The top-level arrays whose items are judged one by one, in document order."""
@@ -160,9 +160,8 @@ def screen(document: dict[str, Any], *, text_checked: bool = False) -> Screened:
     ``text_checked`` says the caller already found no string that could break a
     text rule (the fast path's scan of the raw bytes).
     """
-    from stretchkit.io._fast import ITEM_STRUCTS, _slugs_ok
+    from stretchkit.io._fast import ITEM_STRUCTS
 
-    checkers = _checkers()
     convert = msgspec.convert
     misfits: list[Item] = []
     fitting: list[tuple[Item, Any]] = []
@@ -176,6 +175,91 @@ def screen(document: dict[str, Any], *, text_checked: bool = False) -> Screened:
             except (msgspec.ValidationError, UnicodeEncodeError):
                 # msgspec cannot even encode a lone surrogate: that item is a misfit too.
                 misfits.append((key, index))
+    found = _judged(misfits, fitting)
+    if not text_checked and _text_doubtful(
+        {k: document[k] for k in ITEM_KEYS if isinstance(document.get(k), list)}
+    ):
+        others = {where for where, _ in fitting if _text_doubtful(document[where[0]][where[1]])}
+        return attrs.evolve(found, suspects=found.suspects | others)
+    return found
+
+
+@functools.cache
+def _span_decoders() -> tuple[Any, Any, dict[str, Any]]:
+    """Decoders of the catalog's members as raw spans, of an array's items, of each item."""
+    from stretchkit.io._fast import ITEM_STRUCTS
+
+    return (
+        msgspec.json.Decoder(dict[str, msgspec.Raw]),
+        msgspec.json.Decoder(list[msgspec.Raw]),
+        {key: msgspec.json.Decoder(struct) for key, struct in ITEM_STRUCTS.items()},
+    )
+
+
+_LOST: Final = (msgspec.DecodeError, UnicodeDecodeError, ValueError, RecursionError)
+
+
+def screen_bytes(data: bytes) -> tuple[dict[str, Any], Screened, bytes] | None:
+    """:func:`screen` of ``data`` (UTF-8 JSON whose text rules were checked), decoding the least.
+
+    Each item of the three arrays is decoded from its own span of the bytes
+    straight into its Struct, in C: an item that fits needs no Python dicts and
+    lists, which for a big file cost more than everything else (their memory,
+    and the garbage collector walking them). Only the top level and the items
+    that do not fit are decoded as plain values. The answer is the document
+    with every fitting item but the suspects left ``None`` (enough to explain them),
+    what :func:`screen` would find in the whole parsed document (a test
+    compares the two), and the members re-encoded (to count them against the
+    text's, as a duplicate key drops one). ``None`` when msgspec cannot read
+    the text or the top level is not an object: the caller parses it whole.
+    """
+    members_of, items_of, item_decoders = _span_decoders()
+    decode = msgspec.json.decode
+    try:
+        members = members_of.decode(data)
+        document: dict[str, Any] = {}
+        kept: dict[str, Any] = {}
+        misfits: list[Item] = []
+        fitting: list[tuple[Item, Any]] = []
+        spans: dict[Item, Any] = {}
+        for key, raw in members.items():
+            item_decoder = item_decoders.get(key)
+            if item_decoder is None or bytes(memoryview(raw)[:1]) != b"[":
+                document[key] = kept[key] = decode(raw)
+                continue
+            sparse: list[Any] = []
+            whole: list[Any] = []
+            for index, span in enumerate(items_of.decode(raw)):
+                try:
+                    struct = item_decoder.decode(span)
+                except msgspec.ValidationError:
+                    value = decode(span)
+                    sparse.append(value)
+                    whole.append(value)
+                    misfits.append((key, index))
+                else:
+                    sparse.append(None)
+                    whole.append(struct)
+                    fitting.append(((key, index), struct))
+                    spans[key, index] = span
+            document[key], kept[key] = sparse, whole
+        encoded = msgspec.json.encode(kept)
+        order = {key: n for n, key in enumerate(ITEM_KEYS)}
+        misfits.sort(key=lambda item: (order[item[0]], item[1]))
+        fitting.sort(key=lambda pair: (order[pair[0][0]], pair[0][1]))
+        found = _judged(misfits, fitting)
+        for key, index in found.suspects.difference(misfits):
+            document[key][index] = decode(spans[key, index])  # a suspect that fits: a slug, say
+    except (*_LOST, TypeError, OverflowError, msgspec.EncodeError, msgspec.ValidationError):
+        return None
+    return document, found, encoded
+
+
+def _judged(misfits: list[Item], fitting: list[tuple[Item, Any]]) -> Screened:
+    """The slug and unique-array checks on the fitting Structs, and the verdict."""
+    from stretchkit.io._fast import _slugs_ok
+
+    checkers = _checkers()
     others: set[Item] = set()
     slugs: list[str] = []
     spans: list[tuple[Item, int, int]] = []
@@ -186,8 +270,4 @@ def screen(document: dict[str, Any], *, text_checked: bool = False) -> Screened:
         spans.append((where, start, len(slugs)))
     if not _slugs_ok(slugs):
         others.update(where for where, a, b in spans if not _slugs_ok(slugs[a:b]))
-    if not text_checked and _text_doubtful(
-        {k: document[k] for k in ITEM_KEYS if isinstance(document.get(k), list)}
-    ):
-        others.update(where for where, _ in fitting if _text_doubtful(document[where[0]][where[1]]))
     return Screened(misfits=tuple(misfits), suspects=frozenset({*misfits, *others}))

@@ -9,14 +9,14 @@ at all, and a document the parse stage would find nothing wrong with.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
 from stretchkit.io._issues import Issue, Severity
 from stretchkit.io._limits import Limits, fast_allowed
 from stretchkit.io._parse import Parsed
-from stretchkit.io._screen import ITEM_KEYS, Screened, screen
+from stretchkit.io._screen import ITEM_KEYS, Screened, screen, screen_bytes
 from stretchkit.io._source import SourceText
 from stretchkit.io._values import quick_check
 from stretchkit.io._wording import describe
@@ -57,7 +57,9 @@ def not_an_object(data: bytes | str, limits: Limits) -> Issue | None:
     )
 
 
-def parse_screened(data: bytes, limits: Limits) -> tuple[Parsed, Screened] | None:
+def parse_screened(
+    data: bytes, limits: Limits, *, text_checked: bool = False
+) -> tuple[Parsed, Screened] | None:
     """:func:`parse_json`'s answer for a document it would find nothing wrong with, or ``None``.
 
     The parse stage walks every value in Python to check the limits and scans
@@ -69,13 +71,14 @@ def parse_screened(data: bytes, limits: Limits) -> tuple[Parsed, Screened] | Non
     and on the items their Struct refuses only; an item that fits its Struct
     is within the default limits (every string, number and array of it is
     bounded tighter, and it nests a few levels deep). Any doubt returns
-    ``None``, and the parse stage runs as before.
+    ``None``, and the parse stage runs as before. ``text_checked`` says the
+    caller already ran the byte scan and it found nothing.
     """
     from stretchkit.io._fast import _doubtful_text, _members
 
     if not fast_allowed(limits) or data.startswith(_BOM) or len(data) > limits.max_bytes:
         return None
-    if _doubtful_text(data):
+    if not text_checked and _doubtful_text(data):
         return None
     import msgspec
 
@@ -118,3 +121,50 @@ def parse_screened(data: bytes, limits: Limits) -> tuple[Parsed, Screened] | Non
 
 
 _BOM: Final = b"\xef\xbb\xbf"
+
+
+def screened_bytes(
+    data: bytes, limits: Limits, *, text_checked: bool = False
+) -> tuple[dict[str, Any], Screened, SourceText] | None:
+    """What :func:`parse_screened` finds, with only the top level and the misfits decoded.
+
+    For a document with mistakes: the document with every item that fits its
+    Struct left ``None`` (:func:`~stretchkit.io._screen.screen_bytes`), the
+    screen's verdict, and the source. The same checks as :func:`parse_screened`
+    decide (text rules, version, duplicate keys by counted members, the limits
+    on the top level and the misfits), so this answers only where it would,
+    and the same. Enough to explain the suspects; a document whose suspects
+    turn out fine is parsed whole after all.
+    """
+    from stretchkit.io._fast import _doubtful_text, _members
+
+    if not fast_allowed(limits) or data.startswith(_BOM) or len(data) > limits.max_bytes:
+        return None
+    if not text_checked and _doubtful_text(data):
+        return None
+    found = screen_bytes(data)
+    if found is None:
+        return None
+    document, screened, kept = found
+    version = document.get("format_version")
+    if type(version) is not int or version != FORMAT_VERSION:
+        return None
+    if b"\\" not in data:
+        if kept.count(b":") != data.count(b":"):
+            return None
+    elif _members(kept) != _members(data):
+        return None
+    arrays = [document[k] for k in ITEM_KEYS if isinstance(document.get(k), list)]
+    if any(len(items) > limits.max_items for items in arrays):
+        return None
+    top = {k: [] if k in ITEM_KEYS and isinstance(v, list) else v for k, v in document.items()}
+    if not quick_check(top, limits):
+        return None
+    misfits = [document[key][index] for key, index in screened.misfits]
+    if misfits and not quick_check(misfits, attrs.evolve(limits, max_depth=limits.max_depth - 1)):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return document, screened, SourceText(text, limits, clean=True, data=data)
