@@ -28,7 +28,7 @@ from stretchkit.model import (
     Hold,
     MaintenancePhase,
     Outcome,
-    Phase,
+    Part,
     Program,
     Reintroduction,
     ReliefPhase,
@@ -40,7 +40,7 @@ from stretchkit.model import (
     StepResult,
     Stretch,
 )
-from stretchkit.strategies import catalogs, phases, sessions, stretches
+from stretchkit.strategies import catalogs, parts, sessions, stretches
 
 
 def _dump(data: object) -> str:
@@ -114,8 +114,8 @@ def _check_defaults_are_omitted(catalog: Catalog, data: dict[str, Any]) -> None:
         for f in attrs.fields(Stretch):
             value = getattr(stretch, f.name)
             assert (f.name in raw) == (f.default is attrs.NOTHING or value != f.default)
-        for phase in raw["dose"]:
-            assert next(iter(phase)) == "kind"
+        for part in raw["dose"]:
+            assert next(iter(part)) == "kind"
     for program, raw in zip(catalog.programs, data.get("programs", []), strict=True):
         assert ("reintroduction" in raw) == (program.reintroduction != Reintroduction())
         assert list(raw["relief"]["routines"]) == [
@@ -123,9 +123,9 @@ def _check_defaults_are_omitted(catalog: Catalog, data: dict[str, Any]) -> None:
         ]
 
 
-@given(st.lists(phases(), min_size=1, max_size=3))
-def test_phases_round_trip_with_their_kind(dose: list[Any]) -> None:
-    data = converter.unstructure(tuple(dose), tuple[Phase, ...])
+@given(st.lists(parts(), min_size=1, max_size=3))
+def test_parts_round_trip_with_their_kind(dose: list[Any]) -> None:
+    data = converter.unstructure(tuple(dose), tuple[Part, ...])
     assert all(isinstance(p, dict) and "kind" in p for p in data)
     step = RoutineStep(stretch="a", dose=tuple(dose))
     assert converter.structure(converter.unstructure(step), RoutineStep) == step
@@ -166,7 +166,7 @@ def test_null_means_omitted_for_optional_fields() -> None:
     assert structure_catalog(doc) == structure_catalog(_doc())
 
 
-@given(sessions(), st.lists(phases(), min_size=1, max_size=2))
+@given(sessions(), st.lists(parts(), min_size=1, max_size=2))
 def test_a_copied_converter_keeps_every_rule(session: Session, dose: list[Any]) -> None:
     copied = converter.copy()
     assert copied.structure(copied.unstructure(session), Session) == session
@@ -328,11 +328,11 @@ def test_every_problem_is_reported_with_its_pointer() -> None:
         "/stretches/0/a~1b~0c": "unknown field 'a/b~c'",
         "/routines/0/steps/0/dose/0/kind": found["/routines/0/steps/0/dose/0/kind"],
         "/routines/0/steps/0/dose/1": found["/routines/0/steps/0/dose/1"],
-        "/routines/0/steps/0/dose/2": "expected a phase object, got number 5",
+        "/routines/0/steps/0/dose/2": "expected a dose part (an object), got number 5",
         "/programs/0/relief/routines/flying": found["/programs/0/relief/routines/flying"],
         "/programs/0/name": "required field 'name' is missing",
     }
-    assert "unknown phase kind 'hod'" in found["/routines/0/steps/0/dose/0/kind"]
+    assert "unknown dose part kind 'hod'" in found["/routines/0/steps/0/dose/0/kind"]
     assert "needs a 'kind'" in found["/routines/0/steps/0/dose/1"]
     assert "'flying'" in found["/programs/0/relief/routines/flying"]
 

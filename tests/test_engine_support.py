@@ -28,21 +28,21 @@ from stretchkit import (
     Variation,
 )
 from stretchkit.engine import PainReported, SessionLogged, StretchReenabled
-from stretchkit.model import Angle, NamedPosition, Position
+from stretchkit.model import Angle, NamedPosition, StartPosition
 
 STRETCHES = (
     Stretch(
         id="chin-tuck",
         name="Chin tuck",
         instructions=("Draw the chin straight back.",),
-        position=Position.SUPINE,
+        position=StartPosition.SUPINE,
         dose=(Hold(seconds=10),),
     ),
     Stretch(
         id="wall-angel",
         name="Wall angel",
         instructions=("Slide the arms up the wall.",),
-        position=Position.SUPINE,
+        position=StartPosition.SUPINE,
         dose=(
             AngleSequence(
                 angles=(
@@ -56,7 +56,7 @@ STRETCHES = (
         id="doorway-pec",
         name="Doorway pec stretch",
         instructions=("Forearm on the frame, step through.",),
-        position=Position.SUPINE,
+        position=StartPosition.SUPINE,
         sides=Sides.EACH,
         dose=(Hold(seconds=30),),
         variations=(
@@ -72,14 +72,14 @@ STRETCHES = (
         id="bridge",
         name="Bridge",
         instructions=("Lift the hips.",),
-        position=Position.SUPINE,
+        position=StartPosition.SUPINE,
         dose=(Reps(count=3, seconds_per_rep=3, hold_seconds=2),),
     ),
     Stretch(
         id="belly-breath",
         name="Belly breath",
         instructions=("Breathe out slowly.",),
-        position=Position.SUPINE,
+        position=StartPosition.SUPINE,
         dose=(
             Breath(rounds=2, exhale_seconds=4, hold_seconds=2, release_seconds=4),
             PositionSequence(

@@ -152,7 +152,9 @@ def test_the_doses_the_source_gives(catalog: sk.Catalog) -> None:
 
 
 def test_positions_and_equipment(catalog: sk.Catalog) -> None:
-    assert catalog.stretch("all-fours-shoulder-blade-squeeze").position is sk.Position.ALL_FOURS
+    assert (
+        catalog.stretch("all-fours-shoulder-blade-squeeze").position is sk.StartPosition.ALL_FOURS
+    )
     walls = {s.id for s in catalog.stretches if "wall" in s.equipment}
     assert walls == {
         "wall-legs-up-elbow-press",
@@ -188,7 +190,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("schema-required", "/stretches/0"),
         ("schema-additional-properties", "/stretches/0/instructons"),
     ],
-    "unknown-phase-kind.json": [("unknown-kind", "/stretches/1/dose/0/kind")],
+    "unknown-part-kind.json": [("unknown-kind", "/stretches/1/dose/0/kind")],
     "bad-seconds.json": [
         ("schema-type", "/stretches/0/dose/0/seconds"),
         ("schema-minimum", "/stretches/1/dose/0/seconds"),

@@ -19,7 +19,7 @@ from stretchkit.generate import (
 )
 from stretchkit.io import validate_catalog
 from stretchkit.io._converter import structure_catalog, unstructure_catalog
-from stretchkit.model import Catalog, Context, Hold, Position, Reps, Sides, Stretch
+from stretchkit.model import Catalog, Context, Hold, Reps, Sides, StartPosition, Stretch
 
 EQUIPMENT = ("wall", "chair", "band")
 TARGETS = ("neck", "shoulders", "upper-back", "hips", "calves")
@@ -27,7 +27,7 @@ TARGETS = ("neck", "shoulders", "upper-back", "hips", "calves")
 
 def _stretch(
     sid: str,
-    position: Position,
+    position: StartPosition,
     seconds: int,
     *,
     targets: tuple[str, ...] = (),
@@ -46,7 +46,7 @@ def _stretch(
     )
 
 
-_POSITIONS = list(Position)
+_POSITIONS = list(StartPosition)
 _SIDES = list(Sides)
 
 
@@ -90,7 +90,7 @@ def constraints(draw: st.DrawFn, ids: int = 12) -> Constraints:
     return Constraints(
         minutes=draw(st.integers(10, 900)) / 60,
         context=draw(st.none() | st.sampled_from(Context)),
-        positions=draw(st.none() | st.frozensets(st.sampled_from(Position), min_size=1)),
+        positions=draw(st.none() | st.frozensets(st.sampled_from(StartPosition), min_size=1)),
         equipment=draw(st.none() | st.frozensets(st.sampled_from(EQUIPMENT))),
         targets=draw(
             st.dictionaries(st.sampled_from(TARGETS), st.floats(0.1, 5), max_size=3)
@@ -140,7 +140,7 @@ def _check_hard(catalog: Catalog, c: Constraints, result: GenerationResult) -> N
 
 
 def _check_order(
-    catalog: Catalog, result: GenerationResult, allowed: frozenset[Position] | None = None
+    catalog: Catalog, result: GenerationResult, allowed: frozenset[StartPosition] | None = None
 ) -> None:
     """Levels never go down, and each position appears as one block.
 
@@ -148,7 +148,7 @@ def _check_order(
     allowed, else the lowest allowed one of its other positions.
     """
     assert result.routine is not None
-    fits = allowed or frozenset(Position)
+    fits = allowed or frozenset(StartPosition)
     positions = [
         start_position(catalog.stretch(step.stretch), fits) for step in result.routine.steps
     ]
@@ -219,9 +219,9 @@ def test_fill_within_ten_percent_whenever_brute_force_can(catalog: Catalog, c: C
 def test_wanted_targets_are_covered_before_an_area_repeats() -> None:
     catalog = Catalog(
         stretches=(
-            *(_stretch(f"neck-{i}", Position.SEATED, 60, targets=("neck",)) for i in range(4)),
-            _stretch("shoulder", Position.SEATED, 60, targets=("shoulders",)),
-            _stretch("calf", Position.SEATED, 60, targets=("calves",)),
+            *(_stretch(f"neck-{i}", StartPosition.SEATED, 60, targets=("neck",)) for i in range(4)),
+            _stretch("shoulder", StartPosition.SEATED, 60, targets=("shoulders",)),
+            _stretch("calf", StartPosition.SEATED, 60, targets=("calves",)),
         )
     )
     for seed in range(20):
@@ -236,9 +236,9 @@ def test_wanted_targets_are_covered_before_an_area_repeats() -> None:
 def test_unmet_wishes_are_explained() -> None:
     catalog = Catalog(
         stretches=(
-            _stretch("door-stretch", Position.STANDING, 60, equipment=("door-frame",)),
-            _stretch("reach", Position.STANDING, 30, targets=("shoulders",)),
-            _stretch("long-one", Position.STANDING, 600),
+            _stretch("door-stretch", StartPosition.STANDING, 60, equipment=("door-frame",)),
+            _stretch("reach", StartPosition.STANDING, 30, targets=("shoulders",)),
+            _stretch("long-one", StartPosition.STANDING, 600),
         )
     )
     c = Constraints(
@@ -263,7 +263,7 @@ def test_unmet_wishes_are_explained() -> None:
 
 
 def test_nothing_possible_gives_no_routine_and_says_why() -> None:
-    catalog = Catalog(stretches=(_stretch("a", Position.SUPINE, 30),))
+    catalog = Catalog(stretches=(_stretch("a", StartPosition.SUPINE, 30),))
     result = generate_routine(catalog, Constraints(minutes=1, context="standing"))
     assert result.routine is None
     assert [u.code for u in result.unmet] == ["budget-underfilled", "no-stretches"]
@@ -276,7 +276,7 @@ def test_nothing_possible_gives_no_routine_and_says_why() -> None:
 def test_different_seeds_give_visibly_different_routines() -> None:
     catalog = Catalog(
         stretches=tuple(
-            _stretch(f"s{i}", Position.SEATED, 30, targets=(TARGETS[i % len(TARGETS)],))
+            _stretch(f"s{i}", StartPosition.SEATED, 30, targets=(TARGETS[i % len(TARGETS)],))
             for i in range(30)
         )
     )
@@ -291,7 +291,12 @@ def test_different_seeds_give_visibly_different_routines() -> None:
 
 
 def test_order_goes_up_once_and_keeps_positions_together() -> None:
-    positions = [Position.STANDING, Position.SUPINE, Position.SEATED, Position.KNEELING]
+    positions = [
+        StartPosition.STANDING,
+        StartPosition.SUPINE,
+        StartPosition.SEATED,
+        StartPosition.KNEELING,
+    ]
     catalog = Catalog(
         stretches=tuple(
             _stretch(f"s{i}", positions[i % 4], 20, sides=Sides.EACH if i % 3 else Sides.NONE)
@@ -303,16 +308,16 @@ def test_order_goes_up_once_and_keeps_positions_together() -> None:
     assert len(result.routine.steps) == 12
     _check_order(catalog, result)
     first = catalog.stretch(result.routine.steps[0].stretch)
-    assert first.position is Position.SUPINE
+    assert first.position is StartPosition.SUPINE
     assert result.routine.context is Context.LYING
 
 
 def test_max_steps_binds_and_the_fill_still_works() -> None:
     catalog = Catalog(
         stretches=(
-            *(_stretch(f"short-{i}", Position.SEATED, 10) for i in range(20)),
-            _stretch("long-a", Position.SEATED, 100),
-            _stretch("long-b", Position.SEATED, 80),
+            *(_stretch(f"short-{i}", StartPosition.SEATED, 10) for i in range(20)),
+            _stretch("long-a", StartPosition.SEATED, 100),
+            _stretch("long-b", StartPosition.SEATED, 80),
         )
     )
     result = generate_routine(catalog, Constraints(minutes=3, max_steps=2))
@@ -333,7 +338,7 @@ def test_constraints_accept_plain_python_values(weights: object) -> None:
         include="y",
     )
     assert c.context is Context.SITTING
-    assert c.positions == {Position.SEATED}
+    assert c.positions == {StartPosition.SEATED}
     assert c.avoid == {"x"}
     assert c.include == ("y",)
     assert c.budget_seconds == 300
@@ -346,11 +351,11 @@ def test_constraints_accept_plain_python_values(weights: object) -> None:
 def test_substitute_keeps_targets_position_and_equipment() -> None:
     catalog = Catalog(
         stretches=(
-            _stretch("chin-tuck", Position.SEATED, 30, targets=("neck",)),
-            _stretch("neck-tilt", Position.SEATED, 40, targets=("neck", "shoulders")),
-            _stretch("neck-wall", Position.SEATED, 30, targets=("neck",), equipment=("wall",)),
-            _stretch("neck-lying", Position.SUPINE, 30, targets=("neck",)),
-            _stretch("calf", Position.SEATED, 30, targets=("calves",)),
+            _stretch("chin-tuck", StartPosition.SEATED, 30, targets=("neck",)),
+            _stretch("neck-tilt", StartPosition.SEATED, 40, targets=("neck", "shoulders")),
+            _stretch("neck-wall", StartPosition.SEATED, 30, targets=("neck",), equipment=("wall",)),
+            _stretch("neck-lying", StartPosition.SUPINE, 30, targets=("neck",)),
+            _stretch("calf", StartPosition.SEATED, 30, targets=("calves",)),
         )
     )
     assert substitute(catalog, "chin-tuck") == catalog.stretch("neck-tilt")

@@ -22,7 +22,7 @@ from stretchkit.importers import ImportResult, import_free_exercise_db
 from stretchkit.importers.free_exercise_db import slugify
 from stretchkit.io import dump_catalog, load_catalog, validate_catalog
 from stretchkit.io._converter import unstructure_catalog
-from stretchkit.model import Catalog, Context, Hold, Position, Reps, Sides
+from stretchkit.model import Catalog, Context, Hold, Reps, Sides, StartPosition
 
 DATA = Path(__file__).resolve().parent / "data"
 ENTRIES_FILE = DATA / "free-exercise-db" / "stretching.json"
@@ -86,46 +86,52 @@ def test_the_golden_table_lists_what_was_extracted_per_entry(imported: ImportRes
 
 # A hand-checked sample: (source id, position, sides, dose, equipment).
 SAMPLE = [
-    ("90_90_Hamstring", Position.SUPINE, Sides.EACH, (Reps(count=10, seconds_per_rep=3),), ()),
-    ("All_Fours_Quad_Stretch", Position.ALL_FOURS, Sides.EACH, (Hold(seconds=10),), ()),
-    ("Brachialis-SMR", Position.SIDE_LYING, Sides.EACH, (Hold(seconds=10),), ("foam-roller",)),
+    ("90_90_Hamstring", StartPosition.SUPINE, Sides.EACH, (Reps(count=10, seconds_per_rep=3),), ()),
+    ("All_Fours_Quad_Stretch", StartPosition.ALL_FOURS, Sides.EACH, (Hold(seconds=10),), ()),
+    ("Brachialis-SMR", StartPosition.SIDE_LYING, Sides.EACH, (Hold(seconds=10),), ("foam-roller",)),
     (
         "Calf_Stretch_Hands_Against_Wall",
-        Position.STANDING,
+        StartPosition.STANDING,
         Sides.EACH,
         (Hold(seconds=10),),
         ("wall",),
     ),
-    ("Chair_Upper_Body_Stretch", Position.SEATED, Sides.NONE, (Hold(seconds=20),), ("chair",)),
-    ("Childs_Pose", Position.ALL_FOURS, Sides.NONE, (Hold(seconds=30),), ()),
-    ("Hamstring_Stretch", Position.SUPINE, Sides.EACH, (Hold(seconds=10),), ("strap",)),
-    ("Iron_Crosses_stretch", Position.PRONE, Sides.BOTH, (Reps(count=10, seconds_per_rep=3),), ()),
-    ("Kneeling_Forearm_Stretch", Position.KNEELING, Sides.NONE, (Hold(seconds=20),), ()),
-    ("Lower_Back_Curl", Position.PRONE, Sides.NONE, (Reps(count=10, seconds_per_rep=3),), ()),
-    ("One_Arm_Against_Wall", Position.STANDING, Sides.NONE, (Hold(seconds=30),), ("wall",)),
+    ("Chair_Upper_Body_Stretch", StartPosition.SEATED, Sides.NONE, (Hold(seconds=20),), ("chair",)),
+    ("Childs_Pose", StartPosition.ALL_FOURS, Sides.NONE, (Hold(seconds=30),), ()),
+    ("Hamstring_Stretch", StartPosition.SUPINE, Sides.EACH, (Hold(seconds=10),), ("strap",)),
+    (
+        "Iron_Crosses_stretch",
+        StartPosition.PRONE,
+        Sides.BOTH,
+        (Reps(count=10, seconds_per_rep=3),),
+        (),
+    ),
+    ("Kneeling_Forearm_Stretch", StartPosition.KNEELING, Sides.NONE, (Hold(seconds=20),), ()),
+    ("Lower_Back_Curl", StartPosition.PRONE, Sides.NONE, (Reps(count=10, seconds_per_rep=3),), ()),
+    ("One_Arm_Against_Wall", StartPosition.STANDING, Sides.NONE, (Hold(seconds=30),), ("wall",)),
     (
         "Overhead_Lat",
-        Position.SEATED,
+        StartPosition.SEATED,
         Sides.EACH,
         (Hold(seconds=10), Hold(seconds=10)),
         ("partner",),
     ),
-    ("Seated_Floor_Hamstring_Stretch", Position.SEATED, Sides.EACH, (Hold(seconds=15),), ()),
+    ("Seated_Floor_Hamstring_Stretch", StartPosition.SEATED, Sides.EACH, (Hold(seconds=15),), ()),
     (
         "Spinal_Stretch",
-        Position.SEATED,
+        StartPosition.SEATED,
         Sides.EACH,
         (Reps(count=3, seconds_per_rep=3),),
         ("chair",),
     ),
     (
         "Superman",
-        Position.PRONE,
+        StartPosition.PRONE,
         Sides.NONE,
         (Reps(count=10, seconds_per_rep=3, hold_seconds=2),),
         (),
     ),
-    ("Quadriceps-SMR", Position.PRONE, Sides.EACH, (Hold(seconds=10),), ("foam-roller",)),
+    ("Quadriceps-SMR", StartPosition.PRONE, Sides.EACH, (Hold(seconds=10),), ("foam-roller",)),
 ]
 
 
@@ -135,7 +141,7 @@ SAMPLE = [
 def test_a_hand_checked_sample(
     imported: ImportResult,
     source_id: str,
-    position: Position,
+    position: StartPosition,
     sides: Sides,
     dose: tuple[object, ...],
     equipment: tuple[str, ...],
@@ -244,7 +250,7 @@ def test_hostile_entries_never_crash_and_are_all_reported() -> None:
     assert french.equipment == ("foam-roller", "space-hopper")
     assert [m.url for m in french.media][-1] == "https://example.org/b.png"
     partner_first = result.catalog.stretch("partner-first")
-    assert partner_first.position is Position.SUPINE  # the partner kneels, the user lies
+    assert partner_first.position is StartPosition.SUPINE  # the partner kneels, the user lies
     assert partner_first.equipment == ("partner",)
     text = report.format()
     assert "SKIPPED" in text
@@ -364,14 +370,14 @@ def test_real_entries_the_rules_were_not_written_against(imported: ImportResult)
         }
     }
     assert got == {
-        "adductor-groin": (Position.SUPINE, Sides.NONE, (Hold(seconds=10),), ("partner",)),
-        "cat-stretch": (Position.ALL_FOURS, Sides.NONE, (Hold(seconds=15),), ()),
-        "kneeling-hip-flexor": (Position.KNEELING, Sides.EACH, (Hold(seconds=15),), ()),
-        "runners-stretch": (Position.STANDING, Sides.EACH, (Hold(seconds=30),), ()),
-        "middle-back-stretch": (Position.STANDING, Sides.EACH, (Hold(seconds=10),), ()),
-        "standing-lateral-stretch": (Position.STANDING, Sides.EACH, (Hold(seconds=30),), ()),
+        "adductor-groin": (StartPosition.SUPINE, Sides.NONE, (Hold(seconds=10),), ("partner",)),
+        "cat-stretch": (StartPosition.ALL_FOURS, Sides.NONE, (Hold(seconds=15),), ()),
+        "kneeling-hip-flexor": (StartPosition.KNEELING, Sides.EACH, (Hold(seconds=15),), ()),
+        "runners-stretch": (StartPosition.STANDING, Sides.EACH, (Hold(seconds=30),), ()),
+        "middle-back-stretch": (StartPosition.STANDING, Sides.EACH, (Hold(seconds=10),), ()),
+        "standing-lateral-stretch": (StartPosition.STANDING, Sides.EACH, (Hold(seconds=30),), ()),
         "lying-prone-quadriceps": (
-            Position.PRONE,
+            StartPosition.PRONE,
             Sides.EACH,
             (Hold(seconds=10), Hold(seconds=10)),
             ("partner",),
@@ -388,14 +394,14 @@ def test_real_entries_the_rules_were_not_written_against(imported: ImportResult)
 
 
 OPENINGS = [
-    ("Lie on your back with your knees bent.", Position.SUPINE),
-    ("Lie face down on a mat.", Position.PRONE),
-    ("Lie on your side.", Position.SIDE_LYING),
-    ("Get on your hands and knees.", Position.ALL_FOURS),
-    ("Kneel on the floor.", Position.KNEELING),
-    ("Sit upright in a chair.", Position.SEATED),
-    ("In a seated position, relax your shoulders.", Position.SEATED),
-    ("Stand tall with your feet apart.", Position.STANDING),
+    ("Lie on your back with your knees bent.", StartPosition.SUPINE),
+    ("Lie face down on a mat.", StartPosition.PRONE),
+    ("Lie on your side.", StartPosition.SIDE_LYING),
+    ("Get on your hands and knees.", StartPosition.ALL_FOURS),
+    ("Kneel on the floor.", StartPosition.KNEELING),
+    ("Sit upright in a chair.", StartPosition.SEATED),
+    ("In a seated position, relax your shoulders.", StartPosition.SEATED),
+    ("Stand tall with your feet apart.", StartPosition.STANDING),
 ]
 HOLDS = ["Hold for {a}-{b} seconds", "Hold this stretch for {a} to {b} seconds", "Hold {a} seconds"]
 SIDES = [
@@ -415,7 +421,7 @@ SIDES = [
     st.sampled_from([" ", "\n", "  "]),
 )
 def test_templated_prose_is_read_exactly(
-    opening: tuple[str, Position],
+    opening: tuple[str, StartPosition],
     hold: str,
     sides: tuple[str, Sides],
     low: int,

@@ -15,12 +15,12 @@ import stretchkit as sk
 seconds = st.integers(min_value=1, max_value=3600)
 
 
-def _stretch(dose: tuple[sk.Phase, ...], sides: sk.Sides = sk.Sides.NONE) -> sk.Stretch:
+def _stretch(dose: tuple[sk.Part, ...], sides: sk.Sides = sk.Sides.NONE) -> sk.Stretch:
     return sk.Stretch(
         id="s",
         name="S",
         instructions=["Do it."],
-        position=sk.Position.SEATED,
+        position=sk.StartPosition.SEATED,
         dose=dose,
         sides=sides,
     )
@@ -40,7 +40,7 @@ def test_stretch_duration_is_the_sum_of_its_phases_per_side(
 ) -> None:
     count, per_rep, top = reps
     rounds, exhale, held, release = breath
-    dose: tuple[sk.Phase, ...] = (
+    dose: tuple[sk.Part, ...] = (
         sk.Hold(seconds=hold),
         sk.Reps(count=count, seconds_per_rep=per_rep, hold_seconds=top),
         sk.Breath(rounds=rounds, exhale_seconds=exhale, hold_seconds=held, release_seconds=release),
@@ -165,8 +165,12 @@ def test_relief_limits_must_be_ordered() -> None:
 def test_every_context_maps_to_positions_and_levels_order_them() -> None:
     for context in sk.Context:
         assert context.positions
-    assert sk.Position.SUPINE.level < sk.Position.ALL_FOURS.level < sk.Position.SEATED.level
-    assert sk.Position.SEATED.level < sk.Position.STANDING.level
+    assert (
+        sk.StartPosition.SUPINE.level
+        < sk.StartPosition.ALL_FOURS.level
+        < sk.StartPosition.SEATED.level
+    )
+    assert sk.StartPosition.SEATED.level < sk.StartPosition.STANDING.level
 
 
 def test_other_positions_widen_where_a_stretch_fits() -> None:
@@ -174,11 +178,11 @@ def test_other_positions_widen_where_a_stretch_fits() -> None:
         id="heel-press",
         name="Heel press",
         instructions=["Press one heel down."],
-        position=sk.Position.SEATED,
-        other_positions=[sk.Position.STANDING],
+        position=sk.StartPosition.SEATED,
+        other_positions=[sk.StartPosition.STANDING],
         dose=[sk.Hold(seconds=10)],
     )
-    assert heel_press.positions == {sk.Position.SEATED, sk.Position.STANDING}
-    for bad in ([sk.Position.SEATED], [sk.Position.PRONE, sk.Position.PRONE]):
+    assert heel_press.positions == {sk.StartPosition.SEATED, sk.StartPosition.STANDING}
+    for bad in ([sk.StartPosition.SEATED], [sk.StartPosition.PRONE, sk.StartPosition.PRONE]):
         with pytest.raises(ValueError, match="other_positions"):
             attrs.evolve(heel_press, other_positions=bad)

@@ -108,7 +108,7 @@ def test_the_documented_hook_checks_catalogs_wherever_they_are(tmp_path: Path) -
     content.mkdir()
     _git(content, "init", "--quiet", "-b", "main")
     valid = (EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8")
-    invalid = (EXAMPLES / "invalid" / "unknown-phase-kind.json").read_text(encoding="utf-8")
+    invalid = (EXAMPLES / "invalid" / "unknown-part-kind.json").read_text(encoding="utf-8")
     catalogs = {
         "catalog.json": valid,
         "catalogs/upper-back.json": valid,

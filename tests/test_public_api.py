@@ -146,3 +146,25 @@ def test_every_type_a_public_call_returns_is_public() -> None:
         if id(cls) not in public
     }
     assert not private, sorted(private)
+
+
+@pytest.mark.parametrize(
+    ("module", "old", "new"),
+    [
+        ("stretchkit", "Phase", "Part"),
+        ("stretchkit", "PHASE_KINDS", "PART_KINDS"),
+        ("stretchkit", "Position", "StartPosition"),
+        ("stretchkit.model", "Phase", "Part"),
+        ("stretchkit.model", "Position", "StartPosition"),
+        ("stretchkit.strategies", "phases", "parts"),
+    ],
+)
+def test_renamed_names_still_work_with_a_warning(module: str, old: str, new: str) -> None:
+    """An app written against the old names keeps running and is told the new one."""
+    import importlib
+
+    mod = importlib.import_module(module)
+    with pytest.warns(DeprecationWarning, match=rf"{module}\.{old} is renamed {module}\.{new}"):
+        value = getattr(mod, old)
+    assert value is getattr(mod, new)
+    assert old not in getattr(mod, "__all__", ())

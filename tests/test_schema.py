@@ -35,10 +35,10 @@ from stretchkit.io._schema import (
 from stretchkit.io._semantic import semantic_issues_raw
 from stretchkit.model import (
     FORMAT_VERSION,
-    PHASE_KINDS,
+    PART_KINDS,
     MaintenancePhase,
     Media,
-    Phase,
+    Part,
     Reintroduction,
     ReliefPhase,
     Reps,
@@ -125,7 +125,7 @@ def test_every_property_has_a_title_a_description_and_examples() -> None:
     for path, node in _subschemas(_schema()):
         for name, prop in node.get("properties", {}).items():
             if "if" in path:
-                continue  # the phase dispatcher's `if` only matches on kind
+                continue  # the part dispatcher's `if` only matches on kind
             for key in ("title", "description", "examples"):
                 if not prop.get(key):
                     missing.append(f"{path}/properties/{name}: {key}")
@@ -137,19 +137,19 @@ def test_every_object_refuses_unknown_properties() -> None:
     for path, node in _subschemas(_schema()):
         if node.get("type") == "object" and node.get("additionalProperties") is not False:
             open_objects.append(path)
-    # The phase dispatcher only reads `kind`; each kind's own schema is closed.
-    assert open_objects == ["#/$defs/phase"]
-    phase = _schema()["$defs"]["phase"]
-    for branch in phase["allOf"]:
+    # The part dispatcher only reads `kind`; each kind's own schema is closed.
+    assert open_objects == ["#/$defs/part"]
+    part = _schema()["$defs"]["part"]
+    for branch in part["allOf"]:
         target = branch["then"]["$ref"].removeprefix("#/$defs/")
         assert _schema()["$defs"][target]["additionalProperties"] is False
 
 
-def test_phase_kinds_match_the_model_table() -> None:
-    phase = _schema()["$defs"]["phase"]
-    kinds = [b["if"]["properties"]["kind"]["const"] for b in phase["allOf"]]
-    assert kinds == list(PHASE_KINDS.values())
-    assert phase["properties"]["kind"]["enum"] == kinds
+def test_part_kinds_match_the_model_table() -> None:
+    part = _schema()["$defs"]["part"]
+    kinds = [b["if"]["properties"]["kind"]["const"] for b in part["allOf"]]
+    assert kinds == list(PART_KINDS.values())
+    assert part["properties"]["kind"]["enum"] == kinds
     for kind in kinds:
         assert _schema()["$defs"][kind]["properties"]["kind"]["const"] == kind
 
@@ -324,7 +324,7 @@ _SCHEMA_ONLY_RULES = ("twice", "is below", "a media URL is")
 media links (checked with a located semantic issue, ``unsafe-url``)."""
 
 _DEFS = [
-    ("phase", Phase),
+    ("part", Part),
     ("routine_step", RoutineStep),
     ("relief_phase", ReliefPhase),
     ("maintenance_phase", MaintenancePhase),

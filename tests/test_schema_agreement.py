@@ -127,15 +127,15 @@ _STRETCH = {
     ],
 )
 @given(
-    phase=st.deferred(lambda: _from_schema("#/$defs/phase")),
+    part=st.deferred(lambda: _from_schema("#/$defs/part")),
     variation=st.deferred(lambda: _from_schema("#/$defs/variation")),
     indent=st.sampled_from([None, 1, 2]),
 )
 def test_documents_generated_from_the_schema_load_or_give_located_issues(
-    phase: Any, variation: Any, indent: int | None
+    part: Any, variation: Any, indent: int | None
 ) -> None:
     """Generated pieces (a whole stretch is too slow to generate) go into a real document."""
-    stretch = {**_STRETCH, "dose": [phase], "variations": [variation]}
+    stretch = {**_STRETCH, "dose": [part], "variations": [variation]}
     document = {"format_version": 1, "stretches": [stretch]}
     assert _independent().is_valid(document)
     text = json.dumps(document, indent=indent, ensure_ascii=False)

@@ -29,8 +29,7 @@ from stretchkit.model import (
     Hold,
     MaintenancePhase,
     NamedPosition,
-    Phase,
-    Position,
+    Part,
     PositionSequence,
     Program,
     Reintroduction,
@@ -39,6 +38,7 @@ from stretchkit.model import (
     Routine,
     RoutineStep,
     Sides,
+    StartPosition,
     Stretch,
     Variation,
 )
@@ -343,9 +343,9 @@ slugs = st.builds(
 """Ids such as ``bad-x0``: at most six letters, then maybe a hyphen and a short tail."""
 seconds = st.integers(1, 40)
 CONTEXT_POSITION = {
-    Context.LYING: Position.SUPINE,
-    Context.SITTING: Position.SEATED,
-    Context.STANDING: Position.STANDING,
+    Context.LYING: StartPosition.SUPINE,
+    Context.SITTING: StartPosition.SEATED,
+    Context.STANDING: StartPosition.STANDING,
 }
 
 
@@ -353,7 +353,7 @@ def _labels(n: int) -> list[str]:
     return [f"step {i}" for i in range(n)]
 
 
-phases: st.SearchStrategy[Phase] = st.one_of(
+parts: st.SearchStrategy[Part] = st.one_of(
     st.builds(Hold, seconds=seconds),
     st.builds(
         Reps, count=st.integers(1, 10), seconds_per_rep=seconds, hold_seconds=st.integers(0, 5)
@@ -401,9 +401,9 @@ def catalogs(draw: st.DrawFn) -> Catalog:
             id=sid,
             name=sid,
             instructions=["Do it."],
-            position=draw(st.sampled_from(Position)),
+            position=draw(st.sampled_from(StartPosition)),
             sides=draw(st.sampled_from(Sides)),
-            dose=draw(st.lists(phases, min_size=1, max_size=2)),
+            dose=draw(st.lists(parts, min_size=1, max_size=2)),
             targets=draw(st.lists(slugs, max_size=3, unique=True)),
             variations=[
                 Variation(id=v, name=v) for v in draw(st.lists(slugs, max_size=2, unique=True))
@@ -417,7 +417,7 @@ def catalogs(draw: st.DrawFn) -> Catalog:
         steps = []
         for stretch in draw(st.lists(st.sampled_from(stretches), min_size=1, max_size=5)):
             variation = draw(st.sampled_from([None, *(v.id for v in stretch.variations)]))
-            dose = draw(st.none() | st.lists(phases, min_size=1, max_size=2))
+            dose = draw(st.none() | st.lists(parts, min_size=1, max_size=2))
             steps.append(RoutineStep(stretch=stretch.id, variation=variation, dose=dose))
         probe = Routine(id=rid, name=rid, context=Context.LYING, minutes=1, steps=steps)
         minutes = max(0.1, round(probe.duration(by_id) / 60, 1))
@@ -497,7 +497,7 @@ def test_semantic_issues_on_a_model_catalog_uses_tuple_indices() -> None:
         id="a",
         name="A",
         instructions=["Go."],
-        position=Position.SEATED,
+        position=StartPosition.SEATED,
         dose=[Hold(seconds=30)],
     )
     routine = Routine(

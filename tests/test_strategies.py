@@ -19,7 +19,7 @@ import stretchkit.strategies as sks
 from stretchkit import Event, Policy, Progress, event_from_dict
 from stretchkit.engine import check_local_time
 from stretchkit.model import (
-    PHASE_KINDS,
+    PART_KINDS,
     Context,
     Media,
     Outcome,
@@ -54,15 +54,15 @@ def test_scalars_satisfy_the_model_validators(s: str, t: str, lab: str) -> None:
     _ok(label, lab)
 
 
-@given(sks.phases())
-def test_phases_are_valid_phases(phase: Any) -> None:
-    assert type(phase) in PHASE_KINDS
-    assert phase.duration >= 1
+@given(sks.parts())
+def test_parts_are_valid_parts(part: Any) -> None:
+    assert type(part) in PART_KINDS
+    assert part.duration >= 1
 
 
-@given(sks.phases(small=True))
-def test_small_phases_are_short(phase: Any) -> None:
-    assert phase.duration <= 600
+@given(sks.parts(small=True))
+def test_small_parts_are_short(part: Any) -> None:
+    assert part.duration <= 600
 
 
 @given(sks.stretches(), sks.media(), sks.variations())

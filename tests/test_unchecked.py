@@ -12,7 +12,7 @@ import pytest
 from stretchkit.engine import PainReported
 from stretchkit.model import Angle, Hold, Stretch
 from stretchkit.model._unchecked import setting_lines, unchecked
-from stretchkit.model._vocabulary import Position
+from stretchkit.model._vocabulary import StartPosition
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "stretchkit"
 
@@ -56,7 +56,11 @@ def test_it_is_the_only_way_in_the_library() -> None:
 def test_defaults_and_converters_are_not_applied() -> None:
     """The caller passes final values: a list stays a list (the fast path passes tuples)."""
     checked = Stretch(
-        id="a", name="A", instructions=["Go."], position=Position.SEATED, dose=[Hold(seconds=5)]
+        id="a",
+        name="A",
+        instructions=["Go."],
+        position=StartPosition.SEATED,
+        dose=[Hold(seconds=5)],
     )
     values = {f.name: getattr(checked, f.name) for f in attrs.fields(Stretch)}
     stretch = unchecked(Stretch)(**{**values, "instructions": ["Go."]})

@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     )
     from stretchkit.model import (
         FORMAT_VERSION as FORMAT_VERSION,
-        PHASE_KINDS as PHASE_KINDS,
+        PART_KINDS as PART_KINDS,
         Angle as Angle,
         AngleSequence as AngleSequence,
+        Beat as Beat,
         Breath as Breath,
+        CueKind as CueKind,
         Catalog as Catalog,
         Context as Context,
         Hold as Hold,
@@ -45,8 +47,8 @@ if TYPE_CHECKING:
         ModelTypeError as ModelTypeError,
         NamedPosition as NamedPosition,
         Outcome as Outcome,
-        Phase as Phase,
-        Position as Position,
+        Part as Part,
+        StartPosition as StartPosition,
         PositionSequence as PositionSequence,
         Program as Program,
         Reintroduction as Reintroduction,
@@ -68,7 +70,6 @@ if TYPE_CHECKING:
         EARLIEST_YEAR as EARLIEST_YEAR,
         LATEST_YEAR as LATEST_YEAR,
         Cue as Cue,
-        CueKind as CueKind,
         DuplicateEventError as DuplicateEventError,
         EngineError as EngineError,
         Event as Event,
@@ -139,8 +140,28 @@ if TYPE_CHECKING:
 
 _look_up, __dir__ = _attach(globals())
 
+_RENAMED: dict[str, str] = {
+    "PHASE_KINDS": "PART_KINDS",
+    "Phase": "Part",
+    "Position": "StartPosition",
+}
+"""Old public names that still work, with a ``DeprecationWarning``, and their new names."""
+
+
+def _renamed(module: str, name: str, new: str) -> str:
+    import warnings
+
+    warnings.warn(
+        f"{module}.{name} is renamed {module}.{new}; the old name goes in a later release",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return new
+
 
 def __getattr__(name: str) -> object:
+    if name in _RENAMED:
+        return _look_up(_renamed("stretchkit", name, _RENAMED[name]))
     if name == "__version__":
         from importlib.metadata import version
 

@@ -16,7 +16,7 @@ The generator works in four steps:
    ``max_steps`` binds). When the window is unreachable, the band within
    10 % under the fullest reachable total is aimed at instead, and the
    shortfall is reported.
-4. **Order** — by :attr:`Position.level` (lying, kneeling, seated, standing),
+4. **Order** — by :attr:`StartPosition.level` (lying, kneeling, seated, standing),
    same positions kept together, so the user gets up once and never goes
    down again.
 
@@ -51,7 +51,7 @@ from stretchkit.model._validators import (
     text,
     whole,
 )
-from stretchkit.model._vocabulary import Context, Position
+from stretchkit.model._vocabulary import Context, StartPosition
 
 if TYPE_CHECKING:
     from stretchkit.model._catalog import Catalog
@@ -74,11 +74,11 @@ _BITS_LIMIT = 1 << 28
 MAX_ITEMS = 100_000
 """At most this many ids in ``avoid``, ``include``, ``equipment`` or ``targets``."""
 
-_POSITION_ORDER = {p: i for i, p in enumerate(Position)}
+_POSITION_ORDER = {p: i for i, p in enumerate(StartPosition)}
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
-def _enum(kind: type[Context] | type[Position], value: object, name: str) -> Any:
+def _enum(kind: type[Context] | type[StartPosition], value: object, name: str) -> Any:
     if isinstance(value, kind):
         return value
     for member in kind:
@@ -115,10 +115,10 @@ def _context(value: object) -> Context | None:
     return None if value is None else _enum(Context, value, "context")
 
 
-def _positions(value: object) -> frozenset[Position] | None:
+def _positions(value: object) -> frozenset[StartPosition] | None:
     if value is None:
         return None
-    return frozenset(_enum(Position, p, "positions") for p in _many(value, "positions"))
+    return frozenset(_enum(StartPosition, p, "positions") for p in _many(value, "positions"))
 
 
 def _ids(value: object) -> frozenset[str]:
@@ -180,7 +180,7 @@ class Constraints:
     context: Context | None = field(
         default=None, converter=_context, validator=optional(instance_of(Context))
     )
-    positions: frozenset[Position] | None = field(default=None, converter=_positions)
+    positions: frozenset[StartPosition] | None = field(default=None, converter=_positions)
     equipment: frozenset[str] | None = field(default=None, converter=_equipment)
     targets: dict[str, float] = field(factory=dict, converter=_targets, hash=False)
     avoid: frozenset[str] = field(default=frozenset(), converter=_ids)
@@ -198,8 +198,8 @@ class Constraints:
         return int(self.minutes * 60 + 1e-9)
 
     @property
-    def allowed_positions(self) -> frozenset[Position]:
-        allowed = frozenset(Position)
+    def allowed_positions(self) -> frozenset[StartPosition]:
+        allowed = frozenset(StartPosition)
         if self.context is not None:
             allowed &= self.context.positions
         if self.positions is not None:
@@ -448,7 +448,7 @@ def _pool(
 ) -> list[Stretch]:
     """Cut a large candidate list: the best for the wanted targets, plus a spread of durations.
 
-    Durations are derived (a sum over dose phases), so they are computed only
+    Durations are derived (a sum over dose parts), so they are computed only
     for the stretches looked at: the target-ranked best and a seeded sample.
     The spread keeps short and odd durations available, which is what lets
     the subset-sum hit the budget window.
@@ -599,7 +599,7 @@ def _window(reachable: int, room: int, low: int) -> int:
     return ((1 << (best + 1)) - 1) ^ ((1 << floor) - 1)
 
 
-def start_position(stretch: Stretch, allowed: frozenset[Position]) -> Position:
+def start_position(stretch: Stretch, allowed: frozenset[StartPosition]) -> StartPosition:
     """The position ``stretch`` is done from when only ``allowed`` ones fit.
 
     Its own start position when allowed, else the lowest allowed one of its
@@ -611,7 +611,7 @@ def start_position(stretch: Stretch, allowed: frozenset[Position]) -> Position:
     return min(fitting, key=lambda p: (p.level, _POSITION_ORDER[p]))
 
 
-def _order(stretches: Iterable[Stretch], allowed: frozenset[Position]) -> list[Stretch]:
+def _order(stretches: Iterable[Stretch], allowed: frozenset[StartPosition]) -> list[Stretch]:
     """Lowest position first, same positions together, rank order kept inside a position."""
     keyed = []
     for rank, s in enumerate(stretches):
@@ -647,7 +647,7 @@ def _routine(steps: Sequence[Stretch], total: int, constraints: Constraints) -> 
     )
 
 
-def _context_for(position: Position) -> Context:
+def _context_for(position: StartPosition) -> Context:
     for context in Context:
         if position in context.positions:
             return context

@@ -36,8 +36,7 @@ from stretchkit.model import (
     MediaKind,
     NamedPosition,
     Outcome,
-    Phase,
-    Position,
+    Part,
     PositionSequence,
     Program,
     Reintroduction,
@@ -48,6 +47,7 @@ from stretchkit.model import (
     Session,
     Sides,
     SkipReason,
+    StartPosition,
     StepResult,
     Stretch,
     Variation,
@@ -67,7 +67,7 @@ __all__ = [
     "maintenance_phases",
     "media",
     "media_urls",
-    "phases",
+    "parts",
     "policies",
     "position_sequences",
     "programs",
@@ -185,8 +185,8 @@ def breaths(*, max_rounds: int = 100, max_seconds: int = MAX_SECONDS) -> st.Sear
 
 
 @functools.cache
-def phases(*, small: bool = False) -> st.SearchStrategy[Phase]:
-    """Any phase kind. ``small`` keeps each phase under about ten minutes."""
+def parts(*, small: bool = False) -> st.SearchStrategy[Part]:
+    """Any part kind. ``small`` keeps each part under about ten minutes."""
     if small:
         return st.one_of(
             holds(max_seconds=120),
@@ -199,8 +199,8 @@ def phases(*, small: bool = False) -> st.SearchStrategy[Phase]:
 
 
 @functools.cache
-def doses(*, small: bool = False, max_phases: int = 3) -> st.SearchStrategy[tuple[Phase, ...]]:
-    return st.lists(phases(small=small), min_size=1, max_size=min(max_phases, 24)).map(tuple)
+def doses(*, small: bool = False, max_parts: int = 3) -> st.SearchStrategy[tuple[Part, ...]]:
+    return st.lists(parts(small=small), min_size=1, max_size=min(max_parts, 24)).map(tuple)
 
 
 @functools.cache
@@ -243,7 +243,7 @@ def _stretch(draw: st.DrawFn, stretch_id: str | None, small: bool) -> Stretch:
         "id": draw(slugs()) if stretch_id is None else stretch_id,
         "name": draw(texts()),
         "instructions": draw(st.lists(texts(), min_size=1, max_size=2)),
-        "position": draw(st.sampled_from(Position)),
+        "position": draw(st.sampled_from(StartPosition)),
         "dose": draw(doses(small=small)),
         "sides": draw(st.sampled_from(Sides)),
         "equipment": draw(_unique_slugs(2)),
@@ -252,7 +252,7 @@ def _stretch(draw: st.DrawFn, stretch_id: str | None, small: bool) -> Stretch:
         "media": draw(st.lists(media(), max_size=1)),
         "cautions": draw(st.lists(texts(), max_size=1)),
     }
-    others = [p for p in Position if p is not fields["position"]]
+    others = [p for p in StartPosition if p is not fields["position"]]
     fields["other_positions"] = draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
     return Stretch(**fields)
 
@@ -271,7 +271,7 @@ def _steps(draw: st.DrawFn, pool: tuple[Stretch, ...], max_steps: int) -> list[R
         wants_variation: bool = draw(st.booleans())
         if stretch.variations and wants_variation:
             variation = draw(st.sampled_from(stretch.variations)).id
-        dose = draw(st.none() | doses(small=True, max_phases=2))
+        dose = draw(st.none() | doses(small=True, max_parts=2))
         if steps and (steps[-1].stretch, steps[-1].variation) == (stretch.id, variation):
             continue  # the same stretch twice in a row draws a warning
         steps.append(RoutineStep(stretch=stretch.id, dose=dose, variation=variation))
@@ -658,3 +658,11 @@ def histories(
     return _history(
         stretch_ids, routine, event_times() if times is None else times, max_size, devices
     )
+
+
+def __getattr__(name: str) -> object:
+    if name == "phases":  # renamed with the model's ``Phase``, which is now ``Part``
+        from stretchkit import _renamed
+
+        return globals()[_renamed("stretchkit.strategies", name, "parts")]
+    raise AttributeError(f"module 'stretchkit.strategies' has no attribute {name!r}")

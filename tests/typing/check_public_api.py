@@ -16,7 +16,7 @@ def build_a_catalog() -> sk.Catalog:
         id="heel-press",
         name="Heel press",
         instructions=("Press one heel into the floor.",),
-        position=sk.Position.SEATED,
+        position=sk.StartPosition.SEATED,
         sides=sk.Sides.EACH,
         dose=[
             sk.AngleSequence(

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["COMPLETE", "DONE", "QUIT", "Act", "Action", "Driver", "Step", "View", "step_of"]
 
 
-class Act(enum.Enum):
+class Act(enum.StrEnum):
     DONE = "done"
     """This part is done: on to the next one."""
     COMPLETE = "complete"

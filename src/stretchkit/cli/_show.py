@@ -1,7 +1,7 @@
 """``stretchkit show FILE ROUTINE``: a routine as a person reads it, with derived timings.
 
 Each step shows its stretch, start position, sides and equipment, every dose
-phase (angles and positions with their labels and seconds), and what the step
+part (angles and positions with their labels and seconds), and what the step
 takes; the total is set against the minutes the routine declares. Exit
 status: 0 shown, 1 the catalog has errors, 2 unreadable file or no such routine.
 """
@@ -17,7 +17,7 @@ from stretchkit.cli._validate import emit
 if TYPE_CHECKING:
     import argparse
 
-    from stretchkit.model import Catalog, Phase, Routine
+    from stretchkit.model import Catalog, Routine
 
 __all__ = ["add_arguments", "render_routine", "run"]
 
@@ -34,28 +34,6 @@ def clock(seconds: float) -> str:
     if not minutes:
         return f"{rest} s"
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
-
-
-def _phase(phase: Phase) -> str:
-    from stretchkit.model import AngleSequence, Breath, Hold, PositionSequence, Reps
-
-    if isinstance(phase, Hold):
-        return f"hold {phase.seconds} s"
-    if isinstance(phase, AngleSequence):
-        steps = " → ".join(f"{a.label} ({a.degrees}°) {a.seconds} s" for a in phase.angles)
-        return f"angles: {steps}"
-    if isinstance(phase, PositionSequence):
-        steps = " → ".join(f"{p.label} {p.seconds} s" for p in phase.positions)
-        return f"positions: {steps}"
-    if isinstance(phase, Reps):
-        hold = f", hold {phase.hold_seconds} s at the top" if phase.hold_seconds else ""
-        return f"{phase.count} reps of {phase.seconds_per_rep} s{hold}"
-    if isinstance(phase, Breath):
-        return (
-            f"{phase.rounds} breaths: out {phase.exhale_seconds} s, hold {phase.hold_seconds} s, "
-            f"release {phase.release_seconds} s"
-        )
-    raise AssertionError(f"unknown phase {phase!r}")  # pragma: no cover - the union is closed
 
 
 def render_routine(catalog: Catalog, routine: Routine) -> str:
@@ -92,7 +70,7 @@ def render_routine(catalog: Catalog, routine: Routine) -> str:
         dose = stretch.dose if step.dose is None else step.dose
         if step.dose is not None:
             lines.append("    (this routine's own dose)")
-        lines.extend(f"    {_phase(phase)}" for phase in dose)
+        lines.extend(f"    {part.summary()}" for part in dose)
         one_side = dose_seconds(dose)
         if stretch.sides is Sides.EACH:
             lines.append(f"    = {clock(one_side)} per side × 2 = {clock(one_side * 2)}")

@@ -32,10 +32,11 @@ from stretchkit.engine._plan import (
 )
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._progress import Progress
-from stretchkit.engine._runner import Cue, CueKind, RunnerStep, Segment, SessionRunner
+from stretchkit.engine._runner import Cue, RunnerStep, Segment, SessionRunner
 from stretchkit.engine._snapshot import RULES_VERSION, SnapshotError
 from stretchkit.engine._stored import events_from_json
 from stretchkit.engine._time import EARLIEST_YEAR, LATEST_YEAR, check_local_time
+from stretchkit.model import CueKind
 
 __all__ = [
     "EARLIEST_YEAR",

@@ -2,7 +2,7 @@
 
 Rules
 - A runner walks the planned steps in order. Inside a step it walks *segments*:
-  for each side (left then right for ``Sides.EACH``, once otherwise), each phase of
+  for each side (left then right for ``Sides.EACH``, once otherwise), each part of
   the step's dose (the routine step's own dose, else the stretch's), split into its
   parts: a hold; each angle of an angle sequence; each position of a position
   sequence; each repetition (then its hold at the top); each breath round's
@@ -29,7 +29,6 @@ Rules
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -43,14 +42,10 @@ from stretchkit.engine._events import MAX_ID, SessionLogged, check_id
 from stretchkit.engine._plan import Plan
 from stretchkit.engine._time import check_local_time, instant
 from stretchkit.model import (
-    AngleSequence,
-    Breath,
     Catalog,
-    Hold,
+    CueKind,
     Outcome,
-    Phase,
-    PositionSequence,
-    Reps,
+    Part,
     Routine,
     Session,
     Sides,
@@ -65,22 +60,6 @@ __all__ = ["Cue", "CueKind", "RunnerStep", "Segment", "SessionRunner"]
 RUNNER_FORMAT = 1
 
 
-class CueKind(enum.StrEnum):
-    """What a cue announces. Values are stable: apps map them to sounds or pictures."""
-
-    STEP = "step"
-    SIDE = "side"
-    HOLD = "hold"
-    ANGLE = "angle"
-    POSITION = "position"
-    REP = "rep"
-    REP_HOLD = "rep_hold"
-    EXHALE = "exhale"
-    BREATH_HOLD = "breath_hold"
-    RELEASE = "release"
-    DONE = "done"
-
-
 @frozen(kw_only=True)
 class Segment:
     """One timed part of a step: what to do, on which side, for how many seconds."""
@@ -88,7 +67,7 @@ class Segment:
     kind: CueKind
     text: str
     seconds: int
-    phase_index: int
+    part_index: int
     side: str | None = None
     """``"left"``/``"right"`` for stretches done on each side, else ``None``."""
     label: str | None = None
@@ -118,78 +97,28 @@ class RunnerStep:
     """The variation's id, or ``None`` for the stretch as written."""
 
 
-_Part = tuple[CueKind, str, int, str | None, int | None]
-"""One timed part of a phase: kind, cue text, seconds, label, degrees."""
-
-
-def _phase_parts(phase: Phase) -> list[_Part]:
-    """The parts of one phase in the order they are done, one side's worth."""
-    if isinstance(phase, Hold):
-        return [(CueKind.HOLD, f"Hold, {phase.seconds} seconds", phase.seconds, None, None)]
-    if isinstance(phase, AngleSequence):
-        return [
-            (
-                CueKind.ANGLE,
-                f"{a.label} ({a.degrees}°), {a.seconds} seconds",
-                a.seconds,
-                a.label,
-                a.degrees,
-            )
-            for a in phase.angles
-        ]
-    if isinstance(phase, PositionSequence):
-        return [
-            (CueKind.POSITION, f"{p.label}, {p.seconds} seconds", p.seconds, p.label, None)
-            for p in phase.positions
-        ]
-    parts: list[_Part] = []
-    if isinstance(phase, Reps):
-        top = phase.hold_seconds
-        for r in range(1, phase.count + 1):
-            parts.append(
-                (CueKind.REP, f"Rep {r} of {phase.count}", phase.seconds_per_rep, None, None)
-            )
-            if top:
-                parts.append((CueKind.REP_HOLD, f"Hold, {top} seconds", top, None, None))
-        return parts
-    assert isinstance(phase, Breath)
-    for r in range(1, phase.rounds + 1):
-        parts += [
-            (
-                CueKind.EXHALE,
-                f"Breath {r} of {phase.rounds}: breathe out",
-                phase.exhale_seconds,
-                None,
-                None,
-            ),
-            (CueKind.BREATH_HOLD, "Hold the breath", phase.hold_seconds, None, None),
-            (CueKind.RELEASE, "Release", phase.release_seconds, None, None),
-        ]
-    return parts
-
-
-def _phase_segments(phase: Phase, i: int, side: str | None) -> list[Segment]:
+def _part_segments(part: Part, i: int, side: str | None) -> list[Segment]:
     return [
         Segment(
-            kind=kind,
-            text=text,
-            seconds=seconds,
-            phase_index=i,
+            kind=beat.kind,
+            text=beat.text,
+            seconds=beat.seconds,
+            part_index=i,
             side=side,
-            label=label,
-            degrees=degrees,
+            label=beat.label,
+            degrees=beat.degrees,
         )
-        for kind, text, seconds, label, degrees in _phase_parts(phase)
+        for beat in part.beats()
     ]
 
 
-def segments_of(stretch: Stretch, dose: tuple[Phase, ...] | None = None) -> tuple[Segment, ...]:
+def segments_of(stretch: Stretch, dose: tuple[Part, ...] | None = None) -> tuple[Segment, ...]:
     """The timed parts of one stretch, sides included, in the order they are done."""
     sides: tuple[str | None, ...] = ("left", "right") if stretch.sides is Sides.EACH else (None,)
     out: list[Segment] = []
     for side in sides:
-        for i, phase in enumerate(stretch.dose if dose is None else dose):
-            out.extend(_phase_segments(phase, i, side))
+        for i, part in enumerate(stretch.dose if dose is None else dose):
+            out.extend(_part_segments(part, i, side))
     return tuple(out)
 
 
@@ -362,7 +291,7 @@ class SessionRunner:
 
     @property
     def current(self) -> Segment | None:
-        """The segment to do now (side, phase, angle or position, seconds)."""
+        """The segment to do now (side, part, angle or position, seconds)."""
         i = self.step_index
         return None if i is None else self._segments[i][self.segment]
 

@@ -29,10 +29,10 @@ from stretchkit.importers._report import (
     ImportResult,
 )
 from stretchkit.model._catalog import Catalog
-from stretchkit.model._phases import MAX_SECONDS, Hold, Phase, Reps
+from stretchkit.model._parts import MAX_SECONDS, Hold, Part, Reps
 from stretchkit.model._stretch import Media, Stretch
 from stretchkit.model._validators import BAD_TEXT, describe
-from stretchkit.model._vocabulary import MediaKind, Position, Sides
+from stretchkit.model._vocabulary import MediaKind, Sides, StartPosition
 
 if TYPE_CHECKING:
     from stretchkit.io._limits import Limits
@@ -125,45 +125,49 @@ _OPTIONAL_AID = re.compile(r"\bor your hands?\b|\bif (?:you (?:need|like|want)|n
 
 _LIE = r"\b(?:lie|lying|lay|laying)\b"
 # Start positions from the prose, strong patterns first; each is (pattern, position, weak).
-_POSITION_RULES: tuple[tuple[re.Pattern[str], Position, bool], ...] = tuple(
+_POSITION_RULES: tuple[tuple[re.Pattern[str], StartPosition, bool], ...] = tuple(
     (re.compile(p, re.IGNORECASE), pos, weak)
     for p, pos, weak in (
         (
             rf"{_LIE}[^.;]{{0,25}}\bface ?down\b|\bface ?down\b"
             rf"|{_LIE}[^.;]{{0,20}}\bon (?:your|the) (?:stomach|belly|front)\b|\bprone\b",
-            Position.PRONE,
+            StartPosition.PRONE,
             False,
         ),
         (
             rf"{_LIE}[^.;]{{0,20}}\bon (?:your|the) (?:left |right )?side\b|\bside-?lying\b",
-            Position.SIDE_LYING,
+            StartPosition.SIDE_LYING,
             False,
         ),
         (
             rf"{_LIE}[^.;]{{0,20}}\bon your back\b"
             r"|\bwith your back (?:on|pressed (?:against|to|into)) the (?:floor|ground|mat)\b"
             r"|\bsupine\b",
-            Position.SUPINE,
+            StartPosition.SUPINE,
             False,
         ),
-        (r"\bhands,? (?:and )?knees\b|\ball[ -]fours\b|\bquadruped\b", Position.ALL_FOURS, False),
-        (r"\bkneel(?:ing)?\b|\bon (?:your|both) knees\b", Position.KNEELING, False),
-        (r"\bsit\b|\bsits\b|\bsitting\b|\bseated\b|\bin a chair\b", Position.SEATED, False),
-        (r"\bstand(?:ing)?\b|\bstands\b|\bstance\b", Position.STANDING, False),
-        (rf"{_LIE}|\blying position\b", Position.SUPINE, True),
-        (r"\bpush-?up position\b|\bplank\b", Position.ALL_FOURS, True),
+        (
+            r"\bhands,? (?:and )?knees\b|\ball[ -]fours\b|\bquadruped\b",
+            StartPosition.ALL_FOURS,
+            False,
+        ),
+        (r"\bkneel(?:ing)?\b|\bon (?:your|both) knees\b", StartPosition.KNEELING, False),
+        (r"\bsit\b|\bsits\b|\bsitting\b|\bseated\b|\bin a chair\b", StartPosition.SEATED, False),
+        (r"\bstand(?:ing)?\b|\bstands\b|\bstance\b", StartPosition.STANDING, False),
+        (rf"{_LIE}|\blying position\b", StartPosition.SUPINE, True),
+        (r"\bpush-?up position\b|\bplank\b", StartPosition.ALL_FOURS, True),
     )
 )
-_NAME_POSITIONS: tuple[tuple[re.Pattern[str], Position], ...] = tuple(
+_NAME_POSITIONS: tuple[tuple[re.Pattern[str], StartPosition], ...] = tuple(
     (re.compile(p, re.IGNORECASE), pos)
     for p, pos in (
-        (r"side[ _-]?lying|on[ _-]your[ _-]side", Position.SIDE_LYING),
-        (r"prone|face[ _-]?down", Position.PRONE),
-        (r"lying|supine|on[ _-]your[ _-]back", Position.SUPINE),
-        (r"all[ _-]fours", Position.ALL_FOURS),
-        (r"kneeling", Position.KNEELING),
-        (r"seated|sitting|chair", Position.SEATED),
-        (r"standing", Position.STANDING),
+        (r"side[ _-]?lying|on[ _-]your[ _-]side", StartPosition.SIDE_LYING),
+        (r"prone|face[ _-]?down", StartPosition.PRONE),
+        (r"lying|supine|on[ _-]your[ _-]back", StartPosition.SUPINE),
+        (r"all[ _-]fours", StartPosition.ALL_FOURS),
+        (r"kneeling", StartPosition.KNEELING),
+        (r"seated|sitting|chair", StartPosition.SEATED),
+        (r"standing", StartPosition.STANDING),
     )
 )
 _OTHER_PERSON = re.compile(r"\b(?:partner|assistant|helper)\b[^,.;]*", re.IGNORECASE)
@@ -392,7 +396,7 @@ def _build(
     extracted: dict[str, Any] = {
         "position": position.value,
         "sides": sides.value,
-        "dose": [_describe_phase(p) for p in dose],
+        "dose": [_describe_part(p) for p in dose],
         "equipment": list(equipment),
         "targets": list(targets),
     }
@@ -511,7 +515,7 @@ def _stretch_id(
     return candidate
 
 
-def _position(instructions: Sequence[str], name: str, notes: _Entry) -> Position:
+def _position(instructions: Sequence[str], name: str, notes: _Entry) -> StartPosition:
     """The start position: the first sentence that names one wins; strong wording before weak."""
     for step_index, step in enumerate(instructions):
         for sentence in _SENTENCE.split(step):
@@ -541,11 +545,11 @@ def _position(instructions: Sequence[str], name: str, notes: _Entry) -> Position
             )
             return position
     notes.guess("position-defaulted", "no position in the prose or the name; standing assumed")
-    return Position.STANDING
+    return StartPosition.STANDING
 
 
-def _position_in(sentence: str) -> tuple[Position, str, bool] | None:
-    best: tuple[int, Position, str] | None = None
+def _position_in(sentence: str) -> tuple[StartPosition, str, bool] | None:
+    best: tuple[int, StartPosition, str] | None = None
     for weak_pass in (False, True):
         for pattern, position, weak in _POSITION_RULES:
             if weak is not weak_pass:
@@ -586,9 +590,9 @@ def _range(match: re.Match[str]) -> tuple[int, int | None]:
     return low, high
 
 
-def _dose(prose: str, notes: _Entry) -> tuple[Phase, ...]:
+def _dose(prose: str, notes: _Entry) -> tuple[Part, ...]:
     """Holds and repetitions from the prose, in the order the text gives them."""
-    found: list[tuple[int, Phase]] = []
+    found: list[tuple[int, Part]] = []
     reps = next(
         (m for m in _REPS.finditer(prose) if not _DEFINITION.search(prose[: m.start()])), None
     )
@@ -625,9 +629,9 @@ def _dose(prose: str, notes: _Entry) -> tuple[Phase, ...]:
             (at, Reps(count=count, seconds_per_rep=SECONDS_PER_REP, hold_seconds=short_hold or 0))
         )
     found.sort(key=lambda item: item[0])
-    phases = tuple(p for _, p in found[:6])
-    if phases:
-        return phases
+    parts = tuple(p for _, p in found[:6])
+    if parts:
+        return parts
     if _MOVING.search(prose):
         notes.guess(
             "dose-defaulted",
@@ -639,13 +643,13 @@ def _dose(prose: str, notes: _Entry) -> tuple[Phase, ...]:
     return (Hold(seconds=DEFAULT_HOLD),)
 
 
-def _describe_phase(phase: Phase) -> str:
-    if isinstance(phase, Hold):
-        return f"hold {phase.seconds} s"
-    if isinstance(phase, Reps):
-        extra = f" + hold {phase.hold_seconds} s" if phase.hold_seconds else ""
-        return f"reps {phase.count} x {phase.seconds_per_rep} s{extra}"
-    return type(phase).__name__  # pragma: no cover - the importer makes holds and reps only
+def _describe_part(part: Part) -> str:
+    if isinstance(part, Hold):
+        return f"hold {part.seconds} s"
+    if isinstance(part, Reps):
+        extra = f" + hold {part.hold_seconds} s" if part.hold_seconds else ""
+        return f"reps {part.count} x {part.seconds_per_rep} s{extra}"
+    return type(part).__name__  # pragma: no cover - the importer makes holds and reps only
 
 
 def _equipment(value: object, prose: str, notes: _Entry) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ import attrs
 from msgspec import UNSET
 
 from stretchkit.io._wire import FieldPlan, plans
-from stretchkit.model import PHASE_KINDS
+from stretchkit.model import PART_KINDS
 from stretchkit.model._unchecked import setting_lines
 
 __all__ = ["converters"]
@@ -41,11 +41,11 @@ def converters(checked: frozenset[str]) -> dict[type, Callable[[Any, list[str]],
     found = plans()
     namespace: dict[str, Any] = {"UNSET": UNSET}
     lines: list[str] = []
-    phase_of: dict[type, str] = {}
+    part_of: dict[type, str] = {}
     for cls, (struct, fields) in found.items():
         name = cls.__name__
-        if cls in _PHASE_CLASSES:
-            phase_of[struct] = f"_conv_{name}"
+        if cls in _PART_CLASSES:
+            part_of[struct] = f"_conv_{name}"
         lines.append(f"def _conv_{name}(s, sl):")
         for plan in fields:
             lines.extend(_field_lines(cls, plan, namespace))
@@ -67,11 +67,11 @@ def converters(checked: frozenset[str]) -> dict[type, Callable[[Any, list[str]],
                 lines.append(f"    {guard}_chk_{key}(o, _att_{name}_{plan.name}, a_{plan.name})")
         lines.append("    return o")
     exec("\n".join(lines), namespace)
-    namespace["_PH"] = {struct: namespace[conv] for struct, conv in phase_of.items()}
+    namespace["_PH"] = {struct: namespace[conv] for struct, conv in part_of.items()}
     return {cls: namespace[f"_conv_{cls.__name__}"] for cls in found}
 
 
-_PHASE_CLASSES: Final = frozenset(PHASE_KINDS)
+_PART_CLASSES: Final = frozenset(PART_KINDS)
 _FACTORY: Final[Any] = type(attrs.Factory(tuple))
 
 _EXPR: Final = {
@@ -80,7 +80,7 @@ _EXPR: Final = {
     "dict": "dict(v)",
     "object": "_conv_{cls}(v, sl)",
     "objects": "tuple([_conv_{cls}(x, sl) for x in v])",
-    "phases": "tuple([_PH[type(x)](x, sl) for x in v])",
+    "parts": "tuple([_PH[type(x)](x, sl) for x in v])",
 }
 _SLUGS: Final = {"one": "sl.append(v)", "many": "sl.extend(v)", "values": "sl.extend(v.values())"}
 

@@ -22,7 +22,7 @@ coerced. The rules, which agree with ``schemas/catalog.schema.json``:
 
 Unstructuring gives the canonical form:
 
-- keys in the order of the attrs fields, except that a phase starts with
+- keys in the order of the attrs fields, except that a part starts with
   ``kind`` and a catalog with ``format_version``;
 - every field equal to its default is omitted (``None``, ``()``, the default
   numbers, enums and booleans, and a :class:`Reintroduction` equal to
@@ -62,10 +62,10 @@ from cattrs.strategies import configure_tagged_union
 from stretchkit.io._pointer import escape_token
 from stretchkit.model import (
     FORMAT_VERSION,
-    PHASE_KINDS,
+    PART_KINDS,
     Catalog,
     Context,
-    Phase,
+    Part,
 )
 from stretchkit.model._validators import describe
 
@@ -166,6 +166,18 @@ def _enum_structure_factory(cl: type[enum.Enum]) -> Callable[[object, object], e
         raise ValueError(f"expected one of {allowed}, got {describe(value)}")
 
     return structure_enum
+
+
+def _structure_str_enum() -> Callable[[object, Any], enum.Enum]:
+    hooks: dict[type[enum.Enum], Callable[[object, object], enum.Enum]] = {}
+
+    def structure(value: object, cl: Any) -> enum.Enum:
+        hook = hooks.get(cl)
+        if hook is None:
+            hook = hooks[cl] = _enum_structure_factory(cl)
+        return hook(value, cl)
+
+    return structure
 
 
 # --- containers ---------------------------------------------------------------------------
@@ -297,55 +309,58 @@ def _attrs_structure_factory(cl: type, conv: cattrs.Converter) -> Callable[[obje
     return structure_object
 
 
-# --- phases -------------------------------------------------------------------------------
+# --- parts -------------------------------------------------------------------------------
 
-_KIND_TO_CLASS = {tag: cl for cl, tag in PHASE_KINDS.items()}
+_KIND_TO_CLASS = {tag: cl for cl, tag in PART_KINDS.items()}
 
 
 def _kind_error(message: str) -> ClassValidationError:
     exc = ValueError(message)
-    exc.add_note(AttributeValidationNote("Structuring phase @ attribute kind", "kind", str))
-    return ClassValidationError("While structuring a phase", [exc], object)
+    exc.add_note(AttributeValidationNote("Structuring part @ attribute kind", "kind", str))
+    return ClassValidationError("While structuring a dose part", [exc], object)
 
 
-def _is_phase(t: Any) -> bool:
-    return bool(t == Phase)
+def _is_part(t: Any) -> bool:
+    return bool(t == Part)
 
 
-def _configure_phases(conv: cattrs.Converter) -> None:
-    configure_tagged_union(Phase, conv, tag_name="kind", tag_generator=PHASE_KINDS.__getitem__)
-    tagged = conv.get_structure_hook(Phase)
-    member_unstructure = {cl: conv.get_unstructure_hook(cl) for cl in PHASE_KINDS}
+def _configure_parts(conv: cattrs.Converter) -> None:
+    configure_tagged_union(Part, conv, tag_name="kind", tag_generator=PART_KINDS.__getitem__)
+    tagged = conv.get_structure_hook(Part)
+    member_unstructure = {cl: conv.get_unstructure_hook(cl) for cl in PART_KINDS}
     kinds = ", ".join(repr(k) for k in _KIND_TO_CLASS)
 
-    def structure_phase(value: object, _: object) -> Any:
+    def structure_part(value: object, _: object) -> Any:
         # cattrs would report an unknown or missing tag as a missing field: say what it is.
         if not isinstance(value, Mapping):
-            raise TypeError(f"expected a phase object, got {describe(value)}")
+            raise TypeError(f"expected a dose part (an object), got {describe(value)}")
         if "kind" not in value:
-            raise ValueError(f"a phase needs a 'kind', one of {kinds}")
+            raise ValueError(f"a dose part needs a 'kind', one of {kinds}")
         kind = value["kind"]
         if not isinstance(kind, str) or kind not in _KIND_TO_CLASS:
             raise _kind_error(
-                f"unknown phase kind {kind!r}; expected one of {kinds}"
+                f"unknown dose part kind {kind!r}; expected one of {kinds}"
                 if isinstance(kind, str)
-                else f"a phase 'kind' is a string, one of {kinds}; got {describe(kind)}"
+                else f"a dose part's 'kind' is a string, one of {kinds}; got {describe(kind)}"
             )
-        return tagged(dict(value), Phase)
+        return tagged(dict(value), Part)
 
-    def unstructure_phase(value: Any) -> dict[str, Any]:
+    def unstructure_part(value: Any) -> dict[str, Any]:
         cl = type(value)
-        return {"kind": PHASE_KINDS[cl], **member_unstructure[cl](value)}
+        return {"kind": PART_KINDS[cl], **member_unstructure[cl](value)}
 
     # Predicate hooks rather than the union registry: ``Converter.copy()`` keeps these.
-    conv.register_structure_hook_func(_is_phase, structure_phase)
-    conv.register_unstructure_hook_func(_is_phase, unstructure_phase)
+    conv.register_structure_hook_func(_is_part, structure_part)
+    conv.register_unstructure_hook_func(_is_part, unstructure_part)
 
 
 def make_converter() -> cattrs.Converter:
     """A fresh converter with every stretchkit rule; copy or extend it for new types."""
     conv = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
     conv.register_structure_hook(str, _structure_str)
+    # The vocabularies are StrEnums; a class hook for `str` also catches str subclasses,
+    # so StrEnum gets its own (it comes before `str` in their MRO).
+    conv.register_structure_hook(enum.StrEnum, _structure_str_enum())
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(bool, _structure_bool)
@@ -360,7 +375,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_structure_factory)
     conv.register_unstructure_hook_factory(_is_homogeneous_tuple, _tuple_unstructure_factory)
     conv.register_structure_hook_factory(attrs.has, _attrs_structure_factory)
-    _configure_phases(conv)
+    _configure_parts(conv)
     return conv
 
 
@@ -487,5 +502,5 @@ def structure_errors_to_messages(exc: BaseException) -> list[tuple[str, str]]:
 
 
 def structure_as(data: object, cl: type[T]) -> T:
-    """Structure any model type with the shared converter (sessions, steps, phases...)."""
+    """Structure any model type with the shared converter (sessions, steps, parts...)."""
     return converter.structure(data, cl)

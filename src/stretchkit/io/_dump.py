@@ -15,7 +15,7 @@ What is left of a dump is building the JSON-shaped form. The converter's
 :func:`~stretchkit.io._converter.unstructure_catalog` defines it; the
 functions here build the same dicts and lists with one generated function per
 model class (the cattrs rules inlined: defaults omitted, enums as values, a
-phase's ``kind`` first; tuples of strings passed as they are, msgspec writes
+part's ``kind`` first; tuples of strings passed as they are, msgspec writes
 them as arrays). They are generated from the attrs fields at first use, so a
 new field needs no edit here, and a test holds the text equal to the
 converter's on generated catalogs.
@@ -40,7 +40,7 @@ from typing import Any, Final
 import attrs
 import msgspec
 
-from stretchkit.model import PHASE_KINDS, Catalog, Context, Phase
+from stretchkit.model import PART_KINDS, Catalog, Context, Part
 from stretchkit.model._validators import ModelTypeError, describe
 
 __all__ = ["canonical_json", "dump_catalog"]
@@ -117,8 +117,8 @@ class _Writer:
             return f"{e}.value"
         if t == dict[Context, str]:
             return f"_by_context({e})"
-        if t == Phase:
-            return f"{self.phases()}[type({e})]({e})"
+        if t == Part:
+            return f"{self.parts()}[type({e})]({e})"
         origin = typing.get_origin(t)
         args = typing.get_args(t)
         if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
@@ -137,9 +137,9 @@ class _Writer:
             return f"{self.function(t)}({e})"
         raise TypeError(f"no canonical form for {t!r}")  # a new kind of field: add it here
 
-    def phases(self) -> str:
-        table = {cl: self.function(cl, kind=kind) for cl, kind in PHASE_KINDS.items()}
-        name = "_phases"
+    def parts(self) -> str:
+        table = {cl: self.function(cl, kind=kind) for cl, kind in PART_KINDS.items()}
+        name = "_parts"
         if name not in self.names:
             self.names[name] = table  # filled with the functions once they are defined
         return name
@@ -181,7 +181,7 @@ class _Writer:
     def build(self) -> Any:
         top = self.function(Catalog)
         exec("\n".join(self.lines), self.names)
-        table = self.names.get("_phases", {})
+        table = self.names.get("_parts", {})
         for cl, fn_name in list(table.items()):
             table[cl] = self.names[fn_name]
         return self.names[top]

@@ -130,12 +130,12 @@ def schema_errors(
             found.extend(schema_issues(error, prefix))
         if len(found) > limit:
             break
-    # An unknown kind explains every other complaint about that phase.
-    phases = {issue.pointer.rsplit("/", 1)[0] for issue, _ in found if issue.code == "unknown-kind"}
+    # An unknown kind explains every other complaint about that part.
+    parts = {issue.pointer.rsplit("/", 1)[0] for issue, _ in found if issue.code == "unknown-kind"}
     kept: list[tuple[Issue, bool]] = []
     seen: set[tuple[str, str, str]] = set()
     for issue, at_key in found:
-        if issue.code != "unknown-kind" and any(is_within(issue.pointer, p) for p in phases):
+        if issue.code != "unknown-kind" and any(is_within(issue.pointer, p) for p in parts):
             continue
         identity = (issue.code, issue.pointer, issue.message)
         if identity not in seen:

@@ -19,7 +19,7 @@ from stretchkit.model._validators import BAD_TEXT
 __all__ = ["CatalogError", "Issue", "Severity", "new_issue"]
 
 
-class Severity(enum.Enum):
+class Severity(enum.StrEnum):
     ERROR = "error"
     """The document cannot be used."""
     WARNING = "warning"

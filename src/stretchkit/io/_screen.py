@@ -8,7 +8,7 @@ and ``programs`` on its own, so only the items that could fail need them.
 
 * each item meets its msgspec Struct (:data:`~stretchkit.io._fast.ITEM_STRUCTS`,
   generated from the model as the schema is) with ``strict=True``: shapes,
-  types, bounds, enums, the ``kind`` of a phase, unknown fields;
+  types, bounds, enums, the ``kind`` of a part, unknown fields;
 * the text rules (no control or bidirectional character, not blank) on the
   document's JSON text, re-encoded in C, with the fast path's byte scan; only
   when it finds something are the items looked at one by one;
@@ -64,10 +64,10 @@ def _checkers() -> dict[type, _Check]:
 
     Made from the field plans of :mod:`stretchkit.io._wire` (where the slugs are,
     which arrays are unique, which fields hold other objects); classes with
-    nothing to check inside (a phase) are skipped.
+    nothing to check inside (a part) are skipped.
     """
     from stretchkit.io._wire import plans
-    from stretchkit.model import PHASE_KINDS
+    from stretchkit.model import PART_KINDS
 
     found = plans()
     by_class: dict[type, _Check] = {}
@@ -92,9 +92,9 @@ def _checkers() -> dict[type, _Check]:
             for _, _, child, slugs, unique in pending.get(cls, [])
         )
 
-    if any(needed(phase) for phase in PHASE_KINDS):
+    if any(needed(part) for part in PART_KINDS):
         # Not so today: a dose holds no slug and no unique array. Say so rather than miss one.
-        raise TypeError("a phase class holds slugs or unique arrays: teach _screen its doses")
+        raise TypeError("a part class holds slugs or unique arrays: teach _screen its doses")
 
     def make(cls: type) -> _Check:
         if cls in by_class:

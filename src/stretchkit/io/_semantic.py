@@ -75,7 +75,7 @@ from stretchkit.io._build import converters
 from stretchkit.io._issues import Issue, Severity
 from stretchkit.io._pointer import join_pointer
 from stretchkit.io._wire import structs
-from stretchkit.model import PHASE_KINDS, Catalog, Sides
+from stretchkit.model import PART_KINDS, Catalog, Sides
 from stretchkit.model._links import schema_problem, url_problem
 
 __all__ = [
@@ -165,7 +165,7 @@ _STRETCH: Final = _STRUCTS["Stretch"]
 _ROUTINE: Final = _STRUCTS["Routine"]
 _PROGRAM: Final = _STRUCTS["Program"]
 _ITEM: Final = {"stretches": _STRETCH, "routines": _ROUTINE, "programs": _PROGRAM}
-_PHASE_CLASSES: Final = frozenset(PHASE_KINDS)
+_PART_CLASSES: Final = frozenset(PART_KINDS)
 _ANGLES: Final = _STRUCTS["AngleSequence"]
 _POSITIONS: Final = _STRUCTS["PositionSequence"]
 _NO: Final[tuple[()]] = ()
@@ -224,8 +224,8 @@ def _parsed(document: object) -> _View:
 # --- durations ---------------------------------------------------------------------------
 
 
-def _phase_duration(cls: type, build: Any) -> Any:
-    """How long a phase Struct takes, by the model class's own ``duration``.
+def _part_duration(cls: type, build: Any) -> Any:
+    """How long a part Struct takes, by the model class's own ``duration``.
 
     A class whose fields are all required reads the same attributes on its Struct,
     so its ``duration`` runs on the Struct itself; one with defaults (``Reps``)
@@ -238,18 +238,18 @@ def _phase_duration(cls: type, build: Any) -> Any:
 
 
 _SECONDS_OF: Final = {
-    _STRUCTS[cls.__name__]: _phase_duration(cls, build)
+    _STRUCTS[cls.__name__]: _part_duration(cls, build)
     for cls, build in converters(CHECKED_IN_FULL).items()
-    if cls in _PHASE_CLASSES
+    if cls in _PART_CLASSES
 }
-"""For each phase Struct, its seconds: the model's one formula of how long a phase takes."""
+"""For each part Struct, its seconds: the model's one formula of how long a part takes."""
 
 
 def _dose_seconds(dose: Any) -> int | None:
     """Seconds one side of a dose takes, as :func:`stretchkit.model.dose_seconds` adds them."""
     try:
         return int(sum(_SECONDS_OF[type(p)](p) for p in dose))
-    except ValueError:  # a model rule the phase breaks: it is reported elsewhere
+    except ValueError:  # a model rule the part breaks: it is reported elsewhere
         return None
 
 
@@ -319,12 +319,12 @@ def _check_ids(view: _View) -> Iterator[Issue]:
 
 def _labels_repeat(dose: Any) -> bool:
     """Does a sequence of ``dose`` use a label twice? The cheap question asked first."""
-    for phase in _seq(dose):
-        kind = type(phase)
+    for part in _seq(dose):
+        kind = type(part)
         if kind is _ANGLES:
-            items = phase.angles
+            items = part.angles
         elif kind is _POSITIONS:
-            items = phase.positions
+            items = part.positions
         else:
             continue
         if len({item.label.casefold() for item in items}) != len(items):
@@ -338,12 +338,12 @@ def _entries_repeat(obj: Any) -> bool:
 
 
 def _check_labels(dose: Any, base: tuple[str | int, ...]) -> Iterator[Issue]:
-    for p_index, phase in enumerate(_seq(dose)):
-        kind = type(phase)
+    for p_index, part in enumerate(_seq(dose)):
+        kind = type(part)
         if kind is _ANGLES:
-            key, items = "angles", phase.angles
+            key, items = "angles", part.angles
         elif kind is _POSITIONS:
-            key, items = "positions", phase.positions
+            key, items = "positions", part.positions
         else:
             continue
         if len({item.label.casefold() for item in items}) == len(items):
@@ -597,11 +597,11 @@ def _pointer_key(ptr: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def _plain(value: object) -> object:
-    """A model value as the plain data the file format holds (phases tagged with ``kind``)."""
+    """A model value as the plain data the file format holds (parts tagged with ``kind``)."""
     if attrs.has(type(value)):
         cls: Any = type(value)
         out: dict[str, object] = {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(cls)}
-        kind = PHASE_KINDS.get(cls)
+        kind = PART_KINDS.get(cls)
         if kind is not None:
             out["kind"] = kind
         return out

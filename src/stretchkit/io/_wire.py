@@ -35,11 +35,11 @@ import attrs
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from stretchkit.model import FORMAT_VERSION, PHASE_KINDS, Catalog, Phase
+from stretchkit.model import FORMAT_VERSION, PART_KINDS, Catalog, Part
 from stretchkit.model._about import ABOUT, About, Define, described_class
 from stretchkit.model._catalog import SCHEMA_ABOUT
 from stretchkit.model._links import CATALOG_SCHEMA_ID
-from stretchkit.model._phases import KIND_ABOUT, PHASE_ABOUT, Dose
+from stretchkit.model._parts import KIND_ABOUT, PART_ABOUT, Dose
 from stretchkit.model._validators import (
     MAX_SLUG,
     SLUG_PATTERN,
@@ -78,7 +78,7 @@ DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILES: Final = ("schemas/catalog.schema.json", "src/stretchkit/schemas/catalog.schema.json")
 """The committed copies, relative to the repository: the published one and the packaged one."""
 
-_PHASES: Final = tuple(PHASE_KINDS)
+_PARTS: Final = tuple(PART_KINDS)
 
 
 class FormatError(TypeError):
@@ -91,7 +91,7 @@ def _snake(name: str) -> str:
 
 def def_name(cls: type) -> str:
     """The ``$defs`` name of a model class: ``RoutineStep`` → ``routine_step``."""
-    kinds: dict[type, str] = dict(PHASE_KINDS)
+    kinds: dict[type, str] = dict(PART_KINDS)
     return kinds.get(cls, _snake(cls.__name__))
 
 
@@ -184,7 +184,7 @@ class _Walk:
 
     def value(self, tp: Any, given: list[Any], where: str) -> _Value:
         checks: list[Any] = [c for check in given for c in _flatten(check)]
-        if typing.get_origin(tp) in (typing.Union, types.UnionType) and tp != Phase:
+        if typing.get_origin(tp) in (typing.Union, types.UnionType) and tp != Part:
             args = [a for a in typing.get_args(tp) if a is not type(None)]
             if len(args) != 1:
                 raise FormatError(f"{where}: only X | None unions are written, got {tp}")
@@ -192,8 +192,8 @@ class _Walk:
             return self.nullable(self.value(args[0], inner, where))
         checks = _strip_optional(checks)
         checks = [c for check in checks for c in _flatten(check)]
-        if tp == Phase:
-            return self._phase()
+        if tp == Part:
+            return self._part()
         if attrs.has(tp):
             self._ignore(checks, (InstanceOf,), where)
             return _Value({"$ref": f"#/$defs/{self.object(tp)}"}, self.structs[tp])
@@ -312,12 +312,12 @@ class _Walk:
         wire = _annotated(dict.__class_getitem__((key, item.wire)), Meta(min_length=low))
         return self._define(check.define, keywords, wire)
 
-    def _phase(self) -> _Value:
-        names = [self.object(cls) for cls in _PHASES]
-        if "phase" not in self.defs:
-            self.defs["phase"] = {
-                "title": PHASE_ABOUT.title,
-                "description": PHASE_ABOUT.description,
+    def _part(self) -> _Value:
+        names = [self.object(cls) for cls in _PARTS]
+        if "part" not in self.defs:
+            self.defs["part"] = {
+                "title": PART_ABOUT.title,
+                "description": PART_ABOUT.description,
                 "type": "object",
                 "required": ["kind"],
                 "properties": {"kind": _property(KIND_ABOUT, {"enum": names})},
@@ -328,12 +328,12 @@ class _Walk:
                     }
                     for n in names
                 ],
-                "examples": list(PHASE_ABOUT.examples),
+                "examples": list(PART_ABOUT.examples),
             }
-            self.examples["phase"] = list(PHASE_ABOUT.examples)
-        members: Any = tuple(self.structs[cls] for cls in _PHASES)
+            self.examples["part"] = list(PART_ABOUT.examples)
+        members: Any = tuple(self.structs[cls] for cls in _PARTS)
         wire = typing.Union[members]  # noqa: UP007 (a union made at run time)
-        return _Value({"$ref": "#/$defs/phase"}, wire)
+        return _Value({"$ref": "#/$defs/part"}, wire)
 
     # objects
 
@@ -349,9 +349,9 @@ class _Walk:
         properties: dict[str, Any] = {}
         required: list[str] = []
         fields: list[tuple[str, Any, Any]] = []
-        tag = dict[type, str](PHASE_KINDS).get(cls)
+        tag = dict[type, str](PART_KINDS).get(cls)
         if tag is not None:
-            kind = About("Phase kind", f'Always "{tag}" in this kind of phase.', (tag,))
+            kind = About("Part kind", f'Always "{tag}" in this kind of dose part.', (tag,))
             properties["kind"] = _property(kind, {"const": tag})
             required.append("kind")
         for field in attrs.fields(cls):
@@ -439,7 +439,7 @@ class FieldPlan:
 
     ``shape`` is one of ``plain`` (passed as is: strings, numbers, enums, tuples of
     those), ``float``, ``dict``, ``object`` and ``objects`` (a model class, or a tuple
-    of them: ``cls``), and ``phases`` (a dose). ``slugs`` says where slugs are, for the
+    of them: ``cls``), and ``parts`` (a dose). ``slugs`` says where slugs are, for the
     bulk pattern check: ``one``, ``many``, ``values`` (of a mapping) or ``None``.
     ``leftover`` are the validators no Struct bound or bulk check makes: they run on
     the built object, so a rule added to the model is never skipped by the fast path.
@@ -469,11 +469,11 @@ def _left(check: Any) -> bool:
 
 
 def _shape(tp: Any, checks: list[Any]) -> tuple[str, type | None, str | None]:
-    if typing.get_origin(tp) in (typing.Union, types.UnionType) and tp != Phase:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and tp != Part:
         (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
         return _shape(inner, checks)
-    if tp == Phase:
-        return "phase", None, None
+    if tp == Part:
+        return "part", None, None
     if attrs.has(tp):
         return "object", tp, None
     if tp is str:
@@ -486,8 +486,8 @@ def _shape(tp: Any, checks: list[Any]) -> tuple[str, type | None, str | None]:
         )
         if item == "object":
             return "objects", cls, None
-        if item == "phase":
-            return "phases", None, None
+        if item == "part":
+            return "parts", None, None
         return "plain", None, "many" if slugs == "one" else None
     if typing.get_origin(tp) is dict:
         mapping = next(c for c in checks if isinstance(c, DeepMapping))

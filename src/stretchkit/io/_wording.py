@@ -3,7 +3,7 @@
 jsonschema's own messages quote whole instances and name keywords
 (``'x' is not valid under any of the given schemas``). Here each keyword gets a
 sentence about the catalog: which field is unknown (and which was probably
-meant), which phase kind does not exist, how many items were allowed, what an
+meant), which dose part kind does not exist, how many items were allowed, what an
 id must look like. Values are described briefly and never echoed whole.
 """
 
@@ -18,7 +18,7 @@ from typing import Any, Final, TypeAlias
 
 from stretchkit.io._issues import Issue, new_issue
 from stretchkit.io._pointer import join_pointer
-from stretchkit.model import PHASE_KINDS
+from stretchkit.model import PART_KINDS
 
 ValidationError: TypeAlias = Any
 """A ``jsonschema.exceptions.ValidationError`` (jsonschema ships no type stubs)."""
@@ -26,7 +26,7 @@ ValidationError: TypeAlias = Any
 __all__ = ["ValidationError", "describe", "schema_issues"]
 
 _SLUG_HINT: Final = "lower-case letters and digits, words joined by single hyphens"
-_KIND_NAMES: Final = ", ".join(PHASE_KINDS.values())
+_KIND_NAMES: Final = ", ".join(PART_KINDS.values())
 _SIZES: Final = {
     "minItems": ("item(s)", True),
     "maxItems": ("item(s)", False),
@@ -115,8 +115,8 @@ def schema_issues(
             new_issue(
                 "unknown-kind",
                 pointer,
-                f"{describe(instance)} is not a phase kind; use one of {_KIND_NAMES}"
-                + (_suggest(instance, PHASE_KINDS.values()) if isinstance(instance, str) else ""),
+                f"{describe(instance)} is not a dose part kind; use one of {_KIND_NAMES}"
+                + (_suggest(instance, PART_KINDS.values()) if isinstance(instance, str) else ""),
             ),
             False,
         )

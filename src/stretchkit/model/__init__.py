@@ -1,14 +1,16 @@
 """The domain model: plain, frozen, typed values with derived durations."""
 
 from stretchkit.model._catalog import FORMAT_VERSION, Catalog
-from stretchkit.model._phases import (
-    PHASE_KINDS,
+from stretchkit.model._parts import (
+    PART_KINDS,
     Angle,
     AngleSequence,
+    Beat,
     Breath,
+    CueKind,
     Hold,
     NamedPosition,
-    Phase,
+    Part,
     PositionSequence,
     Reps,
     dose_seconds,
@@ -18,16 +20,18 @@ from stretchkit.model._routine import Routine, RoutineStep
 from stretchkit.model._session import Outcome, Session, SkipReason, StepResult
 from stretchkit.model._stretch import Media, Stretch, Variation
 from stretchkit.model._validators import ModelError, ModelTypeError
-from stretchkit.model._vocabulary import Context, MediaKind, Position, Sides
+from stretchkit.model._vocabulary import Context, MediaKind, Sides, StartPosition
 
 __all__ = [
     "FORMAT_VERSION",
-    "PHASE_KINDS",
+    "PART_KINDS",
     "Angle",
     "AngleSequence",
+    "Beat",
     "Breath",
     "Catalog",
     "Context",
+    "CueKind",
     "Hold",
     "MaintenancePhase",
     "Media",
@@ -36,8 +40,7 @@ __all__ = [
     "ModelTypeError",
     "NamedPosition",
     "Outcome",
-    "Phase",
-    "Position",
+    "Part",
     "PositionSequence",
     "Program",
     "Reintroduction",
@@ -48,8 +51,17 @@ __all__ = [
     "Session",
     "Sides",
     "SkipReason",
+    "StartPosition",
     "StepResult",
     "Stretch",
     "Variation",
     "dose_seconds",
 ]
+
+
+def __getattr__(name: str) -> object:
+    from stretchkit import _RENAMED, _renamed
+
+    if name in _RENAMED:
+        return globals()[_renamed("stretchkit.model", name, _RENAMED[name])]
+    raise AttributeError(f"module 'stretchkit.model' has no attribute {name!r}")

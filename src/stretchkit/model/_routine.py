@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from attrs import field, frozen
 
 from stretchkit.model._about import about, described
-from stretchkit.model._phases import Phase, check_dose
+from stretchkit.model._parts import Part, check_dose
 from stretchkit.model._stretch import Stretch
 from stretchkit.model._validators import (
     and_,
@@ -26,7 +26,7 @@ from stretchkit.model._vocabulary import Context
 __all__ = ["Routine", "RoutineStep"]
 
 
-def _optional_tuple(value: Iterable[Phase] | None) -> tuple[Phase, ...] | None:
+def _optional_tuple(value: Iterable[Part] | None) -> tuple[Part, ...] | None:
     return None if value is None else as_tuple(value)
 
 
@@ -45,13 +45,13 @@ class RoutineStep:
         validator=slug,
         metadata=about("Stretch", "The id of a stretch in this catalog.", "heel-press"),
     )
-    dose: tuple[Phase, ...] | None = field(
+    dose: tuple[Part, ...] | None = field(
         default=None,
         converter=_optional_tuple,
         validator=optional(check_dose),
         metadata=about(
             "Dose override",
-            "Replaces the stretch's own dose for this step (1 to 24 phases). Leave out (or null) "
+            "Replaces the stretch's own dose for this step (1 to 24 parts). Leave out (or null) "
             "to keep the stretch's dose.",
         ),
     )

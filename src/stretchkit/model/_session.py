@@ -26,14 +26,14 @@ from stretchkit.model._validators import (
 __all__ = ["Outcome", "Session", "SkipReason", "StepResult", "moment"]
 
 
-class Outcome(enum.Enum):
+class Outcome(enum.StrEnum):
     """How a step ended: done as written, or skipped (the reason is a ``SkipReason``)."""
 
     COMPLETED = "completed"
     SKIPPED = "skipped"
 
 
-class SkipReason(enum.Enum):
+class SkipReason(enum.StrEnum):
     """Why a step was skipped. Only ``discomfort`` and ``pain`` rest the stretch."""
 
     DISCOMFORT = "discomfort"

@@ -8,7 +8,7 @@ from attrs import field, frozen
 
 from stretchkit.model._about import about, described
 from stretchkit.model._links import media_url
-from stretchkit.model._phases import Phase, check_dose, dose_seconds, phases
+from stretchkit.model._parts import Part, check_dose, dose_seconds, parts
 from stretchkit.model._validators import (
     ModelError,
     and_,
@@ -25,7 +25,7 @@ from stretchkit.model._validators import (
     texts,
     unique,
 )
-from stretchkit.model._vocabulary import MediaKind, Position, Sides
+from stretchkit.model._vocabulary import MediaKind, Sides, StartPosition
 
 __all__ = ["Media", "Stretch", "Variation"]
 
@@ -114,12 +114,12 @@ def _media(items: Iterable[Media]) -> tuple[Media, ...]:
     return as_tuple(items)
 
 
-def _position_tuple(items: Iterable[Position]) -> tuple[Position, ...]:
+def _position_tuple(items: Iterable[StartPosition]) -> tuple[StartPosition, ...]:
     return as_tuple(items)
 
 
 @beyond_schema("invalid-value")
-def _not_the_start(instance: Stretch, attribute: object, value: tuple[Position, ...]) -> None:
+def _not_the_start(instance: Stretch, attribute: object, value: tuple[StartPosition, ...]) -> None:
     if instance.position in value:
         raise ModelError("other_positions must not hold the start position itself")
 
@@ -160,18 +160,18 @@ class Stretch:
             ],
         ),
     )
-    position: Position = field(
-        validator=instance_of(Position),
+    position: StartPosition = field(
+        validator=instance_of(StartPosition),
         metadata=about(
             "Start position", "The body position the stretch starts from.", "seated", "all_fours"
         ),
     )
-    dose: tuple[Phase, ...] = field(
-        converter=phases,
+    dose: tuple[Part, ...] = field(
+        converter=parts,
         validator=check_dose,
         metadata=about(
             "Dose",
-            "What to do and for how long: 1 to 24 phases in order, done once, or once per side "
+            "What to do and for how long: 1 to 24 parts in order, done once, or once per side "
             'when sides is "each".',
         ),
     )
@@ -230,13 +230,13 @@ class Stretch:
             ["Stop if you feel pain."],
         ),
     )
-    other_positions: tuple[Position, ...] = field(
+    other_positions: tuple[StartPosition, ...] = field(
         default=(),
         converter=_position_tuple,
         validator=and_(
-            max_len(len(Position) - 1),
+            max_len(len(StartPosition) - 1),
             unique,
-            deep_iterable(instance_of(Position)),
+            deep_iterable(instance_of(StartPosition)),
             _not_the_start,
         ),
         metadata=about(
@@ -252,7 +252,7 @@ class Stretch:
     seated or standing. Routines and the generator accept any of :attr:`positions`."""
 
     @property
-    def positions(self) -> frozenset[Position]:
+    def positions(self) -> frozenset[StartPosition]:
         """Every start position the stretch can be done from."""
         return frozenset((self.position, *self.other_positions))
 
@@ -261,6 +261,6 @@ class Stretch:
         """Seconds the whole stretch takes, both sides included."""
         return dose_seconds(self.dose) * self.sides.multiplier
 
-    def duration_with(self, dose: tuple[Phase, ...] | None) -> int:
+    def duration_with(self, dose: tuple[Part, ...] | None) -> int:
         """Seconds the stretch takes with ``dose`` in place of its own (``None`` keeps its own)."""
         return dose_seconds(self.dose if dose is None else dose) * self.sides.multiplier

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["Context", "MediaKind", "Position", "Sides"]
+__all__ = ["Context", "MediaKind", "Sides", "StartPosition"]
 
 
-class Position(enum.Enum):
+class StartPosition(enum.StrEnum):
     """The body position a stretch starts from."""
 
     SUPINE = "supine"
@@ -32,17 +32,17 @@ class Position(enum.Enum):
 
 
 _LEVELS = {
-    Position.SUPINE: 0,
-    Position.PRONE: 0,
-    Position.SIDE_LYING: 0,
-    Position.ALL_FOURS: 1,
-    Position.KNEELING: 1,
-    Position.SEATED: 2,
-    Position.STANDING: 3,
+    StartPosition.SUPINE: 0,
+    StartPosition.PRONE: 0,
+    StartPosition.SIDE_LYING: 0,
+    StartPosition.ALL_FOURS: 1,
+    StartPosition.KNEELING: 1,
+    StartPosition.SEATED: 2,
+    StartPosition.STANDING: 3,
 }
 
 
-class Context(enum.Enum):
+class Context(enum.StrEnum):
     """The situation a routine is made for: where the user is right now."""
 
     LYING = "lying"
@@ -50,7 +50,7 @@ class Context(enum.Enum):
     STANDING = "standing"
 
     @property
-    def positions(self) -> frozenset[Position]:
+    def positions(self) -> frozenset[StartPosition]:
         """The start positions that fit this situation."""
         return _CONTEXT_POSITIONS[self]
 
@@ -58,19 +58,19 @@ class Context(enum.Enum):
 _CONTEXT_POSITIONS = {
     Context.LYING: frozenset(
         {
-            Position.SUPINE,
-            Position.PRONE,
-            Position.SIDE_LYING,
-            Position.ALL_FOURS,
-            Position.KNEELING,
+            StartPosition.SUPINE,
+            StartPosition.PRONE,
+            StartPosition.SIDE_LYING,
+            StartPosition.ALL_FOURS,
+            StartPosition.KNEELING,
         }
     ),
-    Context.SITTING: frozenset({Position.SEATED}),
-    Context.STANDING: frozenset({Position.STANDING}),
+    Context.SITTING: frozenset({StartPosition.SEATED}),
+    Context.STANDING: frozenset({StartPosition.STANDING}),
 }
 
 
-class Sides(enum.Enum):
+class Sides(enum.StrEnum):
     """How a stretch treats the left and right side of the body."""
 
     NONE = "none"
@@ -85,7 +85,7 @@ class Sides(enum.Enum):
         return 2 if self is Sides.EACH else 1
 
 
-class MediaKind(enum.Enum):
+class MediaKind(enum.StrEnum):
     """What a media link shows, so an app can pick a player before fetching it."""
 
     IMAGE = "image"

@@ -1,12 +1,19 @@
-"""Dose phases: what the user does, and for how long, inside one stretch.
+"""Dose parts: what the user does, and for how long, inside one stretch.
 
-A dose is an ordered tuple of phases. The five kinds form a tagged union; the
-tag written to files (``kind``) comes from :data:`PHASE_KINDS`, an explicit
+A dose is an ordered tuple of parts. The five kinds form a tagged union; the
+tag written to files (``kind``) comes from :data:`PART_KINDS`, an explicit
 table, so renaming a class can never change the file format.
+
+Everything the rest of the library needs to know about a kind is said here, on
+its class: its fields (with their bounds, for the schema and the wire types), how
+long it takes (``duration``), the timed beats a coach announces (``beats``) and the
+one line a person reads (``summary``). A new kind is a class here, a line in
+:data:`PART_KINDS` and in :data:`Part`, and its export.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -30,28 +37,30 @@ from stretchkit.model._validators import (
 
 __all__ = [
     "KIND_ABOUT",
-    "MAX_PHASES",
-    "PHASE_ABOUT",
-    "PHASE_KINDS",
+    "MAX_PARTS",
+    "PART_ABOUT",
+    "PART_KINDS",
     "Angle",
     "AngleSequence",
+    "Beat",
     "Breath",
+    "CueKind",
     "Dose",
     "Hold",
     "NamedPosition",
-    "Phase",
+    "Part",
     "PositionSequence",
     "Reps",
     "check_dose",
     "dose_seconds",
-    "phases",
+    "parts",
 ]
 
 MAX_SECONDS = 3600
 """No single hold, rep or breath lasts more than an hour."""
 
-MAX_PHASES = 24
-"""A dose has at most this many phases."""
+MAX_PARTS = 24
+"""A dose has at most this many parts."""
 
 _seconds = whole(
     1,
@@ -62,6 +71,38 @@ _seconds = whole(
     ),
 )
 _seconds_or_zero = whole(0, MAX_SECONDS)
+
+
+class CueKind(enum.StrEnum):
+    """What a cue announces. Values are stable: apps map them to sounds or pictures.
+
+    ``step``, ``side`` and ``done`` frame a session; the others are the beats of
+    the dose parts below.
+    """
+
+    STEP = "step"
+    SIDE = "side"
+    HOLD = "hold"
+    ANGLE = "angle"
+    POSITION = "position"
+    REP = "rep"
+    REP_HOLD = "rep_hold"
+    EXHALE = "exhale"
+    BREATH_HOLD = "breath_hold"
+    RELEASE = "release"
+    DONE = "done"
+
+
+@frozen(kw_only=True)
+class Beat:
+    """One timed beat of a dose part, one side's worth: what a coach says, and for how long."""
+
+    kind: CueKind
+    text: str
+    seconds: int
+    label: str | None = None
+    """The angle's or position's label."""
+    degrees: int | None = None
 
 
 @described("Hold", "Hold one position for a number of seconds.", {"kind": "hold", "seconds": 30})
@@ -76,6 +117,14 @@ class Hold:
     @property
     def duration(self) -> int:
         return self.seconds
+
+    def beats(self) -> tuple[Beat, ...]:
+        return (
+            Beat(kind=CueKind.HOLD, text=f"Hold, {self.seconds} seconds", seconds=self.seconds),
+        )
+
+    def summary(self) -> str:
+        return f"hold {self.seconds} s"
 
 
 @described(
@@ -136,6 +185,22 @@ class AngleSequence:
     def duration(self) -> int:
         return sum(a.seconds for a in self.angles)
 
+    def beats(self) -> tuple[Beat, ...]:
+        return tuple(
+            Beat(
+                kind=CueKind.ANGLE,
+                text=f"{a.label} ({a.degrees}°), {a.seconds} seconds",
+                seconds=a.seconds,
+                label=a.label,
+                degrees=a.degrees,
+            )
+            for a in self.angles
+        )
+
+    def summary(self) -> str:
+        steps = " → ".join(f"{a.label} ({a.degrees}°) {a.seconds} s" for a in self.angles)
+        return f"angles: {steps}"
+
 
 @described(
     "Named position",
@@ -189,6 +254,20 @@ class PositionSequence:
     def duration(self) -> int:
         return sum(p.seconds for p in self.positions)
 
+    def beats(self) -> tuple[Beat, ...]:
+        return tuple(
+            Beat(
+                kind=CueKind.POSITION,
+                text=f"{p.label}, {p.seconds} seconds",
+                seconds=p.seconds,
+                label=p.label,
+            )
+            for p in self.positions
+        )
+
+    def summary(self) -> str:
+        return "positions: " + " → ".join(f"{p.label} {p.seconds} s" for p in self.positions)
+
 
 @described(
     "Repetitions",
@@ -226,6 +305,23 @@ class Reps:
     def duration(self) -> int:
         return self.count * (self.seconds_per_rep + self.hold_seconds)
 
+    def beats(self) -> tuple[Beat, ...]:
+        out: list[Beat] = []
+        top = self.hold_seconds
+        for r in range(1, self.count + 1):
+            out.append(
+                Beat(
+                    kind=CueKind.REP, text=f"Rep {r} of {self.count}", seconds=self.seconds_per_rep
+                )
+            )
+            if top:
+                out.append(Beat(kind=CueKind.REP_HOLD, text=f"Hold, {top} seconds", seconds=top))
+        return tuple(out)
+
+    def summary(self) -> str:
+        hold = f", hold {self.hold_seconds} s at the top" if self.hold_seconds else ""
+        return f"{self.count} reps of {self.seconds_per_rep} s{hold}"
+
 
 @described(
     "Breath",
@@ -256,52 +352,72 @@ class Breath:
     def duration(self) -> int:
         return self.rounds * (self.exhale_seconds + self.hold_seconds + self.release_seconds)
 
+    def beats(self) -> tuple[Beat, ...]:
+        out: list[Beat] = []
+        for r in range(1, self.rounds + 1):
+            out += [
+                Beat(
+                    kind=CueKind.EXHALE,
+                    text=f"Breath {r} of {self.rounds}: breathe out",
+                    seconds=self.exhale_seconds,
+                ),
+                Beat(kind=CueKind.BREATH_HOLD, text="Hold the breath", seconds=self.hold_seconds),
+                Beat(kind=CueKind.RELEASE, text="Release", seconds=self.release_seconds),
+            ]
+        return tuple(out)
 
-Phase = Hold | AngleSequence | PositionSequence | Reps | Breath
-"""One phase of a dose; the ``kind`` field tells them apart in files."""
+    def summary(self) -> str:
+        return (
+            f"{self.rounds} breaths: out {self.exhale_seconds} s, hold {self.hold_seconds} s, "
+            f"release {self.release_seconds} s"
+        )
 
-PHASE_KINDS: dict[type[Phase], str] = {
+
+Part = Hold | AngleSequence | PositionSequence | Reps | Breath
+"""One part of a dose; the ``kind`` field tells them apart in files."""
+
+PART_KINDS: dict[type[Part], str] = {
     Hold: "hold",
     AngleSequence: "angle_sequence",
     PositionSequence: "position_sequence",
     Reps: "reps",
     Breath: "breath",
 }
-"""The tag written to files for each phase class. Never derived from class names."""
+"""The tag written to files for each part class. Never derived from class names."""
 
 
-def phases(items: Iterable[Phase]) -> tuple[Phase, ...]:
+def parts(items: Iterable[Part]) -> tuple[Part, ...]:
     """The typed ``tuple`` converter for doses."""
     return as_tuple(items)
 
 
-def dose_seconds(dose: tuple[Phase, ...]) -> int:
+def dose_seconds(dose: tuple[Part, ...]) -> int:
     """Seconds one side of a dose takes."""
-    return sum(phase.duration for phase in dose)
+    return sum(part.duration for part in dose)
 
 
-PHASE_ABOUT: Final = About(
-    "Phase",
-    'One phase of a dose. "kind" says which; the other fields depend on it.',
+PART_ABOUT: Final = About(
+    "Part",
+    'One part of a dose. "kind" says which; the other fields depend on it.',
     (
         {"kind": "hold", "seconds": 30},
         {"kind": "reps", "count": 5, "seconds_per_rep": 3, "hold_seconds": 4},
     ),
 )
-"""What the schema says about a phase; each kind's own fields are on its class."""
+"""What the schema says about a part; each kind's own fields are on its class."""
 
 KIND_ABOUT: Final = About(
-    "Phase kind",
-    "What the user does in this phase: "
-    + ", ".join(list(PHASE_KINDS.values())[:-1])
-    + f" or {list(PHASE_KINDS.values())[-1]}.",
-    tuple(PHASE_KINDS.values()),
+    "Part kind",
+    "What the user does in this part: "
+    + ", ".join(list(PART_KINDS.values())[:-1])
+    + f" or {list(PART_KINDS.values())[-1]}.",
+    tuple(PART_KINDS.values()),
 )
 
 
 @attrs.frozen
 class Dose:
-    """A dose is a non-empty tuple of at most ``high`` phases."""
+    """A dose is a non-empty tuple of at most ``high`` parts."""
 
     low: int
     high: int
@@ -309,27 +425,27 @@ class Dose:
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple) or not value:
-            raise ModelError(f"{attribute.name} must hold at least one phase")
+            raise ModelError(f"{attribute.name} must hold at least one part")
         if len(value) > self.high:
             raise ModelError(
-                f"{attribute.name} must hold at most {self.high} phases, got {len(value)}"
+                f"{attribute.name} must hold at most {self.high} parts, got {len(value)}"
             )
-        for phase in value:
-            if type(phase) not in PHASE_KINDS:
+        for part in value:
+            if type(part) not in PART_KINDS:
                 raise ModelTypeError(
-                    f"{attribute.name} must hold dose phases, got {type(phase).__name__}"
+                    f"{attribute.name} must hold dose parts, got {type(part).__name__}"
                 )
 
 
 check_dose = Dose(
     1,
-    MAX_PHASES,
+    MAX_PARTS,
     Define(
         "dose",
         About(
             "Dose",
-            'The phases of a stretch, done in order (once per side when sides is "each"): '
-            f"1 to {MAX_PHASES} phases.",
+            'The parts of a stretch, done in order (once per side when sides is "each"): '
+            f"1 to {MAX_PARTS} parts.",
             ([{"kind": "hold", "seconds": 30}],),
         ),
     ),
