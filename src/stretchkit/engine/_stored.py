@@ -28,7 +28,7 @@ import json
 from datetime import datetime, timezone
 from functools import partial
 from itertools import chain, compress, repeat
-from operator import attrgetter, floordiv, is_, not_, sub
+from operator import attrgetter, floordiv, is_, itemgetter, not_, sub
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -151,41 +151,40 @@ class Read:
     when someone asks for them (:func:`materialise`).
     """
 
-    __slots__ = ("ats", "devices", "docs", "others", "pains")
+    __slots__ = ("devices", "docs", "ends", "others", "pains", "ts")
 
     def __init__(
         self,
         docs: list[Any],
-        ats: list[datetime],
+        ts: list[int],
         pains: list[bool],
         others: dict[int, Event],
+        ends: dict[int, int],
         devices: bool,
     ) -> None:
         self.docs = docs
-        self.ats = ats
-        """Every event's ``at``, parsed."""
+        self.ts = ts
+        """The instant of every event's ``at``."""
         self.pains = pains
         """Which of ``docs`` are pain reports."""
         self.others = others
         """The other events, built, by their position."""
+        self.ends = ends
+        """The instant each session ends, by its event's position."""
         self.devices = devices
         """Whether any event has a device."""
 
     def events(self) -> list[Event]:
         pains = self.pains
         docs = self.docs
-        pain_docs = list(compress(docs, pains))
-        pain_events = _build_pains(
-            map(_get_id, pain_docs),
-            compress(self.ats, pains),
-            map(_get_level, pain_docs),
-            map(_get_device, pain_docs),
-            map(_get_seq, pain_docs),
-        )
         if not self.others:
-            return pain_events  # type: ignore[no-any-return]
+            return materialise(docs)
         out: list[Any] = list(docs)
-        for i, e in zip(compress(range(len(docs)), pains), pain_events, strict=True):
+        for i, e in zip(
+            compress(range(len(docs)), pains),
+            materialise(list(compress(docs, pains))),
+            strict=True,
+        ):
             out[i] = e
         for i, e in self.others.items():
             out[i] = e
@@ -194,12 +193,12 @@ class Read:
     def light(self) -> tuple[list[int], list[Any]]:
         """Each event's instant (a session's end for a session) and the events, the pain
         reports left as their Structs (see :func:`materialise`)."""
-        ts = list(map(floordiv, map(sub, self.ats, repeat(_EPOCH)), repeat(_US)))
+        ts = list(self.ts)
         items = list(self.docs)
         for i, e in self.others.items():
             items[i] = e
-            if type(e) is SessionLogged:
-                ts[i] = (e.session.ended_at - _EPOCH) // _US
+        for i, t in self.ends.items():
+            ts[i] = t
         return ts, items
 
 
@@ -207,6 +206,14 @@ def materialise(items: list[Any]) -> list[Event]:
     """``items`` with every :class:`StoredPain` replaced by the :class:`PainReported`
     it stands for (the others are kept as they are)."""
     mask = list(map(is_, map(type, items), repeat(StoredPain)))
+    if False not in mask:
+        return _build_pains(  # type: ignore[no-any-return]
+            map(_get_id, items),
+            map(_parse, map(_get_at, items)),
+            map(_get_level, items),
+            map(_get_device, items),
+            map(_get_seq, items),
+        )
     if True not in mask:
         return list(items)
     docs = list(compress(items, mask))
@@ -247,12 +254,12 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
         return None
     colons = _colons(data)
     if not docs:
-        return Read([], [], [], {}, False) if colons == 0 else None
+        return Read([], [], [], {}, {}, False) if colons == 0 else None
     n = len(docs)
     ids = list(map(_get_id, docs))
     raw_ats = list(map(_get_at, docs))
-    ats = _times(raw_ats)
-    if ats is None or not _plain_ids(ids):
+    ts = _instants(raw_ats)
+    if ts is None or not _plain_ids(ids):
         return None
     kinds = list(map(type, docs))
     pains = list(map(_is_pain, kinds))
@@ -267,14 +274,16 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
         texts.extend(d for d, _ in wheres if d is not None)
         members += 2 * sum(d is not None for d, _ in wheres)
     built: dict[int, Event] = {}
+    ends: dict[int, int] = {}
     if others:
         logged = [i for i in others if kinds[i] is _Logged]
         sessions = _sessions([docs[i].session for i in logged], texts)  # type: ignore[union-attr]
         if sessions is None:
             return None
-        made, count = sessions
+        made, session_ends, count = sessions
         members += count
         session_of = dict(zip(logged, made, strict=True))
+        ends = dict(zip(logged, session_ends, strict=True))
         for i in others:
             doc = docs[i]
             device, seq = doc.device, doc.seq
@@ -283,15 +292,15 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
                 if not _slug_ok(stretch_id):
                     return None
                 built[i] = _reenabled(
-                    id=ids[i], at=ats[i], stretch_id=stretch_id, device=device, seq=seq
+                    id=ids[i], at=_parse(raw_ats[i]), stretch_id=stretch_id, device=device, seq=seq
                 )
             else:
                 built[i] = _logged(
-                    id=ids[i], session=session_of[i], at=ats[i], device=device, seq=seq
+                    id=ids[i], session=session_of[i], at=_parse(raw_ats[i]), device=device, seq=seq
                 )
     if members + _text_colons(texts) != colons:
         return None
-    return Read(docs, ats, pains, built, wheres is not None)
+    return Read(docs, ts, pains, built, ends, wheres is not None)
 
 
 def _plain_ids(ids: list[str]) -> bool:
@@ -299,6 +308,44 @@ def _plain_ids(ids: list[str]) -> bool:
     if min(map(len, ids)) < 1 or max(map(len, ids)) > MAX_ID:
         return False
     return BAD_TEXT.search(" ".join(ids)) is None  # a space is plain text: it hides nothing
+
+
+def _instants(raw: list[str]) -> list[int] | None:
+    """The instants of RFC 3339 times, if every one is valid and passes the engine's
+    time rules.
+
+    The form :meth:`datetime.isoformat` writes (seconds or microseconds, then the
+    offset: what :func:`event_to_dict` stores) is checked all at once: the joined text,
+    every digit read as ``0`` and ``+`` as ``-``, is that many of those two shapes and
+    nothing else. Then each distinct offset is checked once, the years by the first and
+    last time in text order (the year leads), and the wall times are read without their
+    offsets, which is cheaper, and the offsets taken off. Other forms (``Z``, fewer
+    digits) take :func:`_times`.
+    """
+    if not raw:
+        return []
+    joined = "\n".join(raw) + "\n"
+    shapes = joined.translate(_DIGITS_AND_SIGNS)
+    seconds, micros = shapes.count(_IN_SECONDS), shapes.count(_IN_MICROS)
+    if seconds + micros != len(raw) or (
+        seconds * len(_IN_SECONDS) + micros * len(_IN_MICROS) != len(joined)
+    ):
+        times = _times(raw)
+        if times is None:
+            return None
+        return list(map(floordiv, map(sub, times, repeat(_EPOCH)), repeat(_US)))
+    if int(min(raw)[:4]) < EARLIEST_YEAR or int(max(raw)[:4]) > LATEST_YEAR:
+        return None
+    tails = list(map(_offset_text, raw))
+    offsets: dict[str, int] = {}
+    for tail in set(tails):
+        at = _parse(_SOME_DAY + tail)  # the offset as a full time has it
+        if not _fixed_ok(at.tzinfo):
+            return None
+        offsets[tail] = at.utcoffset() // _US  # type: ignore[operator]
+    walls = map(_parse, map(_wall_text, raw))
+    local = map(floordiv, map(sub, walls, repeat(_WALL_EPOCH)), repeat(_US))
+    return list(map(sub, local, map(offsets.__getitem__, tails)))
 
 
 def _times(raw: list[str]) -> list[datetime] | None:
@@ -328,22 +375,23 @@ def _slug_ok(value: str) -> bool:
     return len(value) <= _MAX_SLUG and _SLUG.match(value) is not None
 
 
-def _sessions(docs: list[_Session], texts: list[str]) -> tuple[list[Session], int] | None:
-    """The sessions, and how many members their objects hold, if every one is valid.
-    The strings of theirs that may hold a colon are added to ``texts``."""
+def _sessions(
+    docs: list[_Session], texts: list[str]
+) -> tuple[list[Session], list[int], int] | None:
+    """The sessions, the instants they end at, and how many members their objects hold,
+    if every one is valid. The strings of theirs that may hold a colon are added to
+    ``texts``."""
     if not docs:
-        return [], 0
+        return [], [], 0
     ids = list(map(_get_id, docs))
     raw_started = list(map(_get_started, docs))
     raw_ended = list(map(_get_ended, docs))
-    started = _times(raw_started)
-    ended = _times(raw_ended)
-    if started is None or ended is None or not _plain_ids(ids):
+    starts = _instants(raw_started)
+    ends = _instants(raw_ended)
+    if starts is None or ends is None or not _plain_ids(ids):
         return None
     if not all(map(_slug_ok, set(map(_get_routine, docs)))):
         return None
-    starts = list(map(floordiv, map(sub, started, repeat(_EPOCH)), repeat(_US)))
-    ends = map(floordiv, map(sub, ended, repeat(_EPOCH)), repeat(_US))
     lengths = list(map(sub, ends, starts))
     if min(lengths) < 0 or max(lengths) > _SESSION_US:
         return None
@@ -358,8 +406,8 @@ def _sessions(docs: list[_Session], texts: list[str]) -> tuple[list[Session], in
     built = _build_sessions(
         ids,
         map(_get_routine, docs),
-        started,
-        ended,
+        map(_parse, raw_started),
+        map(_parse, raw_ended),
         (tuple(map(results.__getitem__, steps)) for steps in step_lists),
         befores,
         afters,
@@ -371,7 +419,7 @@ def _sessions(docs: list[_Session], texts: list[str]) -> tuple[list[Session], in
     count = 4 * len(docs) + len(docs) - befores.count(None) + len(docs) - afters.count(None)
     count += len(docs) - step_lists.count([])  # "steps" itself, where there are any
     count += 2 * steps + steps - list(map(_get_reason, chain.from_iterable(step_lists))).count(None)
-    return built, count
+    return built, ends, count
 
 
 def _step_results(distinct: set[_Step]) -> dict[_Step, StepResult] | None:
@@ -506,6 +554,13 @@ _get_seq = attrgetter("seq")
 _get_tzinfo = attrgetter("tzinfo")
 _get_year = attrgetter("year")
 _parse = datetime.fromisoformat
+_DIGITS_AND_SIGNS = str.maketrans("123456789+", "000000000-")
+_IN_SECONDS = "0000-00-00T00:00:00-00:00\n"
+_IN_MICROS = "0000-00-00T00:00:00.000000-00:00\n"
+_offset_text = itemgetter(slice(-6, None))
+_wall_text = itemgetter(slice(None, -6))
+_SOME_DAY = "2000-01-01T00:00:00"
+_WALL_EPOCH = datetime(1970, 1, 1)
 _rfc3339 = _RFC3339.match
 
 
