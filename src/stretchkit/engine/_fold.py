@@ -32,7 +32,7 @@ by the pain-free start and the time the rule was met.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -135,86 +135,105 @@ def fold_many(
     need = policy.pain_free_hours * _HOUR
     day_hour = policy.day_starts_hour
     window = _WINDOW
-    for t, event in zip(instants, events):  # noqa: B905  (as many, by contract)
-        cls = type(event)
-        if cls is PainReported or cls is StoredPain:  # the same report, built or as stored
-            # A report that is its own event: no earlier report can lie after it.
-            if last is None or t > last:
-                if event.level > free_level:  # type: ignore[union-attr]
-                    if met is not None and met <= t:
-                        relapsed = t
-                    last, since, met, recent = t, None, None, []
-                else:
-                    if recent and recent[0] < t - window:
-                        del recent[: bisect_left(recent, t - window)]
-                    recent.append(t)
-                    if since is None:
-                        since = t
-                    if met is None and t - since >= need:
-                        met = t
-            reports += 1
-        elif cls is SessionLogged:
-            s: Session = event.session  # type: ignore[union-attr]
-            # ``t`` is the effective instant of the session's end (without a device, its
-            # end itself): a session moved later by its device's order (see
-            # :mod:`._events`) moves as a whole.
-            start = (s.started_at - _EPOCH) // _US
-            if event.device is not None:  # its end may sit later than recorded
-                start += t - (s.ended_at - _EPOCH) // _US
-            met_before = met  # the phase the session started in, before its own reports
-            if s.pain_before is not None:
-                last, since, met, relapsed, recent = _report(
-                    last, since, met, relapsed, recent, start, s.pain_before > free_level, t, need
-                )
-            troubled: set[str] = set()
-            done: set[str] = set()
-            hurt = False
-            for step in s.steps:
-                if step.outcome is Outcome.COMPLETED:
-                    done.add(step.stretch)
-                elif step.reason in _TROUBLE:
-                    troubled.add(step.stretch)
-                    hurt = hurt or step.reason is SkipReason.PAIN
-            if hurt:
-                last, since, met, relapsed, recent = _report(
-                    last, since, met, relapsed, recent, t, True, t, need
-                )
-            if s.pain_after is not None:
-                last, since, met, relapsed, recent = _report(
-                    last, since, met, relapsed, recent, t, s.pain_after > free_level, t, need
-                )
-            if done:
-                maintenance = met_before is not None and met_before <= start
-                days = _count_day(days, day_of(s.started_at, day_hour), maintenance)
-            if troubled or done:
-                changed = dict(stretches) if troubled else None
-                for sid in troubled:
-                    changed[sid] = _troubled(changed.get(sid, _ACTIVE), t, policy)  # type: ignore[index, union-attr]
-                for sid in done:
-                    if sid in troubled:
-                        continue
-                    old = stretches.get(sid, _ACTIVE)
-                    if old is not _ACTIVE and not old.parked and old != _ACTIVE:
-                        if changed is None:
-                            changed = dict(stretches)
-                        changed[sid] = _ACTIVE
-                if changed is not None:  # else every stretch done was active already
+    ts: Sequence[int] = instants if isinstance(instants, list | tuple) else list(instants)
+    evs: Sequence[Event | StoredPain] = events if isinstance(events, list | tuple) else list(events)
+    n = len(evs)
+    # the events in runs that end where a checkpoint is due: no count kept per event
+    ends = [n] if checkpoints is None else [*range(every - count % every, n, every), n]
+    lo = 0
+    for hi in ends:
+        if hi <= lo:
+            continue
+        run_ts, run = (ts, evs) if hi - lo == n else (ts[lo:hi], evs[lo:hi])
+        lo = hi
+        for t, event in zip(run_ts, run):  # noqa: B905  (as many, by contract)
+            cls = type(event)
+            if cls is PainReported or cls is StoredPain:  # the same report, built or as stored
+                # A report that is its own event: no earlier report can lie after it.
+                if last is None or t > last:
+                    if event.level > free_level:  # type: ignore[union-attr]
+                        if met is not None and met <= t:
+                            relapsed = t
+                        last, since, met, recent = t, None, None, []
+                    else:
+                        if recent and recent[0] < t - window:
+                            del recent[: bisect_left(recent, t - window)]
+                        recent.append(t)
+                        if since is None:
+                            since = t
+                        if met is None and t - since >= need:
+                            met = t
+                reports += 1
+            elif cls is SessionLogged:
+                s: Session = event.session  # type: ignore[union-attr]
+                # ``t`` is the effective instant of the session's end (without a device, its
+                # end itself): a session moved later by its device's order (see
+                # :mod:`._events`) moves as a whole.
+                start = (s.started_at - _EPOCH) // _US
+                if event.device is not None:  # its end may sit later than recorded
+                    start += t - (s.ended_at - _EPOCH) // _US
+                met_before = met  # the phase the session started in, before its own reports
+                if s.pain_before is not None:
+                    last, since, met, relapsed, recent = _report(
+                        last,
+                        since,
+                        met,
+                        relapsed,
+                        recent,
+                        start,
+                        s.pain_before > free_level,
+                        t,
+                        need,
+                    )
+                troubled: set[str] = set()
+                done: set[str] = set()
+                hurt = False
+                for step in s.steps:
+                    if step.outcome is Outcome.COMPLETED:
+                        done.add(step.stretch)
+                    elif step.reason in _TROUBLE:
+                        troubled.add(step.stretch)
+                        hurt = hurt or step.reason is SkipReason.PAIN
+                if hurt:
+                    last, since, met, relapsed, recent = _report(
+                        last, since, met, relapsed, recent, t, True, t, need
+                    )
+                if s.pain_after is not None:
+                    last, since, met, relapsed, recent = _report(
+                        last, since, met, relapsed, recent, t, s.pain_after > free_level, t, need
+                    )
+                if done:
+                    maintenance = met_before is not None and met_before <= start
+                    days = _count_day(days, day_of(s.started_at, day_hour), maintenance)
+                if troubled or done:
+                    changed = dict(stretches) if troubled else None
+                    for sid in troubled:
+                        changed[sid] = _troubled(changed.get(sid, _ACTIVE), t, policy)  # type: ignore[index, union-attr]
+                    for sid in done:
+                        if sid in troubled:
+                            continue
+                        old = stretches.get(sid, _ACTIVE)
+                        if old is not _ACTIVE and not old.parked and old != _ACTIVE:
+                            if changed is None:
+                                changed = dict(stretches)
+                            changed[sid] = _ACTIVE
+                    if changed is not None:  # else every stretch done was active already
+                        stretches = MappingProxyType(changed)
+                sessions += 1
+            else:
+                sid = event.stretch_id  # type: ignore[union-attr]
+                if stretches.get(sid, _ACTIVE) != _ACTIVE:  # else nothing to bring back
+                    changed = dict(stretches)
+                    changed[sid] = _RETURNING
                     stretches = MappingProxyType(changed)
-            sessions += 1
-        else:
-            sid = event.stretch_id  # type: ignore[union-attr]
-            if stretches.get(sid, _ACTIVE) != _ACTIVE:  # else nothing to bring back
-                changed = dict(stretches)
-                changed[sid] = _RETURNING
-                stretches = MappingProxyType(changed)
+            device = event.device
+            if device is not None:
+                if not own_devices:
+                    devices = dict(devices)
+                    own_devices = True
+                devices[device] = (event.seq, event.id, t)  # type: ignore[index]
         latest = t
-        device = event.device
-        if device is not None:
-            if not own_devices:
-                devices = dict(devices)
-                own_devices = True
-            devices[device] = (event.seq, event.id, t)  # type: ignore[index]
-        count += 1
+        count += len(run)
         if checkpoints is not None and not count % every:
             if own_devices:
                 devices = MappingProxyType(devices)

@@ -42,7 +42,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from itertools import chain, compress, repeat
-from operator import attrgetter, eq, floordiv, is_, itemgetter, lt, sub
+from operator import attrgetter, eq, floordiv, is_, itemgetter, le, lt, sub
 from threading import Lock
 from typing import TYPE_CHECKING, Any
 
@@ -347,9 +347,12 @@ class Progress:
         :class:`StoredPain` Structs (built when asked for), the ids are remembered by
         position, and ``None`` says an id came twice (then the general way decides)."""
         if not all(map(lt, ts, ts[1:])):  # not already in key order: sort by key
-            order = sorted(range(len(ts)), key=ts.__getitem__)
-            ts = list(map(ts.__getitem__, order))
-            events = list(map(events.__getitem__, order))
+            if not all(map(le, ts, ts[1:])):  # (stored in order but for ties: keep it)
+                order = sorted(range(len(ts)), key=ts.__getitem__)
+                ts = list(map(ts.__getitem__, order))
+                events = list(map(events.__getitem__, order))
+            else:
+                events = list(events)
             # events at one instant go by id (the rest of their key): the few runs of them
             ties = list(compress(range(len(ts) - 1), map(eq, ts, ts[1:])))
             k = 0

@@ -54,6 +54,7 @@ from stretchkit.model._validators import BAD_TEXT, describe
 __all__ = ["Read", "StoredPain", "events_from_json", "materialise", "read_stored", "strict_loads"]
 
 _Level = Annotated[int, Meta(ge=0, le=10)]
+_Id = Annotated[str, Meta(min_length=1, max_length=MAX_ID)]
 _Seq = Annotated[int, Meta(ge=0, le=MAX_SEQ)]
 _Outcome: Any = Literal[tuple(o.value for o in Outcome)]
 _Reason: Any = Literal[tuple(r.value for r in SkipReason)]
@@ -70,7 +71,7 @@ class _Step(Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True,
 
 
 class _Session(Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False):
-    id: str
+    id: _Id
     routine: str
     started_at: str
     ended_at: str
@@ -89,9 +90,9 @@ class _Stored(
 ):
     """What every stored event has; each kind adds its own fields and its tag."""
 
-    id: str
+    id: _Id
     at: str
-    device: str | None = None
+    device: _Id | None = None
     seq: _Seq | None = None
 
 
@@ -252,32 +253,36 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
         docs = _DECODER.decode(data)
     except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
         return None
-    colons = _colons(data)
+    raw = _text_bytes(data)
+    colons = -1 if b"\\" in raw else raw.count(b":")
     if not docs:
         return Read([], [], [], {}, {}, False) if colons == 0 else None
     n = len(docs)
     ids = list(map(_get_id, docs))
     raw_ats = list(map(_get_at, docs))
-    ts = _instants(raw_ats)
-    if ts is None or not _plain_ids(ids):
+    timed = _instants(raw_ats)
+    id_colons = _id_colons(ids)
+    if timed is None or id_colons < 0:
         return None
+    ts, members = timed
+    members += id_colons + 4 * n  # the colons in strings, and a colon per member
     kinds = list(map(type, docs))
     pains = list(map(_is_pain, kinds))
     others = list(compress(range(n), map(not_, pains)))
-    texts = [*ids, *raw_ats]  # every string that may hold a colon
-    members = 4 * n
     wheres: list[Any] | None = None
-    if set(map(_get_device, docs)) != {None} or set(map(_get_seq, docs)) != {None}:
+    if (b'"device"' in raw or b'"seq"' in raw) and (
+        set(map(_get_device, docs)) != {None} or set(map(_get_seq, docs)) != {None}
+    ):  # (without an escape, a key is in the text as it is)
         wheres = list(map(_where, docs))
         if None in wheres:
             return None
-        texts.extend(d for d, _ in wheres if d is not None)
-        members += 2 * sum(d is not None for d, _ in wheres)
+        devices = [d for d, _ in wheres if d is not None]
+        members += 2 * len(devices) + "".join(devices).count(":")
     built: dict[int, Event] = {}
     ends: dict[int, int] = {}
     if others:
         logged = [i for i in others if kinds[i] is _Logged]
-        sessions = _sessions([docs[i].session for i in logged], texts)  # type: ignore[union-attr]
+        sessions = _sessions([docs[i].session for i in logged])  # type: ignore[union-attr]
         if sessions is None:
             return None
         made, session_ends, count = sessions
@@ -298,21 +303,21 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
                 built[i] = _logged(
                     id=ids[i], session=session_of[i], at=_parse(raw_ats[i]), device=device, seq=seq
                 )
-    if members + _text_colons(texts) != colons:
+    if members != colons:
         return None
     return Read(docs, ts, pains, built, ends, wheres is not None)
 
 
-def _plain_ids(ids: list[str]) -> bool:
-    """Every one is 1 to MAX_ID characters of plain text."""
-    if min(map(len, ids)) < 1 or max(map(len, ids)) > MAX_ID:
-        return False
-    return BAD_TEXT.search(" ".join(ids)) is None  # a space is plain text: it hides nothing
+def _id_colons(ids: list[str]) -> int:
+    """The colons in ``ids`` if every one is plain text, else -1 (their lengths are
+    checked by the Structs)."""
+    joined = " ".join(ids)  # a space is plain text: it hides nothing
+    return -1 if BAD_TEXT.search(joined) is not None else joined.count(":")
 
 
-def _instants(raw: list[str]) -> list[int] | None:
-    """The instants of RFC 3339 times, if every one is valid and passes the engine's
-    time rules.
+def _instants(raw: list[str]) -> tuple[list[int], int] | None:
+    """The instants of RFC 3339 times and the colons the times hold, if every one is
+    valid and passes the engine's time rules.
 
     The form :meth:`datetime.isoformat` writes (seconds or microseconds, then the
     offset: what :func:`event_to_dict` stores) is checked all at once: the joined text,
@@ -323,7 +328,7 @@ def _instants(raw: list[str]) -> list[int] | None:
     digits) take :func:`_times`.
     """
     if not raw:
-        return []
+        return [], 0
     joined = "\n".join(raw) + "\n"
     shapes = joined.translate(_DIGITS_AND_SIGNS)
     seconds, micros = shapes.count(_IN_SECONDS), shapes.count(_IN_MICROS)
@@ -333,7 +338,8 @@ def _instants(raw: list[str]) -> list[int] | None:
         times = _times(raw)
         if times is None:
             return None
-        return list(map(floordiv, map(sub, times, repeat(_EPOCH)), repeat(_US)))
+        instants = list(map(floordiv, map(sub, times, repeat(_EPOCH)), repeat(_US)))
+        return instants, joined.count(":")
     if int(min(raw)[:4]) < EARLIEST_YEAR or int(max(raw)[:4]) > LATEST_YEAR:
         return None
     tails = list(map(_offset_text, raw))
@@ -345,7 +351,7 @@ def _instants(raw: list[str]) -> list[int] | None:
         offsets[tail] = at.utcoffset() // _US  # type: ignore[operator]
     walls = map(_parse, map(_wall_text, raw))
     local = map(floordiv, map(sub, walls, repeat(_WALL_EPOCH)), repeat(_US))
-    return list(map(sub, local, map(offsets.__getitem__, tails)))
+    return list(map(sub, local, map(offsets.__getitem__, tails))), 3 * len(raw)
 
 
 def _times(raw: list[str]) -> list[datetime] | None:
@@ -367,29 +373,25 @@ def _times(raw: list[str]) -> list[datetime] | None:
     return times
 
 
-def _text_colons(texts: list[str]) -> int:
-    return "".join(texts).count(":")
-
-
 def _slug_ok(value: str) -> bool:
     return len(value) <= _MAX_SLUG and _SLUG.match(value) is not None
 
 
-def _sessions(
-    docs: list[_Session], texts: list[str]
-) -> tuple[list[Session], list[int], int] | None:
-    """The sessions, the instants they end at, and how many members their objects hold,
-    if every one is valid. The strings of theirs that may hold a colon are added to
-    ``texts``."""
+def _sessions(docs: list[_Session]) -> tuple[list[Session], list[int], int] | None:
+    """The sessions, the instants they end at, and how many members their objects hold
+    and colons their strings hold, if every one is valid."""
     if not docs:
         return [], [], 0
     ids = list(map(_get_id, docs))
     raw_started = list(map(_get_started, docs))
     raw_ended = list(map(_get_ended, docs))
-    starts = _instants(raw_started)
-    ends = _instants(raw_ended)
-    if starts is None or ends is None or not _plain_ids(ids):
+    n = len(docs)
+    timed = _instants([*raw_started, *raw_ended])
+    id_colons = _id_colons(ids)
+    if timed is None or id_colons < 0:
         return None
+    both, colons = timed
+    starts, ends = both[:n], both[n:]
     if not all(map(_slug_ok, set(map(_get_routine, docs)))):
         return None
     lengths = list(map(sub, ends, starts))
@@ -412,11 +414,16 @@ def _sessions(
         befores,
         afters,
     )
-    texts += ids
-    texts += raw_started
-    texts += raw_ended
     steps = sum(map(len, step_lists))
-    count = 4 * len(docs) + len(docs) - befores.count(None) + len(docs) - afters.count(None)
+    count = (
+        colons
+        + id_colons
+        + 4 * len(docs)
+        + len(docs)
+        - befores.count(None)
+        + len(docs)
+        - afters.count(None)
+    )
     count += len(docs) - step_lists.count([])  # "steps" itself, where there are any
     count += 2 * steps + steps - list(map(_get_reason, chain.from_iterable(step_lists))).count(None)
     return built, ends, count
@@ -448,21 +455,21 @@ def _where(doc: StoredPain | _Logged | _Reenabled) -> tuple[str | None, int | No
     device, seq = doc.device, doc.seq
     if device is None and seq is None:
         return None, None
-    if device is None or seq is None or not _plain_ids([device]):
+    if device is None or seq is None or _id_colons([device]) < 0:
         return None
     return device, seq
 
 
-def _colons(data: bytes | bytearray | memoryview | str) -> int:
-    """The colons of ``data``, or -1 when it holds an escape (which can write one).
+def _text_bytes(data: bytes | bytearray | memoryview | str) -> bytes:
+    """The stored text as bytes, to count and search in.
 
-    Every member the Structs kept is counted back (:func:`_fast`); if the text held
-    more members, some key came twice (the decoder keeps the last silently) or a
-    member held its default explicitly (``"reason": null``); either way the dict
-    reader decides. Without escapes a kept string is in the text as it is, so
-    counting colons, in keys and strings alike, compares the members."""
-    raw = data.encode() if isinstance(data, str) else bytes(data)
-    return -1 if b"\\" in raw else raw.count(b":")
+    Every member the Structs kept is counted back (:func:`_read`) against the colons of
+    the text: if the text held more members, some key came twice (the decoder keeps the
+    last silently) or a member held its default explicitly (``"reason": null``);
+    either way the dict reader decides. Without escapes (a text with any is left to
+    the dict reader) a kept string is in the text as it is, so counting colons, in
+    keys and strings alike, compares the members."""
+    return data.encode() if isinstance(data, str) else bytes(data)
 
 
 def _slow(data: bytes | bytearray | memoryview | str) -> list[Event]:
