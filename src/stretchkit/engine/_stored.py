@@ -25,8 +25,7 @@ into Structs in C and building the events from them is below that.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from functools import partial
+from datetime import datetime, timedelta, timezone
 from itertools import chain, compress, repeat
 from operator import attrgetter, floordiv, is_, itemgetter, not_, sub
 from typing import Annotated, Any, Literal
@@ -266,8 +265,7 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
         return None
     ts, members = timed
     members += id_colons + 4 * n  # the colons in strings, and a colon per member
-    kinds = list(map(type, docs))
-    pains = list(map(_is_pain, kinds))
+    pains = list(map(is_, map(type, docs), repeat(StoredPain)))
     others = list(compress(range(n), map(not_, pains)))
     wheres: list[Any] | None = None
     if (b'"device"' in raw or b'"seq"' in raw) and (
@@ -281,7 +279,7 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
     built: dict[int, Event] = {}
     ends: dict[int, int] = {}
     if others:
-        logged = [i for i in others if kinds[i] is _Logged]
+        logged = [i for i in others if type(docs[i]) is _Logged]
         sessions = _sessions([docs[i].session for i in logged])  # type: ignore[union-attr]
         if sessions is None:
             return None
@@ -292,8 +290,8 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
         for i in others:
             doc = docs[i]
             device, seq = doc.device, doc.seq
-            if kinds[i] is _Reenabled:
-                stretch_id = doc.stretch_id  # type: ignore[union-attr]
+            if type(doc) is _Reenabled:
+                stretch_id = doc.stretch_id
                 if not _slug_ok(stretch_id):
                     return None
                 built[i] = _reenabled(
@@ -342,16 +340,29 @@ def _instants(raw: list[str]) -> tuple[list[int], int] | None:
         return instants, joined.count(":")
     if int(min(raw)[:4]) < EARLIEST_YEAR or int(max(raw)[:4]) > LATEST_YEAR:
         return None
+    walls = map(_parse, map(_wall_text, raw))
+    first = raw[0][-6:]
+    if joined.count(first + "\n") == len(raw):  # one offset (most histories): the epoch moves
+        offset = _offset(first)
+        if offset is None:
+            return None
+        epoch = _WALL_EPOCH + offset
+        return list(map(floordiv, map(sub, walls, repeat(epoch)), repeat(_US))), 3 * len(raw)
     tails = list(map(_offset_text, raw))
     offsets: dict[str, int] = {}
     for tail in set(tails):
-        at = _parse(_SOME_DAY + tail)  # the offset as a full time has it
-        if not _fixed_ok(at.tzinfo):
+        offset = _offset(tail)
+        if offset is None:
             return None
-        offsets[tail] = at.utcoffset() // _US  # type: ignore[operator]
-    walls = map(_parse, map(_wall_text, raw))
+        offsets[tail] = offset // _US
     local = map(floordiv, map(sub, walls, repeat(_WALL_EPOCH)), repeat(_US))
     return list(map(sub, local, map(offsets.__getitem__, tails))), 3 * len(raw)
+
+
+def _offset(text: str) -> timedelta | None:
+    """The offset ``+01:00`` stands for, if the engine accepts it."""
+    tz = _parse(_SOME_DAY + text).tzinfo  # as a full time reads it
+    return tz.utcoffset(None) if _fixed_ok(tz) else None  # type: ignore[union-attr]
 
 
 def _times(raw: list[str]) -> list[datetime] | None:
@@ -545,7 +556,6 @@ _logged = unchecked(SessionLogged)
 _reenabled = unchecked(StretchReenabled)
 _step = unchecked(StepResult)
 
-_is_pain = partial(is_, StoredPain)
 _get_started = attrgetter("started_at")
 _get_ended = attrgetter("ended_at")
 _get_routine = attrgetter("routine")
