@@ -5,11 +5,15 @@ like with like: the phase ``kind`` is a tagged union, unknown fields are
 refused, types are strict (no ``"30"`` for 30), the same bounds, slugs and
 text rules apply, labels are unique within a sequence, the daily maximum is not
 below the minimum, and at catalog level ids are unique and references resolve.
+
+The classes are written as a user of each library would write them, but every
+bound, default, enum and character rule is read from the stretchkit model
+(its validators and field defaults), so a bound changed there changes the
+peers too; tests/test_bench_peers.py fails if a number is written here again.
 """
 
 from __future__ import annotations
 
-import enum
 import json
 from collections import Counter
 from datetime import datetime, timedelta
@@ -17,6 +21,30 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from stretchkit.model import (
+    Angle,
+    AngleSequence,
+    Breath,
+    Context,
+    Hold,
+    MaintenancePhase,
+    MediaKind,
+    NamedPosition,
+    PositionSequence,
+    Program,
+    Reintroduction,
+    ReliefPhase,
+    Reps,
+    Routine,
+    Session,
+    Sides,
+    StartPosition,
+    Stretch,
+    Variation,
+)
+from stretchkit.model._bounds import default, number_range, size_range, text_limit, whole_range
+from stretchkit.model._validators import BIDI, CONTROL, SLUG_PATTERN
 
 __all__ = [
     "SLUG",
@@ -28,9 +56,32 @@ __all__ = [
     "msgspec_replay",
 ]
 
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-TEXT = r"^[^\S\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-"""The schema's text rule (no control character, not only white space) without a lookahead.
+
+def _whole(cls: type, name: str) -> dict[str, int]:
+    """The field's bounds as ``Field`` and ``msgspec.Meta`` keywords (both say ``ge``, ``le``)."""
+    low, high = whole_range(cls, name)
+    return {"ge": low, "le": high}
+
+
+def _number(cls: type, name: str) -> dict[str, float]:
+    low, high = number_range(cls, name)
+    return {"ge": low, "le": high}
+
+
+def _size(cls: type, name: str) -> dict[str, int]:
+    """The field's fewest and most items as ``min_length`` and ``max_length``."""
+    low, high = size_range(cls, name)
+    return {
+        **({"min_length": low} if low else {}),
+        **({"max_length": high} if high is not None else {}),
+    }
+
+
+SLUG = SLUG_PATTERN
+_REFUSED = CONTROL.pattern[1:-1] + BIDI.pattern[1:-1]
+"""The characters no text may hold (control and bidirectional), as a character class body."""
+TEXT = f"^[^\\S{_REFUSED}]*[^\\s{_REFUSED}][^{_REFUSED}]*$"
+"""The schema's text rule (no refused character, not only white space) without a lookahead.
 
 pydantic's regex engine (Rust) has no lookahead and its ``$`` is the very end;
 Python's ``re`` (msgspec) needs ``\\Z``, since its ``$`` also matches before a
@@ -38,34 +89,6 @@ final newline. Both engines' ``\\s`` is Unicode white space.
 """
 SLUG_PY = SLUG[:-1] + r"\Z"
 TEXT_PY = TEXT[:-1] + r"\Z"
-
-
-class Position(enum.Enum):
-    SUPINE = "supine"
-    PRONE = "prone"
-    SIDE_LYING = "side_lying"
-    ALL_FOURS = "all_fours"
-    KNEELING = "kneeling"
-    SEATED = "seated"
-    STANDING = "standing"
-
-
-class Context(enum.Enum):
-    LYING = "lying"
-    SITTING = "sitting"
-    STANDING = "standing"
-
-
-class Sides(enum.Enum):
-    NONE = "none"
-    BOTH = "both"
-    EACH = "each"
-
-
-class MediaKind(enum.Enum):
-    IMAGE = "image"
-    VIDEO = "video"
-    ANIMATION = "animation"
 
 
 def _unique_labels(items: tuple[Any, ...]) -> None:
@@ -115,29 +138,28 @@ def check_catalog_refs(catalog: Any) -> None:
 # --- pydantic v2 ---------------------------------------------------------------------------
 
 _CFG = ConfigDict(extra="forbid", strict=True, frozen=True)
-PySlug = Annotated[str, Field(max_length=64, pattern=SLUG)]
-PyText = Annotated[str, Field(min_length=1, max_length=2000, pattern=TEXT)]
-PyLabel = Annotated[str, Field(min_length=1, max_length=120, pattern=TEXT)]
-PySeconds = Annotated[int, Field(ge=1, le=3600)]
+PySlug = Annotated[str, Field(max_length=text_limit(Stretch, "id"), pattern=SLUG)]
+PyText = Annotated[str, Field(min_length=1, max_length=text_limit(Stretch, "name"), pattern=TEXT)]
+PyLabel = Annotated[str, Field(min_length=1, max_length=text_limit(Angle, "label"), pattern=TEXT)]
 
 
 class PyHold(BaseModel):
     model_config = _CFG
     kind: Literal["hold"]
-    seconds: PySeconds
+    seconds: Annotated[int, Field(**_whole(Hold, "seconds"))]
 
 
 class PyAngle(BaseModel):
     model_config = _CFG
     label: PyLabel
-    degrees: Annotated[int, Field(ge=-360, le=360)]
-    seconds: PySeconds
+    degrees: Annotated[int, Field(**_whole(Angle, "degrees"))]
+    seconds: Annotated[int, Field(**_whole(Angle, "seconds"))]
 
 
 class PyAngleSequence(BaseModel):
     model_config = _CFG
     kind: Literal["angle_sequence"]
-    angles: Annotated[tuple[PyAngle, ...], Field(min_length=2, max_length=24)]
+    angles: Annotated[tuple[PyAngle, ...], Field(**_size(AngleSequence, "angles"))]
 
     @model_validator(mode="after")
     def _labels(self) -> PyAngleSequence:
@@ -148,13 +170,13 @@ class PyAngleSequence(BaseModel):
 class PyNamedPosition(BaseModel):
     model_config = _CFG
     label: PyLabel
-    seconds: PySeconds
+    seconds: Annotated[int, Field(**_whole(NamedPosition, "seconds"))]
 
 
 class PyPositionSequence(BaseModel):
     model_config = _CFG
     kind: Literal["position_sequence"]
-    positions: Annotated[tuple[PyNamedPosition, ...], Field(min_length=2, max_length=24)]
+    positions: Annotated[tuple[PyNamedPosition, ...], Field(**_size(PositionSequence, "positions"))]
 
     @model_validator(mode="after")
     def _labels(self) -> PyPositionSequence:
@@ -165,25 +187,27 @@ class PyPositionSequence(BaseModel):
 class PyReps(BaseModel):
     model_config = _CFG
     kind: Literal["reps"]
-    count: Annotated[int, Field(ge=1, le=1000)]
-    seconds_per_rep: PySeconds
-    hold_seconds: Annotated[int, Field(ge=0, le=3600)] = 0
+    count: Annotated[int, Field(**_whole(Reps, "count"))]
+    seconds_per_rep: Annotated[int, Field(**_whole(Reps, "seconds_per_rep"))]
+    hold_seconds: Annotated[int, Field(**_whole(Reps, "hold_seconds"))] = default(
+        Reps, "hold_seconds"
+    )
 
 
 class PyBreath(BaseModel):
     model_config = _CFG
     kind: Literal["breath"]
-    rounds: Annotated[int, Field(ge=1, le=100)]
-    exhale_seconds: PySeconds
-    hold_seconds: PySeconds
-    release_seconds: PySeconds
+    rounds: Annotated[int, Field(**_whole(Breath, "rounds"))]
+    exhale_seconds: Annotated[int, Field(**_whole(Breath, "exhale_seconds"))]
+    hold_seconds: Annotated[int, Field(**_whole(Breath, "hold_seconds"))]
+    release_seconds: Annotated[int, Field(**_whole(Breath, "release_seconds"))]
 
 
 PyPhase = Annotated[
     PyHold | PyAngleSequence | PyPositionSequence | PyReps | PyBreath,
     Field(discriminator="kind"),
 ]
-PyDose = Annotated[tuple[PyPhase, ...], Field(min_length=1, max_length=24)]
+PyDose = Annotated[tuple[PyPhase, ...], Field(**_size(Stretch, "dose"))]
 
 
 class PyMedia(BaseModel):
@@ -197,7 +221,7 @@ class PyVariation(BaseModel):
     model_config = _CFG
     id: PySlug
     name: PyText
-    instructions: Annotated[tuple[PyText, ...], Field(max_length=20)] = ()
+    instructions: Annotated[tuple[PyText, ...], Field(**_size(Variation, "instructions"))] = ()
     equipment: tuple[PySlug, ...] = ()
 
 
@@ -205,16 +229,18 @@ class PyStretch(BaseModel):
     model_config = _CFG
     id: PySlug
     name: PyText
-    instructions: Annotated[tuple[PyText, ...], Field(min_length=1, max_length=20)]
-    position: Position
+    instructions: Annotated[tuple[PyText, ...], Field(**_size(Stretch, "instructions"))]
+    position: StartPosition
     dose: PyDose
-    sides: Sides = Sides.NONE
+    sides: Sides = default(Stretch, "sides")
     equipment: tuple[PySlug, ...] = ()
     targets: tuple[PySlug, ...] = ()
     variations: tuple[PyVariation, ...] = ()
     media: tuple[PyMedia, ...] = ()
     cautions: tuple[PyText, ...] = ()
-    other_positions: Annotated[tuple[Position, ...], Field(max_length=6)] = ()
+    other_positions: Annotated[
+        tuple[StartPosition, ...], Field(**_size(Stretch, "other_positions"))
+    ] = ()
 
     @model_validator(mode="after")
     def _others(self) -> PyStretch:
@@ -234,20 +260,21 @@ class PyRoutine(BaseModel):
     id: PySlug
     name: PyText
     context: Context
-    minutes: Annotated[float, Field(ge=0.1, le=600)]
-    steps: Annotated[tuple[PyRoutineStep, ...], Field(min_length=1, max_length=200)]
+    minutes: Annotated[float, Field(**_number(Routine, "minutes"))]
+    steps: Annotated[tuple[PyRoutineStep, ...], Field(**_size(Routine, "steps"))]
     description: PyText | None = None
-
-
-PySessions = Annotated[int, Field(ge=1, le=48)]
 
 
 class PyReliefPhase(BaseModel):
     model_config = _CFG
-    routines: Annotated[dict[Context, PySlug], Field(min_length=1)]
-    min_sessions_per_day: PySessions = 1
-    max_sessions_per_day: PySessions = 10
-    in_order: bool = True
+    routines: Annotated[dict[Context, PySlug], Field(**_size(ReliefPhase, "routines"))]
+    min_sessions_per_day: Annotated[int, Field(**_whole(ReliefPhase, "min_sessions_per_day"))] = (
+        default(ReliefPhase, "min_sessions_per_day")
+    )
+    max_sessions_per_day: Annotated[int, Field(**_whole(ReliefPhase, "max_sessions_per_day"))] = (
+        default(ReliefPhase, "max_sessions_per_day")
+    )
+    in_order: bool = default(ReliefPhase, "in_order")
 
     @model_validator(mode="after")
     def _max(self) -> PyReliefPhase:
@@ -258,9 +285,13 @@ class PyReliefPhase(BaseModel):
 
 class PyMaintenancePhase(BaseModel):
     model_config = _CFG
-    routines: Annotated[dict[Context, PySlug], Field(min_length=1)]
-    min_sessions_per_day: Annotated[int, Field(ge=0, le=48)] = 1
-    max_sessions_per_day: PySessions = 3
+    routines: Annotated[dict[Context, PySlug], Field(**_size(MaintenancePhase, "routines"))]
+    min_sessions_per_day: Annotated[
+        int, Field(**_whole(MaintenancePhase, "min_sessions_per_day"))
+    ] = default(MaintenancePhase, "min_sessions_per_day")
+    max_sessions_per_day: Annotated[
+        int, Field(**_whole(MaintenancePhase, "max_sessions_per_day"))
+    ] = default(MaintenancePhase, "max_sessions_per_day")
 
     @model_validator(mode="after")
     def _max(self) -> PyMaintenancePhase:
@@ -271,13 +302,21 @@ class PyMaintenancePhase(BaseModel):
 
 class PyReintroduction(BaseModel):
     model_config = _CFG
-    rest_hours: Annotated[float, Field(ge=0, le=8760)] = 24.0
-    rest_backoff: Annotated[float, Field(ge=1, le=10)] = 2.0
-    max_rest_hours: Annotated[float, Field(ge=0, le=8760)] = 168.0
-    max_tries: Annotated[int, Field(ge=1, le=100)] = 4
+    rest_hours: Annotated[float, Field(**_number(Reintroduction, "rest_hours"))] = default(
+        Reintroduction, "rest_hours"
+    )
+    rest_backoff: Annotated[float, Field(**_number(Reintroduction, "rest_backoff"))] = default(
+        Reintroduction, "rest_backoff"
+    )
+    max_rest_hours: Annotated[float, Field(**_number(Reintroduction, "max_rest_hours"))] = default(
+        Reintroduction, "max_rest_hours"
+    )
+    max_tries: Annotated[int, Field(**_whole(Reintroduction, "max_tries"))] = default(
+        Reintroduction, "max_tries"
+    )
 
 
-PyTexts = Annotated[tuple[PyText, ...], Field(max_length=50)]
+PyTexts = Annotated[tuple[PyText, ...], Field(**_size(Program, "symptoms"))]
 
 
 class PyProgram(BaseModel):
@@ -286,7 +325,9 @@ class PyProgram(BaseModel):
     name: PyText
     relief: PyReliefPhase
     maintenance: PyMaintenancePhase
-    pain_free_hours: Annotated[float, Field(ge=1, le=8760)] = 24.0
+    pain_free_hours: Annotated[float, Field(**_number(Program, "pain_free_hours"))] = default(
+        Program, "pain_free_hours"
+    )
     reintroduction: PyReintroduction = PyReintroduction()
     audience: PyText | None = None
     symptoms: PyTexts = ()
@@ -310,25 +351,28 @@ class PyCatalog(BaseModel):
 
 # --- msgspec -------------------------------------------------------------------------------
 
-MsSlug = Annotated[str, msgspec.Meta(max_length=64, pattern=SLUG_PY)]
-MsText = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=TEXT_PY)]
-MsLabel = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=TEXT_PY)]
-MsSeconds = Annotated[int, msgspec.Meta(ge=1, le=3600)]
+MsSlug = Annotated[str, msgspec.Meta(max_length=text_limit(Stretch, "id"), pattern=SLUG_PY)]
+MsText = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=text_limit(Stretch, "name"), pattern=TEXT_PY)
+]
+MsLabel = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=text_limit(Angle, "label"), pattern=TEXT_PY)
+]
 _KW: dict[str, Any] = {"forbid_unknown_fields": True, "frozen": True, "kw_only": True}
 
 
 class MsHold(msgspec.Struct, tag_field="kind", tag="hold", **_KW):
-    seconds: MsSeconds
+    seconds: Annotated[int, msgspec.Meta(**_whole(Hold, "seconds"))]
 
 
 class MsAngle(msgspec.Struct, **_KW):
     label: MsLabel
-    degrees: Annotated[int, msgspec.Meta(ge=-360, le=360)]
-    seconds: MsSeconds
+    degrees: Annotated[int, msgspec.Meta(**_whole(Angle, "degrees"))]
+    seconds: Annotated[int, msgspec.Meta(**_whole(Angle, "seconds"))]
 
 
 class MsAngleSequence(msgspec.Struct, tag_field="kind", tag="angle_sequence", **_KW):
-    angles: Annotated[tuple[MsAngle, ...], msgspec.Meta(min_length=2, max_length=24)]
+    angles: Annotated[tuple[MsAngle, ...], msgspec.Meta(**_size(AngleSequence, "angles"))]
 
     def __post_init__(self) -> None:
         _unique_labels(self.angles)
@@ -336,31 +380,35 @@ class MsAngleSequence(msgspec.Struct, tag_field="kind", tag="angle_sequence", **
 
 class MsNamedPosition(msgspec.Struct, **_KW):
     label: MsLabel
-    seconds: MsSeconds
+    seconds: Annotated[int, msgspec.Meta(**_whole(NamedPosition, "seconds"))]
 
 
 class MsPositionSequence(msgspec.Struct, tag_field="kind", tag="position_sequence", **_KW):
-    positions: Annotated[tuple[MsNamedPosition, ...], msgspec.Meta(min_length=2, max_length=24)]
+    positions: Annotated[
+        tuple[MsNamedPosition, ...], msgspec.Meta(**_size(PositionSequence, "positions"))
+    ]
 
     def __post_init__(self) -> None:
         _unique_labels(self.positions)
 
 
 class MsReps(msgspec.Struct, tag_field="kind", tag="reps", **_KW):
-    count: Annotated[int, msgspec.Meta(ge=1, le=1000)]
-    seconds_per_rep: MsSeconds
-    hold_seconds: Annotated[int, msgspec.Meta(ge=0, le=3600)] = 0
+    count: Annotated[int, msgspec.Meta(**_whole(Reps, "count"))]
+    seconds_per_rep: Annotated[int, msgspec.Meta(**_whole(Reps, "seconds_per_rep"))]
+    hold_seconds: Annotated[int, msgspec.Meta(**_whole(Reps, "hold_seconds"))] = default(
+        Reps, "hold_seconds"
+    )
 
 
 class MsBreath(msgspec.Struct, tag_field="kind", tag="breath", **_KW):
-    rounds: Annotated[int, msgspec.Meta(ge=1, le=100)]
-    exhale_seconds: MsSeconds
-    hold_seconds: MsSeconds
-    release_seconds: MsSeconds
+    rounds: Annotated[int, msgspec.Meta(**_whole(Breath, "rounds"))]
+    exhale_seconds: Annotated[int, msgspec.Meta(**_whole(Breath, "exhale_seconds"))]
+    hold_seconds: Annotated[int, msgspec.Meta(**_whole(Breath, "hold_seconds"))]
+    release_seconds: Annotated[int, msgspec.Meta(**_whole(Breath, "release_seconds"))]
 
 
 MsPhase = MsHold | MsAngleSequence | MsPositionSequence | MsReps | MsBreath
-MsDose = Annotated[tuple[MsPhase, ...], msgspec.Meta(min_length=1, max_length=24)]
+MsDose = Annotated[tuple[MsPhase, ...], msgspec.Meta(**_size(Stretch, "dose"))]
 
 
 class MsMedia(msgspec.Struct, **_KW):
@@ -372,23 +420,27 @@ class MsMedia(msgspec.Struct, **_KW):
 class MsVariation(msgspec.Struct, **_KW):
     id: MsSlug
     name: MsText
-    instructions: Annotated[tuple[MsText, ...], msgspec.Meta(max_length=20)] = ()
+    instructions: Annotated[
+        tuple[MsText, ...], msgspec.Meta(**_size(Variation, "instructions"))
+    ] = ()
     equipment: tuple[MsSlug, ...] = ()
 
 
 class MsStretch(msgspec.Struct, **_KW):
     id: MsSlug
     name: MsText
-    instructions: Annotated[tuple[MsText, ...], msgspec.Meta(min_length=1, max_length=20)]
-    position: Position
+    instructions: Annotated[tuple[MsText, ...], msgspec.Meta(**_size(Stretch, "instructions"))]
+    position: StartPosition
     dose: MsDose
-    sides: Sides = Sides.NONE
+    sides: Sides = default(Stretch, "sides")
     equipment: tuple[MsSlug, ...] = ()
     targets: tuple[MsSlug, ...] = ()
     variations: tuple[MsVariation, ...] = ()
     media: tuple[MsMedia, ...] = ()
     cautions: tuple[MsText, ...] = ()
-    other_positions: Annotated[tuple[Position, ...], msgspec.Meta(max_length=6)] = ()
+    other_positions: Annotated[
+        tuple[StartPosition, ...], msgspec.Meta(**_size(Stretch, "other_positions"))
+    ] = ()
 
     def __post_init__(self) -> None:
         _check_others(self.position, self.other_positions)
@@ -404,20 +456,23 @@ class MsRoutine(msgspec.Struct, **_KW):
     id: MsSlug
     name: MsText
     context: Context
-    minutes: Annotated[float, msgspec.Meta(ge=0.1, le=600)]
-    steps: Annotated[tuple[MsRoutineStep, ...], msgspec.Meta(min_length=1, max_length=200)]
+    minutes: Annotated[float, msgspec.Meta(**_number(Routine, "minutes"))]
+    steps: Annotated[tuple[MsRoutineStep, ...], msgspec.Meta(**_size(Routine, "steps"))]
     description: MsText | None = None
 
 
-MsSessions = Annotated[int, msgspec.Meta(ge=1, le=48)]
-MsRoutines = Annotated[dict[Context, MsSlug], msgspec.Meta(min_length=1)]
+MsRoutines = Annotated[dict[Context, MsSlug], msgspec.Meta(**_size(ReliefPhase, "routines"))]
 
 
 class MsReliefPhase(msgspec.Struct, **_KW):
     routines: MsRoutines
-    min_sessions_per_day: MsSessions = 1
-    max_sessions_per_day: MsSessions = 10
-    in_order: bool = True
+    min_sessions_per_day: Annotated[
+        int, msgspec.Meta(**_whole(ReliefPhase, "min_sessions_per_day"))
+    ] = default(ReliefPhase, "min_sessions_per_day")
+    max_sessions_per_day: Annotated[
+        int, msgspec.Meta(**_whole(ReliefPhase, "max_sessions_per_day"))
+    ] = default(ReliefPhase, "max_sessions_per_day")
+    in_order: bool = default(ReliefPhase, "in_order")
 
     def __post_init__(self) -> None:
         if self.max_sessions_per_day < self.min_sessions_per_day:
@@ -426,8 +481,12 @@ class MsReliefPhase(msgspec.Struct, **_KW):
 
 class MsMaintenancePhase(msgspec.Struct, **_KW):
     routines: MsRoutines
-    min_sessions_per_day: Annotated[int, msgspec.Meta(ge=0, le=48)] = 1
-    max_sessions_per_day: MsSessions = 3
+    min_sessions_per_day: Annotated[
+        int, msgspec.Meta(**_whole(MaintenancePhase, "min_sessions_per_day"))
+    ] = default(MaintenancePhase, "min_sessions_per_day")
+    max_sessions_per_day: Annotated[
+        int, msgspec.Meta(**_whole(MaintenancePhase, "max_sessions_per_day"))
+    ] = default(MaintenancePhase, "max_sessions_per_day")
 
     def __post_init__(self) -> None:
         if self.max_sessions_per_day < self.min_sessions_per_day:
@@ -435,13 +494,21 @@ class MsMaintenancePhase(msgspec.Struct, **_KW):
 
 
 class MsReintroduction(msgspec.Struct, **_KW):
-    rest_hours: Annotated[float, msgspec.Meta(ge=0, le=8760)] = 24.0
-    rest_backoff: Annotated[float, msgspec.Meta(ge=1, le=10)] = 2.0
-    max_rest_hours: Annotated[float, msgspec.Meta(ge=0, le=8760)] = 168.0
-    max_tries: Annotated[int, msgspec.Meta(ge=1, le=100)] = 4
+    rest_hours: Annotated[float, msgspec.Meta(**_number(Reintroduction, "rest_hours"))] = default(
+        Reintroduction, "rest_hours"
+    )
+    rest_backoff: Annotated[float, msgspec.Meta(**_number(Reintroduction, "rest_backoff"))] = (
+        default(Reintroduction, "rest_backoff")
+    )
+    max_rest_hours: Annotated[float, msgspec.Meta(**_number(Reintroduction, "max_rest_hours"))] = (
+        default(Reintroduction, "max_rest_hours")
+    )
+    max_tries: Annotated[int, msgspec.Meta(**_whole(Reintroduction, "max_tries"))] = default(
+        Reintroduction, "max_tries"
+    )
 
 
-MsTexts = Annotated[tuple[MsText, ...], msgspec.Meta(max_length=50)]
+MsTexts = Annotated[tuple[MsText, ...], msgspec.Meta(**_size(Program, "symptoms"))]
 
 
 class MsProgram(msgspec.Struct, **_KW):
@@ -449,7 +516,9 @@ class MsProgram(msgspec.Struct, **_KW):
     name: MsText
     relief: MsReliefPhase
     maintenance: MsMaintenancePhase
-    pain_free_hours: Annotated[float, msgspec.Meta(ge=1, le=8760)] = 24.0
+    pain_free_hours: Annotated[float, msgspec.Meta(**_number(Program, "pain_free_hours"))] = (
+        default(Program, "pain_free_hours")
+    )
     reintroduction: MsReintroduction = msgspec.field(default_factory=MsReintroduction)
     audience: MsText | None = None
     symptoms: MsTexts = ()
@@ -548,11 +617,11 @@ class MsStep(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
 
 MsAware = Annotated[datetime, msgspec.Meta(tz=True)]
-MsPain = Annotated[int, msgspec.Meta(ge=0, le=10)]
+MsPain = Annotated[int, msgspec.Meta(**_whole(Session, "pain_before"))]
 
 
 class MsSession(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    id: Annotated[str, msgspec.Meta(max_length=128)]
+    id: Annotated[str, msgspec.Meta(max_length=text_limit(Session, "id"))]
     routine: MsSlug
     started_at: MsAware
     ended_at: MsAware

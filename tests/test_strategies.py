@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 import stretchkit.strategies as sks
@@ -20,15 +20,22 @@ from stretchkit import Event, Policy, Progress, event_from_dict
 from stretchkit.engine import check_local_time
 from stretchkit.model import (
     PART_KINDS,
+    Angle,
+    Breath,
     Context,
+    Hold,
     Media,
+    NamedPosition,
     Outcome,
+    Reintroduction,
+    Reps,
     Routine,
     Session,
     StepResult,
     Stretch,
     Variation,
 )
+from stretchkit.model._bounds import whole_range
 from stretchkit.model._validators import label, slug, text
 from test_engine_support import CATALOG, PROGRAM, STRETCH_IDS
 
@@ -135,3 +142,34 @@ def test_events_and_times_are_valid(event: Event, now: datetime) -> None:
     assert event_from_dict(event.to_dict()) == event
     assert (event.device, event.seq) == ("phone", 3)
     assert check_local_time(now) is now
+
+
+# --- the strategies draw what the model allows: bounds read from it, never restated ----------
+
+_WHOLE_FIELDS = [
+    (sks.holds(), lambda v: v.seconds, Hold, "seconds"),
+    (sks.angle_sequences(), lambda v: v.angles[0].degrees, Angle, "degrees"),
+    (sks.angle_sequences(), lambda v: v.angles[0].seconds, Angle, "seconds"),
+    (sks.position_sequences(), lambda v: v.positions[0].seconds, NamedPosition, "seconds"),
+    (sks.reps(), lambda v: v.count, Reps, "count"),
+    (sks.reps(), lambda v: v.hold_seconds, Reps, "hold_seconds"),
+    (sks.breaths(), lambda v: v.rounds, Breath, "rounds"),
+    (sks.breaths(), lambda v: v.release_seconds, Breath, "release_seconds"),
+    (sks.reintroductions(), lambda v: v.max_tries, Reintroduction, "max_tries"),
+    (sks.sessions(), lambda v: v.pain_before, Session, "pain_before"),
+]
+
+
+@pytest.mark.parametrize(("strategy", "get", "cls", "name"), _WHOLE_FIELDS)
+def test_the_strategies_reach_both_bounds_of_the_model(
+    strategy: st.SearchStrategy[Any], get: Any, cls: type, name: str
+) -> None:
+    """A strategy that stated a bound by hand would miss the model's when the model widens
+    it (and would draw invalid values, refused by the validators, when the model narrows it)."""
+    for bound in whole_range(cls, name):
+        found = find(
+            strategy,
+            lambda value, bound=bound: get(value) == bound,
+            settings=settings(max_examples=3000, database=None, phases=[Phase.generate]),
+        )
+        assert get(found) == bound

@@ -7,11 +7,13 @@ that resolve, routine minutes that match the derived duration, relief and
 maintenance routines listed under their own context).
 
 ``st.builds`` would ignore the attrs bounds, so every field has an explicit
-strategy. Sizes are kept small so that tests stay fast; the building blocks
-take bounds where a caller may want more. (Model objects are built from keyword
-dicts because the ``converter=tuple`` fields type their ``__init__`` parameters
-too loosely for mypy to check such calls.) Strategies without model arguments
-are cached: building and validating strategy objects would otherwise dominate.
+strategy, whose bounds are read from the model's own validators: a bound
+changed in the model changes what is drawn, and no number of the format is
+written here again. Sizes are kept small so that tests stay fast; the building
+blocks take bounds where a caller may want more. (Model objects are built from
+keyword dicts because the ``converter=tuple`` fields type their ``__init__``
+parameters too loosely for mypy to check such calls.) Strategies without model
+arguments are cached: building and validating strategy objects would otherwise dominate.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from stretchkit.model import (
     Stretch,
     Variation,
 )
+from stretchkit.model._bounds import default, number_range, size_range, text_limit, whole_range
 
 __all__ = [
     "angle_sequences",
@@ -85,7 +88,7 @@ __all__ = [
     "variations",
 ]
 
-MAX_SECONDS = 3600
+MAX_SECONDS = whole_range(Hold, "seconds")[1]
 _SLUG_ALPHABET = string.ascii_lowercase + string.digits
 _TEXT_CHARS = st.characters(
     exclude_categories=("Cc", "Cs"),
@@ -95,33 +98,59 @@ _TEXT_CHARS = st.characters(
 bidirectional controls the model refuses (U+202A-U+202E, U+2066-U+2069)."""
 
 
+def _integers(cls: type, name: str, cap: int | None = None) -> st.SearchStrategy[int]:
+    """The whole numbers the field ``name`` of ``cls`` accepts, at most ``cap``."""
+    low, high = whole_range(cls, name)
+    return st.integers(low, high if cap is None else min(cap, high))
+
+
+def _floats(cls: type, name: str) -> st.SearchStrategy[float]:
+    low, high = number_range(cls, name)
+    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+
+
+def _most(cls: type, name: str, wanted: int) -> int:
+    """``wanted`` items, or fewer if the field holds fewer."""
+    high = size_range(cls, name)[1]
+    return wanted if high is None else min(wanted, high)
+
+
+def _fewest(cls: type, name: str) -> int:
+    return size_range(cls, name)[0]
+
+
 @functools.cache
 def slugs(*, max_words: int = 4) -> st.SearchStrategy[str]:
     """Ids, equipment and targets: ``heel-press``, ``a1-b2``."""
     word = st.text(_SLUG_ALPHABET, min_size=1, max_size=8)
-    return st.lists(word, min_size=1, max_size=max_words).map("-".join)
+    joined = st.lists(word, min_size=1, max_size=max_words).map("-".join)
+    limit = text_limit(Stretch, "id")
+    return joined if max_words * 9 - 1 <= limit else joined.filter(lambda s: len(s) <= limit)
 
 
 @functools.cache
 def texts(*, max_size: int = 40) -> st.SearchStrategy[str]:
     """Human text: at least one visible character, no control characters."""
-    return st.text(_TEXT_CHARS, min_size=1, max_size=max_size).filter(str.strip)
+    high = min(max_size, text_limit(Stretch, "name"))
+    return st.text(_TEXT_CHARS, min_size=1, max_size=high).filter(str.strip)
 
 
 @functools.cache
 def labels(*, max_size: int = 20) -> st.SearchStrategy[str]:
-    """Short labels for angles and positions (the model allows up to 120 characters)."""
-    return texts(max_size=min(max_size, 120))
+    """Short labels for angles and positions (no longer than the model allows either)."""
+    return texts(
+        max_size=min(max_size, text_limit(Angle, "label"), text_limit(NamedPosition, "label"))
+    )
 
 
 @functools.cache
 def seconds(*, max_value: int = MAX_SECONDS) -> st.SearchStrategy[int]:
-    return st.integers(1, min(max_value, MAX_SECONDS))
+    return _integers(Hold, "seconds", max_value)
 
 
 @functools.cache
 def holds(*, max_seconds: int = MAX_SECONDS) -> st.SearchStrategy[Hold]:
-    return st.builds(Hold, seconds=seconds(max_value=max_seconds))
+    return st.builds(Hold, seconds=_integers(Hold, "seconds", max_seconds))
 
 
 def _angle_sequence(angles: list[Angle]) -> AngleSequence:
@@ -142,11 +171,14 @@ def angle_sequences(
     angle = st.builds(
         Angle,
         label=labels(),
-        degrees=st.integers(-360, 360),
-        seconds=seconds(max_value=max_seconds),
+        degrees=_integers(Angle, "degrees"),
+        seconds=_integers(Angle, "seconds", max_seconds),
     )
     return st.lists(
-        angle, min_size=2, max_size=min(max_angles, 24), unique_by=lambda a: a.label.casefold()
+        angle,
+        min_size=_fewest(AngleSequence, "angles"),
+        max_size=_most(AngleSequence, "angles", max_angles),
+        unique_by=lambda a: a.label.casefold(),
     ).map(_angle_sequence)
 
 
@@ -154,11 +186,13 @@ def angle_sequences(
 def position_sequences(
     *, max_seconds: int = MAX_SECONDS, max_positions: int = 4
 ) -> st.SearchStrategy[PositionSequence]:
-    position = st.builds(NamedPosition, label=labels(), seconds=seconds(max_value=max_seconds))
+    position = st.builds(
+        NamedPosition, label=labels(), seconds=_integers(NamedPosition, "seconds", max_seconds)
+    )
     return st.lists(
         position,
-        min_size=2,
-        max_size=min(max_positions, 24),
+        min_size=_fewest(PositionSequence, "positions"),
+        max_size=_most(PositionSequence, "positions", max_positions),
         unique_by=lambda p: p.label.casefold(),
     ).map(_position_sequence)
 
@@ -167,9 +201,9 @@ def position_sequences(
 def reps(*, max_count: int = 1000, max_seconds: int = MAX_SECONDS) -> st.SearchStrategy[Reps]:
     return st.builds(
         Reps,
-        count=st.integers(1, min(max_count, 1000)),
-        seconds_per_rep=seconds(max_value=max_seconds),
-        hold_seconds=st.integers(0, min(max_seconds, MAX_SECONDS)),
+        count=_integers(Reps, "count", max_count),
+        seconds_per_rep=_integers(Reps, "seconds_per_rep", max_seconds),
+        hold_seconds=_integers(Reps, "hold_seconds", max_seconds),
     )
 
 
@@ -177,10 +211,10 @@ def reps(*, max_count: int = 1000, max_seconds: int = MAX_SECONDS) -> st.SearchS
 def breaths(*, max_rounds: int = 100, max_seconds: int = MAX_SECONDS) -> st.SearchStrategy[Breath]:
     return st.builds(
         Breath,
-        rounds=st.integers(1, min(max_rounds, 100)),
-        exhale_seconds=seconds(max_value=max_seconds),
-        hold_seconds=seconds(max_value=max_seconds),
-        release_seconds=seconds(max_value=max_seconds),
+        rounds=_integers(Breath, "rounds", max_rounds),
+        exhale_seconds=_integers(Breath, "exhale_seconds", max_seconds),
+        hold_seconds=_integers(Breath, "hold_seconds", max_seconds),
+        release_seconds=_integers(Breath, "release_seconds", max_seconds),
     )
 
 
@@ -200,7 +234,11 @@ def parts(*, small: bool = False) -> st.SearchStrategy[Part]:
 
 @functools.cache
 def doses(*, small: bool = False, max_parts: int = 3) -> st.SearchStrategy[tuple[Part, ...]]:
-    return st.lists(parts(small=small), min_size=1, max_size=min(max_parts, 24)).map(tuple)
+    return st.lists(
+        parts(small=small),
+        min_size=_fewest(Stretch, "dose"),
+        max_size=_most(Stretch, "dose", max_parts),
+    ).map(tuple)
 
 
 @functools.cache
@@ -231,8 +269,8 @@ def variations(*, id: str | None = None) -> st.SearchStrategy[Variation]:
         Variation,
         id=slugs() if id is None else st.just(id),
         name=texts(),
-        instructions=st.lists(texts(), max_size=3),
-        equipment=_unique_slugs(2),
+        instructions=st.lists(texts(), max_size=_most(Variation, "instructions", 3)),
+        equipment=_unique_slugs(_most(Variation, "equipment", 2)),
     )
 
 
@@ -242,18 +280,25 @@ def _stretch(draw: st.DrawFn, stretch_id: str | None, small: bool) -> Stretch:
     fields: dict[str, Any] = {
         "id": draw(slugs()) if stretch_id is None else stretch_id,
         "name": draw(texts()),
-        "instructions": draw(st.lists(texts(), min_size=1, max_size=2)),
+        "instructions": draw(
+            st.lists(
+                texts(),
+                min_size=_fewest(Stretch, "instructions"),
+                max_size=_most(Stretch, "instructions", 2),
+            )
+        ),
         "position": draw(st.sampled_from(StartPosition)),
         "dose": draw(doses(small=small)),
         "sides": draw(st.sampled_from(Sides)),
-        "equipment": draw(_unique_slugs(2)),
-        "targets": draw(_unique_slugs(2)),
+        "equipment": draw(_unique_slugs(_most(Stretch, "equipment", 2))),
+        "targets": draw(_unique_slugs(_most(Stretch, "targets", 2))),
         "variations": [draw(variations(id=v)) for v in variation_ids],
-        "media": draw(st.lists(media(), max_size=1)),
-        "cautions": draw(st.lists(texts(), max_size=1)),
+        "media": draw(st.lists(media(), max_size=_most(Stretch, "media", 1))),
+        "cautions": draw(st.lists(texts(), max_size=_most(Stretch, "cautions", 1))),
     }
     others = [p for p in StartPosition if p is not fields["position"]]
-    fields["other_positions"] = draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
+    most = _most(Stretch, "other_positions", 2)
+    fields["other_positions"] = draw(st.lists(st.sampled_from(others), max_size=most, unique=True))
     return Stretch(**fields)
 
 
@@ -266,7 +311,8 @@ def stretches(*, id: str | None = None, small: bool = False) -> st.SearchStrateg
 @st.composite
 def _steps(draw: st.DrawFn, pool: tuple[Stretch, ...], max_steps: int) -> list[RoutineStep]:
     steps: list[RoutineStep] = []
-    for stretch in draw(st.lists(st.sampled_from(pool), min_size=1, max_size=max_steps)):
+    fewest, most = _fewest(Routine, "steps"), _most(Routine, "steps", max_steps)
+    for stretch in draw(st.lists(st.sampled_from(pool), min_size=fewest, max_size=most)):
         variation: str | None = None
         wants_variation: bool = draw(st.booleans())
         if stretch.variations and wants_variation:
@@ -298,7 +344,7 @@ def _routine(
         "id": draw(slugs()) if routine_id is None else routine_id,
         "name": draw(texts()),
         "context": draw(st.sampled_from(Context)) if context is None else context,
-        "minutes": max(0.1, round(derived / 60, 1)),
+        "minutes": max(number_range(Routine, "minutes")[0], round(derived / 60, 1)),
         "steps": steps,
         "description": draw(st.none() | texts()),
     }
@@ -314,17 +360,21 @@ def routines(
 ) -> st.SearchStrategy[Routine]:
     """A routine of stretches from ``pool`` whose ``minutes`` match its derived duration.
 
-    Use stretches drawn with ``small=True`` so that the duration stays within 600 minutes.
+    Use stretches drawn with ``small=True`` so that the duration stays within the
+    most minutes a routine may promise.
     """
     return _routine(tuple(pool), id, context, max_steps)
 
 
 @st.composite
-def _sessions_per_day(draw: st.DrawFn, low_min: int, high_default: int) -> tuple[int, int]:
-    if draw(st.booleans()):
-        return 1, high_default  # the defaults, which the canonical dump leaves out
-    low = draw(st.integers(low_min, 48))
-    high = draw(st.integers(max(low, 1), 48))
+def _sessions_per_day(
+    draw: st.DrawFn, phase: type[ReliefPhase | MaintenancePhase]
+) -> tuple[int, int]:
+    if draw(st.booleans()):  # the defaults, which the canonical dump leaves out
+        return default(phase, "min_sessions_per_day"), default(phase, "max_sessions_per_day")
+    low = draw(_integers(phase, "min_sessions_per_day"))
+    least, most = whole_range(phase, "max_sessions_per_day")
+    high = draw(st.integers(max(low, least), most))
     return low, high
 
 
@@ -340,7 +390,7 @@ def _routines_by_context(pool: tuple[Routine, ...]) -> st.SearchStrategy[dict[Co
 
 @st.composite
 def _relief(draw: st.DrawFn, pool: tuple[Routine, ...]) -> ReliefPhase:
-    low, high = draw(_sessions_per_day(1, 10))
+    low, high = draw(_sessions_per_day(ReliefPhase))
     return ReliefPhase(
         routines=draw(_routines_by_context(pool)),
         min_sessions_per_day=low,
@@ -351,7 +401,7 @@ def _relief(draw: st.DrawFn, pool: tuple[Routine, ...]) -> ReliefPhase:
 
 @st.composite
 def _maintenance(draw: st.DrawFn, pool: tuple[Routine, ...]) -> MaintenancePhase:
-    low, high = draw(_sessions_per_day(0, 3))
+    low, high = draw(_sessions_per_day(MaintenancePhase))
     return MaintenancePhase(
         routines=draw(_routines_by_context(pool)),
         min_sessions_per_day=low,
@@ -372,13 +422,14 @@ def maintenance_phases(
 
 @st.composite
 def _reintroduction(draw: st.DrawFn) -> Reintroduction:
-    hours = st.floats(0, 8760, allow_nan=False, allow_infinity=False)
-    rest, cap = sorted((draw(hours), draw(hours)))
+    rest = draw(_floats(Reintroduction, "rest_hours"))
+    least, most = number_range(Reintroduction, "max_rest_hours")
+    cap = draw(st.floats(max(rest, least), most, allow_nan=False, allow_infinity=False))
     return Reintroduction(
         rest_hours=rest,
-        rest_backoff=draw(st.floats(1, 10, allow_nan=False, allow_infinity=False)),
+        rest_backoff=draw(_floats(Reintroduction, "rest_backoff")),
         max_rest_hours=cap,
-        max_tries=draw(st.integers(1, 100)),
+        max_tries=draw(_integers(Reintroduction, "max_tries")),
     )
 
 
@@ -390,14 +441,14 @@ def reintroductions() -> st.SearchStrategy[Reintroduction]:
 
 @st.composite
 def _program(draw: st.DrawFn, pool: tuple[Routine, ...], program_id: str | None) -> Program:
-    few_texts = st.lists(texts(), max_size=2)
+    few_texts = st.lists(texts(), max_size=_most(Program, "symptoms", 2))
     fields: dict[str, Any] = {
         "id": draw(slugs()) if program_id is None else program_id,
         "name": draw(texts()),
         "relief": draw(_relief(pool)),
         "maintenance": draw(_maintenance(pool)),
         "pain_free_hours": draw(
-            st.just(24.0) | st.floats(1, 8760, allow_nan=False, allow_infinity=False)
+            st.just(default(Program, "pain_free_hours")) | _floats(Program, "pain_free_hours")
         ),
         "reintroduction": draw(reintroductions()),
         "audience": draw(st.none() | texts()),
@@ -496,13 +547,13 @@ def _session(draw: st.DrawFn, routine: str | None) -> Session:
     ended = (started.astimezone(UTC) + length).astimezone(zone)
     if not _unambiguous(ended) or ended.replace(tzinfo=None) < started.replace(tzinfo=None):
         ended = started
-    pain = st.none() | st.integers(0, 10)
+    pain = st.none() | _integers(Session, "pain_before")
     fields: dict[str, Any] = {
         "id": draw(st.uuids().map(str) | st.text(_TEXT_CHARS, min_size=1, max_size=40)),
         "routine": draw(slugs()) if routine is None else routine,
         "started_at": started,
         "ended_at": ended,
-        "steps": draw(st.lists(step_results(), max_size=6)),
+        "steps": draw(st.lists(step_results(), max_size=_most(Session, "steps", 6))),
         "pain_before": draw(pain),
         "pain_after": draw(pain),
     }

@@ -38,6 +38,7 @@ __all__ = [
     "DeepMapping",
     "Each",
     "InstanceOf",
+    "LabelText",
     "MaxLen",
     "MinLen",
     "ModelError",
@@ -309,10 +310,14 @@ slugs = Each(slug)
 texts = Each(text)
 
 
-def label_text(limit: int) -> Validator:
+@attrs.frozen
+class LabelText:
     """An id-like text: 1 to ``limit`` characters, none of them refused by :func:`text_problem`."""
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    limit: int
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        limit = self.limit
         if not isinstance(value, str) or not 0 < len(value) <= limit:
             raise ModelError(
                 f"{attribute.name} must be 1 to {limit} characters of text, got {describe(value)}"
@@ -321,7 +326,10 @@ def label_text(limit: int) -> Validator:
         if problem is not None:
             raise ModelError(f"{attribute.name} must be plain text, but it {problem}")
 
-    return check
+
+def label_text(limit: int) -> LabelText:
+    """An id-like text: 1 to ``limit`` characters, none of them refused by :func:`text_problem`."""
+    return LabelText(limit)
 
 
 @attrs.frozen
