@@ -197,7 +197,7 @@ def mutate(doc: dict[str, Any], path: str, value: Any, delete: bool) -> None:
     target: Any = doc
     for part in parents:
         if isinstance(target, list):
-            if not target:
+            if not target or not part.isdigit():
                 return
             target = target[int(part)]
         elif isinstance(target, dict) and part in target:
@@ -205,6 +205,8 @@ def mutate(doc: dict[str, Any], path: str, value: Any, delete: bool) -> None:
         else:
             return
     if isinstance(target, list):
+        if not last.isdigit():  # a list where the path names a key: nothing to change
+            return
         if target and delete:
             del target[int(last)]
         elif target:

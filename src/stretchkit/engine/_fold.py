@@ -135,6 +135,7 @@ def fold_many(
     need = policy.pain_free_hours * _HOUR
     day_hour = policy.day_starts_hour
     window = _WINDOW
+    completed, trouble, pain = Outcome.COMPLETED, _TROUBLE, SkipReason.PAIN
     ts: Sequence[int] = instants if isinstance(instants, list | tuple) else list(instants)
     evs: Sequence[Event | StoredPain] = events if isinstance(events, list | tuple) else list(events)
     n = len(evs)
@@ -189,11 +190,11 @@ def fold_many(
                 done: set[str] = set()
                 hurt = False
                 for step in s.steps:
-                    if step.outcome is Outcome.COMPLETED:
+                    if step.outcome is completed:
                         done.add(step.stretch)
-                    elif step.reason in _TROUBLE:
+                    elif step.reason in trouble:
                         troubled.add(step.stretch)
-                        hurt = hurt or step.reason is SkipReason.PAIN
+                        hurt = hurt or step.reason is pain
                 if hurt:
                     last, since, met, relapsed, recent = _report(
                         last, since, met, relapsed, recent, t, True, t, need

@@ -25,6 +25,7 @@ into Structs in C and building the events from them is below that.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from itertools import chain, compress, repeat
 from operator import attrgetter, floordiv, is_, itemgetter, not_, sub
@@ -74,7 +75,7 @@ class _Session(Struct, forbid_unknown_fields=True, omit_defaults=True, gc=False)
     routine: str
     started_at: str
     ended_at: str
-    steps: list[_Step] = []
+    steps: tuple[_Step, ...] = ()
     pain_before: _Level | UnsetType = UNSET
     pain_after: _Level | UnsetType = UNSET
 
@@ -280,26 +281,38 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
     ends: dict[int, int] = {}
     if others:
         logged = [i for i in others if type(docs[i]) is _Logged]
-        sessions = _sessions([docs[i].session for i in logged])  # type: ignore[union-attr]
+        logged_docs = list(map(docs.__getitem__, logged))
+        sessions = _sessions(list(map(_get_session, logged_docs)))
         if sessions is None:
             return None
         made, session_ends, count = sessions
         members += count
-        session_of = dict(zip(logged, made, strict=True))
         ends = dict(zip(logged, session_ends, strict=True))
+        built = dict(
+            zip(
+                logged,
+                _build_logged(
+                    map(ids.__getitem__, logged),
+                    made,
+                    map(_parse, map(raw_ats.__getitem__, logged)),
+                    map(_get_device, logged_docs),
+                    map(_get_seq, logged_docs),
+                ),
+                strict=True,
+            )
+        )
         for i in others:
             doc = docs[i]
-            device, seq = doc.device, doc.seq
             if type(doc) is _Reenabled:
                 stretch_id = doc.stretch_id
                 if not _slug_ok(stretch_id):
                     return None
                 built[i] = _reenabled(
-                    id=ids[i], at=_parse(raw_ats[i]), stretch_id=stretch_id, device=device, seq=seq
-                )
-            else:
-                built[i] = _logged(
-                    id=ids[i], session=session_of[i], at=_parse(raw_ats[i]), device=device, seq=seq
+                    id=ids[i],
+                    at=_parse(raw_ats[i]),
+                    stretch_id=stretch_id,
+                    device=doc.device,
+                    seq=doc.seq,
                 )
     if members != colons:
         return None
@@ -409,11 +422,13 @@ def _sessions(docs: list[_Session]) -> tuple[list[Session], list[int], int] | No
     if min(lengths) < 0 or max(lengths) > _SESSION_US:
         return None
     step_lists = list(map(_get_steps, docs))
-    if max(map(len, step_lists)) > _MAX_STEPS:
+    patterns = Counter(step_lists)  # a history repeats a few: each is checked and built once
+    if max(map(len, patterns)) > _MAX_STEPS:
         return None
-    results = _step_results(set(chain.from_iterable(step_lists)))
+    results = _step_results(set(chain.from_iterable(patterns)))
     if results is None:
         return None
+    built_steps = {p: tuple(map(results.__getitem__, p)) for p in patterns}
     befores = [None if v is UNSET else v for v in map(_get_before, docs)]
     afters = [None if v is UNSET else v for v in map(_get_after, docs)]
     built = _build_sessions(
@@ -421,11 +436,10 @@ def _sessions(docs: list[_Session]) -> tuple[list[Session], list[int], int] | No
         map(_get_routine, docs),
         map(_parse, raw_started),
         map(_parse, raw_ended),
-        (tuple(map(results.__getitem__, steps)) for steps in step_lists),
+        map(built_steps.__getitem__, step_lists),
         befores,
         afters,
     )
-    steps = sum(map(len, step_lists))
     count = (
         colons
         + id_colons
@@ -435,8 +449,9 @@ def _sessions(docs: list[_Session]) -> tuple[list[Session], list[int], int] | No
         + len(docs)
         - afters.count(None)
     )
-    count += len(docs) - step_lists.count([])  # "steps" itself, where there are any
-    count += 2 * steps + steps - list(map(_get_reason, chain.from_iterable(step_lists))).count(None)
+    count += len(docs) - patterns[()]  # "steps" itself, where there are any
+    for pattern, times in patterns.items():  # each step's stretch, outcome and reason
+        count += times * (3 * len(pattern) - list(map(_get_reason, pattern)).count(None))
     return built, ends, count
 
 
@@ -552,10 +567,11 @@ _build_pains = _columns(PainReported, ("id", "at", "level", "device", "seq"))
 _build_sessions = _columns(
     Session, ("id", "routine", "started_at", "ended_at", "steps", "pain_before", "pain_after")
 )
-_logged = unchecked(SessionLogged)
+_build_logged = _columns(SessionLogged, ("id", "session", "at", "device", "seq"))
 _reenabled = unchecked(StretchReenabled)
 _step = unchecked(StepResult)
 
+_get_session = attrgetter("session")
 _get_started = attrgetter("started_at")
 _get_ended = attrgetter("ended_at")
 _get_routine = attrgetter("routine")
