@@ -22,9 +22,11 @@ from conftest import ROOT
 from stretchkit import Limits, dump_catalog
 from stretchkit.io._parse import parse_json
 from stretchkit.io._pipeline import stages
+from stretchkit.io._pointer import escape_token
 from stretchkit.io._report import Report
 from stretchkit.io._screen import screen, screen_bytes
 from stretchkit.io._shortcuts import parse_screened
+from stretchkit.io._source import _targeted_bytes
 from stretchkit.strategies import catalogs
 from test_fast_load import FILES, _mutate, _paths
 
@@ -193,8 +195,10 @@ def test_screening_the_bytes_finds_what_screening_the_parsed_document_finds(
         return
     if found is None or not isinstance(parsed, dict):
         return
-    sparse, screened, _ = found
+    sparse, screened, _, spans = found
     assert screened == screen(parsed, text_checked=True)
+    wanted = set(data.draw(st.lists(st.sampled_from(["", *_pointers(parsed)]), max_size=4)))
+    assert _targeted_bytes(raw, wanted, spans) == _targeted_bytes(raw, wanted)
     assert sparse.keys() == parsed.keys()
     for key, value in parsed.items():
         if key in ("stretches", "routines", "programs") and isinstance(value, list):
@@ -203,3 +207,14 @@ def test_screening_the_bytes_finds_what_screening_the_parsed_document_finds(
                 assert item == (value[index] if (key, index) in screened.suspects else None)
         else:
             assert sparse[key] == value
+
+
+def _pointers(value: Any, prefix: str = "") -> list[str]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _pointers(child, f"{prefix}/{escape_token(key)}")
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _pointers(child, f"{prefix}/{index}")
+    return found

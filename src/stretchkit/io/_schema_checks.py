@@ -166,6 +166,85 @@ def _unique(container: list[Any]) -> bool:
     return True
 
 
+def _accepting(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
+    """One quick test that passes only values every keyword of ``schema`` accepts, or ``None``.
+
+    For the schema's leaves (a bounded whole number, a text with its pattern, a
+    choice of strings) the usual valid value is answered by one comparison chain
+    instead of a call per keyword. It may send a valid value on to the keywords
+    (a ``float`` of a whole number, a ``str`` subclass), never pass one they refuse.
+    """
+    keys = {key: value for key, value in schema.items() if key not in _IGNORED}
+    kind = keys.pop("type", None)
+    low, high = keys.pop("minimum", None), keys.pop("maximum", None)
+    shortest, longest = keys.pop("minLength", None), keys.pop("maxLength", None)
+    pattern = keys.pop("pattern", None)
+    choices = keys.pop("enum", None)
+    if keys or not all(v is None or (type(v) in (int, float) and v == v) for v in (low, high)):
+        return None
+    if not all(v is None or type(v) is int for v in (shortest, longest)):
+        return None
+    if kind == "integer" and not any(v is not None for v in (shortest, longest, pattern, choices)):
+        lo = low if low is not None else float("-inf")
+        hi = high if high is not None else float("inf")
+        return lambda v: type(v) is int and lo <= v <= hi
+    if kind == "string" and low is None and high is None and choices is None:
+        at_least = shortest if shortest is not None else 0
+        at_most = longest if longest is not None else float("inf")
+        if pattern is None:
+            return lambda v: type(v) is str and at_least <= len(v) <= at_most
+        if not isinstance(pattern, str):
+            return None
+        search = re.compile(pattern).search
+        return lambda v: type(v) is str and at_least <= len(v) <= at_most and search(v) is not None
+    if (
+        kind is None
+        and isinstance(choices, list)
+        and all(type(c) is str for c in choices)
+        and not any(v is not None for v in (low, high, shortest, longest, pattern))
+    ):
+        allowed = frozenset(choices)
+        return lambda v: type(v) is str and v in allowed
+    return None
+
+
+_DESCENDING: Final = frozenset({"properties", "items", "allOf", "if", "$ref"})
+"""Keywords whose errors come from inside the value (or from another schema)."""
+
+
+def _shape_test(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
+    """One test passed only by values none of ``schema``'s other keywords refuses, or ``None``.
+
+    For an object or an array node (``type``, ``additionalProperties: false``,
+    ``required``, the sizes), so a well-formed container goes straight to the
+    keywords that look inside it. ``None`` when any other keyword stands beside them.
+    """
+    own = {k: v for k, v in schema.items() if k not in _IGNORED and k not in _DESCENDING}
+    kind = own.pop("type", None)
+    if kind == "object":
+        known = frozenset(schema.get("properties", {}))
+        closed = own.pop("additionalProperties", True)
+        needed = frozenset(own.pop("required", ()))
+        fewest = own.pop("minProperties", 0)
+        if own or closed not in (True, False) or "patternProperties" in schema:
+            return None
+        if type(fewest) is not int or not all(isinstance(n, str) for n in needed):
+            return None
+        if closed is False:
+            return lambda v: (
+                type(v) is dict and known.issuperset(v) and needed.issubset(v) and len(v) >= fewest
+            )
+        return lambda v: type(v) is dict and needed.issubset(v) and len(v) >= fewest
+    if kind == "array":
+        fewest = own.pop("minItems", 0)
+        most = own.pop("maxItems", None)
+        if own or type(fewest) is not int or not (most is None or type(most) is int):
+            return None
+        bound = most if most is not None else float("inf")
+        return lambda v: type(v) is list and fewest <= len(v) <= bound
+    return None
+
+
 def _missing(name: str) -> Callable[[], str]:
     return lambda: f"{name!r} is a required property"
 
@@ -216,17 +295,27 @@ class _Compiler:
             return refuse
         if not isinstance(schema, dict):
             raise Unsupported(f"a schema that is a {type(schema).__name__}")
-        checks = [
-            self.keyword(schema, key, value) for key, value in schema.items() if key not in _IGNORED
+        keyed = [
+            (key, self.keyword(schema, key, value))
+            for key, value in schema.items()
+            if key not in _IGNORED
         ]
+        checks = [check for _, check in keyed]
         if not checks:
             return lambda instance: _NONE
-        if len(checks) == 1:
+        accept = _accepting(schema)
+        if len(checks) == 1 and accept is None:
             return checks[0]
+        shape = _shape_test(schema)
+        inner = [check for key, check in keyed if key in _DESCENDING]
 
         def run(instance: Any) -> _Errors:
+            if accept is not None and accept(instance):
+                return _NONE
             found = _NONE
-            for check in checks:
+            # With the shape right, the keywords about the value itself say nothing:
+            # only those that look inside it can.
+            for check in inner if shape is not None and shape(instance) else checks:
                 errors = check(instance)
                 if errors:
                     if found is _NONE:
@@ -446,6 +535,11 @@ class _Compiler:
                 ((name, sub),) = props.items()
                 if isinstance(sub, dict) and [k for k in sub if k not in _IGNORED] == ["const"]:
                     wanted = sub["const"]
+                    if type(wanted) is str:  # then _equal is ==, whatever the value
+                        return lambda instance: (
+                            not isinstance(instance, dict)
+                            or (name in instance and instance[name] == wanted)
+                        )
                     return lambda instance: (
                         not isinstance(instance, dict)
                         or (name in instance and _equal(instance[name], wanted))

@@ -199,7 +199,9 @@ def _span_decoders() -> tuple[Any, Any, dict[str, Any]]:
 _LOST: Final = (msgspec.DecodeError, UnicodeDecodeError, ValueError, RecursionError)
 
 
-def screen_bytes(data: bytes) -> tuple[dict[str, Any], Screened, bytes] | None:
+def screen_bytes(
+    data: bytes,
+) -> tuple[dict[str, Any], Screened, bytes, dict[str, Any]] | None:
     """:func:`screen` of ``data`` (UTF-8 JSON whose text rules were checked), decoding the least.
 
     Each item of the three arrays is decoded from its own span of the bytes
@@ -209,14 +211,18 @@ def screen_bytes(data: bytes) -> tuple[dict[str, Any], Screened, bytes] | None:
     that do not fit are decoded as plain values. The answer is the document
     with every fitting item but the suspects left ``None`` (enough to explain them),
     what :func:`screen` would find in the whole parsed document (a test
-    compares the two), and the members re-encoded (to count them against the
-    text's, as a duplicate key drops one). ``None`` when msgspec cannot read
-    the text or the top level is not an object: the caller parses it whole.
+    compares the two), the members re-encoded (to count them against the
+    text's, as a duplicate key drops one), and the raw spans it split the text
+    into by the pointer of their container (``""`` and each array: what
+    :class:`~stretchkit.io._source.SourceText` steps over to locate an issue).
+    ``None`` when msgspec cannot read the text or the top level is not an
+    object: the caller parses it whole.
     """
     members_of, items_of, item_decoders = _span_decoders()
     decode = msgspec.json.decode
     try:
         members = members_of.decode(data)
+        split: dict[str, Any] = {"": members}
         document: dict[str, Any] = {}
         kept: dict[str, Any] = {}
         misfits: list[Item] = []
@@ -229,7 +235,8 @@ def screen_bytes(data: bytes) -> tuple[dict[str, Any], Screened, bytes] | None:
                 continue
             sparse: list[Any] = []
             whole: list[Any] = []
-            for index, span in enumerate(items_of.decode(raw)):
+            split["/" + key] = every = items_of.decode(raw)
+            for index, span in enumerate(every):
                 try:
                     struct = item_decoder.decode(span)
                 except msgspec.ValidationError:
@@ -252,7 +259,7 @@ def screen_bytes(data: bytes) -> tuple[dict[str, Any], Screened, bytes] | None:
             document[key][index] = decode(spans[key, index])  # a suspect that fits: a slug, say
     except (*_LOST, TypeError, OverflowError, msgspec.EncodeError, msgspec.ValidationError):
         return None
-    return document, found, encoded
+    return document, found, encoded, split
 
 
 def _judged(misfits: list[Item], fitting: list[tuple[Item, Any]]) -> Screened:

@@ -145,7 +145,7 @@ def screened_bytes(
     found = screen_bytes(data)
     if found is None:
         return None
-    document, screened, kept = found
+    document, screened, kept, spans = found
     version = document.get("format_version")
     if type(version) is not int or version != FORMAT_VERSION:
         return None
@@ -167,4 +167,4 @@ def screened_bytes(
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return document, screened, SourceText(text, limits, clean=True, data=data)
+    return document, screened, SourceText(text, limits, clean=True, data=data, spans=spans)

@@ -25,7 +25,7 @@ import functools
 import json
 import json.decoder
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, cast
 
 from attrs import define, field, frozen
@@ -341,7 +341,7 @@ def _span_decoders() -> tuple[Any, Any]:
 
 
 def _targeted_bytes(
-    data: bytes, pointers: Iterable[str]
+    data: bytes, pointers: Iterable[str], spans: Mapping[str, Any] | None = None
 ) -> tuple[dict[str, int], dict[str, int]] | None:
     """:func:`_targeted` on the text's UTF-8 bytes, each skipped value stepped over in C.
 
@@ -352,6 +352,7 @@ def _targeted_bytes(
     into characters at the end. Every step is checked against the text (each
     key read back, each container closed where its span ends); ``None`` on any
     surprise, and the caller walks the text as :func:`_targeted` does.
+    ``spans`` has containers already split, by pointer (the screen's).
     """
     import msgspec
 
@@ -360,6 +361,7 @@ def _targeted_bytes(
     keys: dict[str, int] = {}
     ws = _blank_end
     objects, arrays = _span_decoders()
+    split = spans or {}
     blank = b" \t\n\r"
 
     def after(p: int) -> int:
@@ -384,9 +386,13 @@ def _targeted_bytes(
             return
         p = ws(data, pos + 1)
         if c == 0x7B:  # {
-            for name, span in objects.decode(raw).items():
+            members = split.get(pointer)
+            for name, span in (objects.decode(raw) if members is None else members).items():
                 m = _KEY_BYTES.match(data, p)
-                if m is None or msgspec.json.decode(data[p : m.end()]) != name:
+                if m is None:
+                    raise ValueError(p)
+                written = data[p + 1 : m.end() - 1]
+                if written != name.encode() and msgspec.json.decode(data[p : m.end()]) != name:
                     raise ValueError(p)
                 q = ws(data, m.end())
                 if data[q] != 0x3A:  # :
@@ -401,7 +407,8 @@ def _targeted_bytes(
                 p = after(start + len(span))
             closing = 0x7D
         else:
-            for index, span in enumerate(arrays.decode(raw)):
+            items = split.get(pointer)
+            for index, span in enumerate(arrays.decode(raw) if items is None else items):
                 sub = node.get(str(index))
                 if sub is not None:
                     walk(p, span, f"{pointer}/{index}", sub)
@@ -445,6 +452,8 @@ class SourceText:
     without the whole source map."""
     data: bytes | None = field(default=None, kw_only=True, repr=False)
     """The text's UTF-8 bytes, when the caller holds them (a clean text is then walked in C)."""
+    spans: Mapping[str, Any] | None = field(default=None, kw_only=True, repr=False)
+    """Containers of ``data`` already split into msgspec raw spans, by pointer."""
     _partial: tuple[set[str], dict[str, int], dict[str, int]] | None = field(
         default=None, init=False
     )
@@ -454,7 +463,7 @@ class SourceText:
         if self._map is not None or not self.clean:
             return
         wanted = set(pointers)
-        found = None if self.data is None else _targeted_bytes(self.data, wanted)
+        found = None if self.data is None else _targeted_bytes(self.data, wanted, self.spans)
         if found is None:
             found = _targeted(self.text, wanted)
         if found is not None:
