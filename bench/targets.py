@@ -226,11 +226,15 @@ CLOSING = """\
   The garbage collector is left alone (a pause is a process-wide switch).
   Property tests hold that this path returns exactly what the full pipeline
   (cattrs, jsonschema, the semantic rules) returns, or steps aside to it.
-- **Validate**: a file with mistakes is screened item by item with the same
-  Structs in C (`stretchkit.io._screen`); only the suspect items go through the
-  converter and Python `jsonschema` to be explained, with line, column and JSON
-  pointer. At 15 stretches explaining one bad stretch costs more than checking the
-  whole valid file, which is what the 15-stretch rows show.
+- **Validate**: a file with mistakes is screened item by item in C: msgspec
+  splits the bytes into each item's raw span and decodes each span straight into
+  its Struct (`stretchkit.io._screen`), so the items that fit never become Python
+  dicts; only the top level and the suspect items do. The schema explains the
+  suspects with checks compiled once from it (`stretchkit.io._schema_checks`,
+  jsonschema's errors word for word, a property test compares them); the
+  converter is asked only when the schema finds nothing. Lines and columns come
+  from stepping over the same spans to the issue. What is left at 15 stretches
+  is fixed cost of the same order as validating the whole valid file.
 - **Dump**: one writer per model class, generated from its fields, builds the
   canonical form; msgspec encodes and indents each top-level item in C.
 - **Replay**: `Progress.replay_json` decodes the stored array in C and checks it
