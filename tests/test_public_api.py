@@ -9,6 +9,7 @@ import subprocess
 import sys
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_the_import_statements_are_the_one_list_of_public_names(package: str) ->
     """``__all__``, ``dir()`` and the lazy look-ups all come from the file's imports."""
     module = importlib.import_module(package)
     assert module.__file__ is not None
-    table = public_names(module.__file__)
+    table = public_names(Path(module.__file__).read_text(encoding="utf-8"))
     assert list(module.__all__) == sorted(table, key=_isort_key)
     for name, source in table.items():
         assert getattr(module, name) is getattr(importlib.import_module(source), name), name
@@ -57,7 +58,8 @@ def test_a_package_that_imports_at_once_lists_what_it_imports(package: str) -> N
     """Packages without lazy look-ups keep a literal, sorted ``__all__``: exactly their imports."""
     module = importlib.import_module(package)
     assert module.__file__ is not None
-    assert list(module.__all__) == sorted(public_names(module.__file__), key=_isort_key)
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    assert list(module.__all__) == sorted(public_names(source), key=_isort_key)
 
 
 def test_every_error_derives_from_the_one_base() -> None:
@@ -168,3 +170,26 @@ def test_renamed_names_still_work_with_a_warning(module: str, old: str, new: str
         value = getattr(mod, old)
     assert value is getattr(mod, new)
     assert old not in getattr(mod, "__all__", ())
+
+
+def test_the_public_names_are_found_in_a_zip_archive(tmp_path: Path) -> None:
+    """The names are read through the package's loader, so a zipped app (zipapp, zipimport)
+    finds them as an installed one does; a file opened by its path would not exist there."""
+    import zipfile
+
+    src = Path(sk.__file__).resolve().parent.parent
+    archive = tmp_path / "app.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in (src / "stretchkit").rglob("*"):
+            if "__pycache__" not in path.parts and path.is_file():
+                zipped.write(path, path.relative_to(src))
+    code = (
+        f"import sys; sys.path.insert(0, {str(archive)!r}); "
+        "import stretchkit as sk, stretchkit.io as io; "
+        "assert '.zip' in sk.__file__, sk.__file__; "
+        "print(len(sk.__all__), io.Limits is sk.Limits, io.load_catalog is sk.load_catalog)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert out.split() == [str(len(sk.__all__)), "True", "True"]

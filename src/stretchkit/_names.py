@@ -18,12 +18,12 @@ from collections.abc import Callable, MutableMapping
 __all__ = ["attach", "isort_key", "public_names"]
 
 
-def public_names(path: str) -> dict[str, str]:
-    """Every public name the module at ``path`` imports from stretchkit, and its module."""
+def public_names(source: str) -> dict[str, str]:
+    """Every public name the module whose text is ``source`` imports from stretchkit, and
+    the module it comes from."""
     import ast
 
-    with open(path, encoding="utf-8") as source:  # not pathlib: a first call pays for it
-        tree = ast.parse(source.read())
+    tree = ast.parse(source)
     blocks = [tree.body]
     blocks += [n.body for n in tree.body if isinstance(n, ast.If)]  # the TYPE_CHECKING block
     return {
@@ -34,6 +34,20 @@ def public_names(path: str) -> dict[str, str]:
         for alias in node.names
         if not (name := alias.asname or alias.name).startswith("_")
     }
+
+
+def _source_of(namespace: MutableMapping[str, object]) -> str:
+    """The package's own text, from its loader (a zip archive works too)."""
+    package = str(namespace["__name__"])
+    loader = getattr(namespace.get("__spec__"), "loader", None)
+    get_source = getattr(loader, "get_source", None)
+    source = get_source(package) if get_source is not None else None
+    if not isinstance(source, str):
+        raise ImportError(
+            f"{package} reads its public names from its own source, which this installation "
+            "does not have (install it with its .py files)"
+        )
+    return source
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -50,12 +64,12 @@ def attach(
     importing its module then; a value found is stored in ``namespace``, so
     later look-ups do not come here. Any other name is an :class:`AttributeError`.
     """
-    package, path = str(namespace["__name__"]), str(namespace["__file__"])
+    package = str(namespace["__name__"])
     table: dict[str, str] = {}
 
     def names() -> dict[str, str]:
         if not table:
-            table.update(public_names(path))
+            table.update(public_names(_source_of(namespace)))
         return table
 
     def look_up(name: str) -> object:

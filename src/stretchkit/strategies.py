@@ -549,7 +549,10 @@ def _session(draw: st.DrawFn, routine: str | None) -> Session:
         ended = started
     pain = st.none() | _integers(Session, "pain_before")
     fields: dict[str, Any] = {
-        "id": draw(st.uuids().map(str) | st.text(_TEXT_CHARS, min_size=1, max_size=40)),
+        "id": draw(
+            st.uuids().map(str)
+            | st.text(_TEXT_CHARS, min_size=1, max_size=min(40, text_limit(Session, "id")))
+        ),
         "routine": draw(slugs()) if routine is None else routine,
         "started_at": started,
         "ended_at": ended,
