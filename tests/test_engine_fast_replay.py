@@ -463,6 +463,17 @@ TIMES_TO_TRY = [
     "2999-12-31T23:59:59-12:00",
     "0000-01-01T00:00:00Z",
     "9999-12-31T23:59:59-12:00",
+    # the years' edges in the form isoformat writes, with one offset and with two
+    "1899-12-31T23:59:59+00:00",
+    "1899-12-31T23:59:59.999999-05:00",
+    "1900-01-01T00:00:00+00:00",
+    "1900-01-01T00:00:00-05:00",
+    "2999-12-31T23:59:59.999999+14:00",
+    "3000-01-01T00:00:00+00:00",
+    "3000-01-01T00:00:00.000000-12:00",
+    "2026-10-25T02:30:00+24:00",
+    "2026-10-25T02:30:00+01:60",
+    "2026-10-25T02:30:00.123456+05:45",
 ]
 
 
@@ -619,3 +630,26 @@ def test_replay_json_checks_its_program_and_catalog_as_replay_does() -> None:
         EventFormatError
     ):  # the data is read first, as in replay(events_from_json(...))
         Progress.replay_json(PROGRAM, b"[1]")
+
+
+@settings(max_examples=60)
+@given(history=HISTORIES.filter(bool), edit=TEXT_EDITS, at=st.integers(0, 10**6))
+def test_replay_json_of_broken_text_is_the_replay_of_what_events_from_json_says(
+    history: list[Any], edit: tuple[str, str], at: int
+) -> None:
+    text = stored(history)
+    old, new = edit
+    spots = [i for i in range(len(text)) if text.startswith(old, i)]
+    assume(spots)
+    i = spots[at % len(spots)]
+    text = text[:i] + new + text[i + len(old) :]
+    for data in (text, text.encode()):
+        expected = replay_outcome(data)
+        try:
+            got: tuple[str, Any] = (
+                "ok",
+                Progress.replay_json(PROGRAM, data, catalog=CATALOG).state,
+            )
+        except EngineError as e:
+            got = (type(e).__name__, str(e))
+        assert got == expected

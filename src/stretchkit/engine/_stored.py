@@ -333,17 +333,19 @@ def _instants(raw: list[str]) -> tuple[list[int], int] | None:
     The form :meth:`datetime.isoformat` writes (seconds or microseconds, then the
     offset: what :func:`event_to_dict` stores) is checked all at once: the joined text,
     every digit read as ``0`` and ``+`` as ``-``, is that many of those two shapes and
-    nothing else. Then each distinct offset is checked once, the years by the first and
-    last time in text order (the year leads), and the wall times are read without their
-    offsets, which is cheaper, and the offsets taken off. Other forms (``Z``, fewer
+    nothing else. Then each distinct offset is checked once, the wall times are read
+    without their offsets, which is cheaper, the years checked on the earliest and
+    latest of them, and the offsets taken off. Other forms (``Z``, fewer
     digits) take :func:`_times`.
     """
     if not raw:
         return [], 0
     joined = "\n".join(raw) + "\n"
     shapes = joined.translate(_DIGITS_AND_SIGNS)
-    seconds, micros = shapes.count(_IN_SECONDS), shapes.count(_IN_MICROS)
-    if seconds + micros != len(raw) or (
+    n = len(raw)
+    seconds = shapes.count(_IN_SECONDS)
+    micros = 0 if seconds == n else shapes.count(_IN_MICROS)
+    if seconds + micros != n or (
         seconds * len(_IN_SECONDS) + micros * len(_IN_MICROS) != len(joined)
     ):
         times = _times(raw)
@@ -351,25 +353,30 @@ def _instants(raw: list[str]) -> tuple[list[int], int] | None:
             return None
         instants = list(map(floordiv, map(sub, times, repeat(_EPOCH)), repeat(_US)))
         return instants, joined.count(":")
-    if int(min(raw)[:4]) < EARLIEST_YEAR or int(max(raw)[:4]) > LATEST_YEAR:
-        return None
     walls = map(_parse, map(_wall_text, raw))
     first = raw[0][-6:]
-    if joined.count(first + "\n") == len(raw):  # one offset (most histories): the epoch moves
+    if joined.count(first + "\n") == n:  # one offset (most histories): the epoch moves
         offset = _offset(first)
         if offset is None:
             return None
-        epoch = _WALL_EPOCH + offset
-        return list(map(floordiv, map(sub, walls, repeat(epoch)), repeat(_US))), 3 * len(raw)
-    tails = list(map(_offset_text, raw))
-    offsets: dict[str, int] = {}
-    for tail in set(tails):
-        offset = _offset(tail)
-        if offset is None:
+        local = list(map(floordiv, map(sub, walls, repeat(_WALL_EPOCH + offset)), repeat(_US)))
+        shift = offset // _US
+    else:
+        tails = list(map(_offset_text, raw))
+        offsets: dict[str, int] = {}
+        for tail in set(tails):
+            offset = _offset(tail)
+            if offset is None:
+                return None
+            offsets[tail] = offset // _US
+        walls_us = list(map(floordiv, map(sub, walls, repeat(_WALL_EPOCH)), repeat(_US)))
+        if min(walls_us) < _WALL_YEARS[0] or max(walls_us) >= _WALL_YEARS[1]:
             return None
-        offsets[tail] = offset // _US
-    local = map(floordiv, map(sub, walls, repeat(_WALL_EPOCH)), repeat(_US))
-    return list(map(sub, local, map(offsets.__getitem__, tails))), 3 * len(raw)
+        return list(map(sub, walls_us, map(offsets.__getitem__, tails))), 3 * n
+    # the years on the wall clock: its first and last times, the offset put back
+    if min(local) + shift < _WALL_YEARS[0] or max(local) + shift >= _WALL_YEARS[1]:
+        return None
+    return local, 3 * n
 
 
 def _offset(text: str) -> timedelta | None:
@@ -594,6 +601,11 @@ _offset_text = itemgetter(slice(-6, None))
 _wall_text = itemgetter(slice(None, -6))
 _SOME_DAY = "2000-01-01T00:00:00"
 _WALL_EPOCH = datetime(1970, 1, 1)
+_WALL_YEARS = (
+    (datetime(EARLIEST_YEAR, 1, 1) - _WALL_EPOCH) // _US,
+    (datetime(LATEST_YEAR + 1, 1, 1) - _WALL_EPOCH) // _US,
+)
+"""The wall-clock times (microseconds, read as if at UTC) of the years the engine accepts."""
 _rfc3339 = _RFC3339.match
 
 
