@@ -180,7 +180,7 @@ def test_instructions_are_short_cues_in_sentence_case(catalog: sk.Catalog) -> No
 
 
 def test_the_example_dumps_to_a_document_that_loads_back(catalog: sk.Catalog) -> None:
-    assert sk.load_catalog(sk.dump_catalog(catalog)) == catalog
+    assert sk.loads_catalog(sk.dump_catalog(catalog)) == catalog
 
 
 # --- the invalid examples -----------------------------------------------------------------------

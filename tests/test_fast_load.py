@@ -30,7 +30,9 @@ from stretchkit import (
     Limits,
     dump_catalog,
     load_catalog,
+    loads_catalog,
     validate_catalog,
+    validates_catalog,
 )
 from stretchkit.io import _fast
 from stretchkit.io._fast import STRUCTS, fast_catalog
@@ -179,8 +181,8 @@ def test_warnings_found_fast_are_the_full_pipelines(catalog: Any, data: st.DataO
         }
     raw = json.dumps(document, ensure_ascii=False, indent=data.draw(st.sampled_from([None, 2])))
     assert fast_catalog(raw.encode()) is not None
-    issues = validate_catalog(raw)
-    assert issues == validate_catalog(raw, limits=FULL)
+    issues = validates_catalog(raw)
+    assert issues == validates_catalog(raw, limits=FULL)
     assert all(i.line is not None for i in issues)
 
 
@@ -287,9 +289,9 @@ def test_stricter_limits_are_honoured() -> None:
 
 def test_text_sources_take_the_same_road() -> None:
     text = (EXAMPLES / "upper-back-relief.json").read_text(encoding="utf-8")
-    assert load_catalog(text) == load_catalog(text.encode())
+    assert loads_catalog(text) == load_catalog(text.encode())
     with pytest.raises(CatalogError):
-        load_catalog(text.replace('"name": "', '"name": "\ud800', 1))
+        loads_catalog(text.replace('"name": "', '"name": "\ud800', 1))
 
 
 def test_global_state_is_left_as_it_was() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from stretchkit.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
-from stretchkit.io import load_catalog, validate_catalog
+from stretchkit.io import load_catalog, loads_catalog, validate_catalog
 
 DATA = Path(__file__).resolve().parent / "data" / "free-exercise-db" / "stretching.json"
 
@@ -83,7 +83,7 @@ def test_generate_options_and_show(catalog_file: Path, capsys: pytest.CaptureFix
     ]
     assert main(argv) == EXIT_OK
     captured = capsys.readouterr()
-    catalog = load_catalog(captured.out)
+    catalog = loads_catalog(captured.out)
     assert catalog.routines[0].id == "desk-break"
     assert len(catalog.routines[0].steps) <= 4
     assert all(not s.equipment for s in catalog.stretches)

@@ -34,11 +34,13 @@ def test_every_kind_of_source_gives_the_same_catalog() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     expected = sk.load_catalog(EXAMPLE)
     assert sk.load_catalog(str(EXAMPLE)) == expected
-    assert sk.load_catalog(text) == expected
+    with pytest.warns(DeprecationWarning, match="loads_catalog"):
+        assert sk.load_catalog(text) == expected  # text where a path goes: still read, warned
     assert sk.load_catalog(text.encode("utf-8")) == expected
     assert sk.load_catalog(bytearray(text.encode("utf-8"))) == expected
     assert sk.load_catalog(json.loads(text)) == expected
-    assert sk.load_catalog("\ufeff\n  " + text) == expected
+    with pytest.warns(DeprecationWarning, match="loads_catalog"):
+        assert sk.load_catalog("\ufeff\n  " + text) == expected
 
 
 def test_a_str_is_text_when_it_starts_with_a_bracket_and_a_path_otherwise(tmp_path: Path) -> None:
@@ -47,9 +49,11 @@ def test_a_str_is_text_when_it_starts_with_a_bracket_and_a_path_otherwise(tmp_pa
     assert sk.validate_catalog(str(path)) == []
     [issue] = sk.validate_catalog(str(tmp_path / "missing.json"))
     assert (issue.code, issue.file) == ("unreadable", str(tmp_path / "missing.json"))
-    [issue] = sk.validate_catalog("   ")
+    with pytest.warns(DeprecationWarning, match="validates_catalog"):
+        [issue] = sk.validate_catalog("   ")
     assert issue.code == "json-syntax"
-    [issue] = sk.validate_catalog("[1]")
+    with pytest.warns(DeprecationWarning, match="validates_catalog"):
+        [issue] = sk.validate_catalog("[1]")
     assert issue.code == "wrong-type"
 
 
@@ -104,7 +108,7 @@ def test_load_raises_with_every_error_located() -> None:
         '"position": "supine"', '"position": "on the back"', 1
     )
     with pytest.raises(sk.CatalogError) as caught:
-        sk.load_catalog(text)
+        sk.loads_catalog(text)
     issues = caught.value.issues
     assert {i.code for i in issues} == {"schema-type", "schema-enum"}
     for issue in issues:
@@ -132,7 +136,7 @@ def test_an_unknown_kind_is_one_clear_issue_not_a_cascade() -> None:
 
 def test_an_unknown_field_points_at_its_key_and_suggests_the_right_one() -> None:
     text = '{"format_version": 1,\n "stretchs": []}'
-    [issue] = sk.validate_catalog(text)
+    [issue] = sk.validates_catalog(text)
     assert (issue.code, issue.pointer, issue.line, issue.column) == (
         "schema-additional-properties",
         "/stretchs",
@@ -146,7 +150,7 @@ def test_semantic_issues_are_located_too() -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace(
         '"stretch": "bridge"', '"stretch": "bridgee"', 1
     )
-    issues = _errors(sk.validate_catalog(text))
+    issues = _errors(sk.validates_catalog(text))
     assert [i.code for i in issues] == ["unknown-stretch"]
     assert issues[0].line is not None
     assert text.splitlines()[issues[0].line - 1][issues[0].column - 1 :].startswith('"bridgee"')
@@ -156,9 +160,9 @@ def test_semantic_issues_are_located_too() -> None:
 @given(catalogs())
 def test_generated_catalogs_dump_validate_and_load_back(catalog: sk.Catalog) -> None:
     text = sk.dump_catalog(catalog)
-    assert _errors(sk.validate_catalog(text)) == []
-    assert sk.load_catalog(text) == catalog
-    assert sk.dump_catalog(sk.load_catalog(text)) == text
+    assert _errors(sk.validates_catalog(text)) == []
+    assert sk.loads_catalog(text) == catalog
+    assert sk.dump_catalog(sk.loads_catalog(text)) == text
 
 
 def test_dump_is_canonical_text() -> None:
@@ -167,7 +171,7 @@ def test_dump_is_canonical_text() -> None:
     assert text.endswith("}\n")
     assert text.startswith('{\n  "format_version": 1,')
     assert "°" in text or "\\u" not in text  # UTF-8 as is, never ASCII escapes
-    assert sk.load_catalog(text) == catalog
+    assert sk.loads_catalog(text) == catalog
 
 
 def test_the_schema_is_the_published_one() -> None:
@@ -270,7 +274,7 @@ def test_should_fail_documents_are_refused_for_their_reason(path: Path) -> None:
 @settings(max_examples=10)
 def test_dumping_a_should_pass_document_keeps_it_loadable(path: Path) -> None:
     catalog = sk.load_catalog(path)
-    assert sk.load_catalog(sk.dump_catalog(catalog)) == catalog
+    assert sk.loads_catalog(sk.dump_catalog(catalog)) == catalog
 
 
 # --- the quick path agrees with the schema ------------------------------------------------------

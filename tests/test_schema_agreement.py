@@ -139,10 +139,10 @@ def test_documents_generated_from_the_schema_load_or_give_located_issues(
     document = {"format_version": 1, "stretches": [stretch]}
     assert _independent().is_valid(document)
     text = json.dumps(document, indent=indent, ensure_ascii=False)
-    issues = sk.validate_catalog(text)
+    issues = sk.validates_catalog(text)
     for issue in issues:
         assert issue.line is not None, issue
         assert issue.column is not None, issue
         assert issue.code in BEYOND_A_SCHEMA or issue.code == "invalid-value", issue
     if not any(i.is_error for i in issues):
-        assert sk.load_catalog(text).stretches[0].dose
+        assert sk.loads_catalog(text).stretches[0].dose
