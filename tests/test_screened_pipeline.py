@@ -61,10 +61,18 @@ def _screen_mutation(document: dict[str, Any], data: st.DataObject) -> None:
         others = data.draw(st.sampled_from([[s["position"]], ["seated", "seated"]]))
         s["other_positions"] = others
     elif op == "label":
-        for phase in s["dose"]:
+        for part in s["dose"]:
             for key in ("angles", "positions"):
-                if key in phase and len(phase[key]) >= 2:
-                    phase[key][1]["label"] = phase[key][0]["label"].upper()
+                items = part.get(key) if isinstance(part, dict) else None
+                # an earlier mutation may have left anything here: only real labels repeat
+                if isinstance(items, list) and len(items) >= 2:
+                    first, second = items[0], items[1]
+                    if (
+                        isinstance(first, dict)
+                        and isinstance(second, dict)
+                        and isinstance(first.get("label"), str)
+                    ):
+                        second["label"] = first["label"].upper()
     elif op == "url":
         url = data.draw(st.sampled_from(["javascript:alert(1)", "../x.png", "file:///etc"]))
         s["media"] = [{"kind": "image", "url": url, "alt": "a picture"}]
