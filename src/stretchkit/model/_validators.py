@@ -64,7 +64,6 @@ __all__ = [
     "min_len",
     "number",
     "optional",
-    "parts",
     "slug",
     "slugs",
     "strings",
@@ -264,11 +263,6 @@ class OrNone:
 def optional(check: Validator) -> OrNone:
     """``None`` or a value ``check`` accepts."""
     return OrNone(check)
-
-
-def parts(check: object) -> tuple[object, ...]:
-    """The validators ``check`` combines with :func:`and_` (itself if it combines none)."""
-    return check.parts if isinstance(check, AllOf) else (check,)
 
 
 slug = Slug(
