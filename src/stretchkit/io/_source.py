@@ -388,17 +388,19 @@ def _targeted_bytes(
         if c == 0x7B:  # {
             members = split.get(pointer)
             for name, span in (objects.decode(raw) if members is None else members).items():
-                m = _KEY_BYTES.match(data, p)
-                if m is None:
-                    raise ValueError(p)
-                written = data[p + 1 : m.end() - 1]
-                if written != name.encode() and msgspec.json.decode(data[p : m.end()]) != name:
-                    raise ValueError(p)
-                q = ws(data, m.end())
+                plain = b'"' + name.encode() + b'"'
+                if data.startswith(plain, p) and 0x5C not in plain:  # the key, unescaped
+                    end = p + len(plain)
+                else:
+                    m = _KEY_BYTES.match(data, p)
+                    if m is None or msgspec.json.decode(data[p : m.end()]) != name:
+                        raise ValueError(p)
+                    end = m.end()
+                q = end if data[end] == 0x3A else ws(data, end)
                 if data[q] != 0x3A:  # :
                     raise ValueError(q)
                 start = ws(data, q + 1)
-                token = escape_token(name)
+                token = escape_token(name) if "~" in name or "/" in name else name
                 sub = node.get(token)
                 if sub is not None:
                     child = pointer + "/" + token
