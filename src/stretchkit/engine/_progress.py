@@ -27,6 +27,11 @@ progress it came from, and sees the first ``n`` events:
   the one it lands in, and refolds from the checkpoint before it: the cost is that of
   the events after it, whatever lies before.
 
+A replay from stored JSON (:meth:`Progress.replay_json`) keeps its pain reports as
+the decoded Structs the fold reads; a chunk builds their events the first time
+anything needs the events themselves (under a lock, so every reader gets the same
+objects), and the family remembers each id by its position until it is looked up.
+
 Ids are remembered once per family of views (every progress grown from one start or
 snapshot): an id seen before is looked up in this view's own chunks, so two branches
 may each hold a different event under one id. No view ever sees a change: entries
