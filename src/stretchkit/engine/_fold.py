@@ -40,7 +40,7 @@ from attrs import frozen
 
 from stretchkit.engine._events import MAX_SESSION_HOURS, Event, PainReported, SessionLogged
 from stretchkit.engine._policy import Policy
-from stretchkit.engine._stored import StoredPain
+from stretchkit.engine._stored import Light, StoredLogged, StoredPain, StoredSession
 from stretchkit.engine._time import _EPOCH, _US, day_of
 from stretchkit.model import Outcome, Session, SkipReason
 
@@ -106,7 +106,7 @@ def fold(state: ProgressState, event: Event, key: int, policy: Policy) -> Progre
 def fold_many(
     state: ProgressState,
     instants: Iterable[int],
-    events: Iterable[Event | StoredPain],
+    events: Iterable[Event | Light],
     policy: Policy,
     count: int = 0,
     checkpoints: list[ProgressState] | None = None,
@@ -118,8 +118,8 @@ def fold_many(
     With ``checkpoints``, the state is appended to it each time the number of events
     folded, counted from ``count``, reaches a multiple of ``every``.
 
-    ``events`` may hold :class:`StoredPain` Structs for pain reports (a replay from
-    stored JSON builds the events later): every field the fold reads is the same.
+    ``events`` may hold :class:`StoredPain` and :class:`StoredLogged` Structs (a replay
+    from stored JSON builds the events later): every field the fold reads is the same.
 
     The one implementation of the rules above. It folds into local variables and
     freezes them into a :class:`ProgressState` only at checkpoints and at the end: a year of
@@ -137,7 +137,7 @@ def fold_many(
     window = _WINDOW
     completed, trouble, pain = Outcome.COMPLETED, _TROUBLE, SkipReason.PAIN
     ts: Sequence[int] = instants if isinstance(instants, list | tuple) else list(instants)
-    evs: Sequence[Event | StoredPain] = events if isinstance(events, list | tuple) else list(events)
+    evs: Sequence[Event | Light] = events if isinstance(events, list | tuple) else list(events)
     n = len(evs)
     # the events in runs that end where a checkpoint is due: no count kept per event
     ends = [n] if checkpoints is None else [*range(every - count % every, n, every), n]
@@ -165,8 +165,8 @@ def fold_many(
                         if met is None and t - since >= need:
                             met = t
                 reports += 1
-            elif cls is SessionLogged:
-                s: Session = event.session  # type: ignore[union-attr]
+            elif cls is SessionLogged or cls is StoredLogged:  # built, or as stored
+                s: Session | StoredSession = event.session  # type: ignore[union-attr]
                 # ``t`` is the effective instant of the session's end (without a device, its
                 # end itself): a session moved later by its device's order (see
                 # :mod:`._events`) moves as a whole.

@@ -55,7 +55,7 @@ from stretchkit.engine._errors import DuplicateEventError, EngineError
 from stretchkit.engine._events import EVENT_TYPES, Event, SessionLogged, event_instant
 from stretchkit.engine._fold import ProgressState, fold, fold_many
 from stretchkit.engine._policy import Policy
-from stretchkit.engine._stored import StoredPain, events_from_json, materialise, read_stored
+from stretchkit.engine._stored import Light, events_from_json, materialise, read_stored
 from stretchkit.engine._time import _EPOCH, _US, check_local_time, instant
 from stretchkit.model import Catalog, Context, Program
 from stretchkit.model._validators import describe
@@ -81,9 +81,10 @@ class _Chunk:
     fold's state before every :data:`CHECKPOINT_EVERY`-th (``states[0]``: before the
     first). Only appended to, and only by the view whose last chunk it is.
 
-    A chunk of a replay from stored JSON holds its pain reports as their decoded
-    Structs (:class:`StoredPain`, which the fold reads like the events) until someone
-    needs the events themselves: :attr:`events` builds them then, once."""
+    A chunk of a replay from stored JSON holds its pain reports and sessions as
+    checked Structs (:class:`StoredPain`, :class:`StoredLogged`: the fold reads them
+    as it reads the events) until someone needs the events themselves:
+    :attr:`events` builds them then, once."""
 
     __slots__ = ("_items", "_light", "states", "ts")
 
@@ -110,7 +111,7 @@ class _Chunk:
         return self._items
 
     @property
-    def items(self) -> list[Event | StoredPain]:
+    def items(self) -> list[Event | Light]:
         """The events, or what they are built from: enough for the fold and for keys."""
         return self._items
 
@@ -192,7 +193,7 @@ def key_after(state: ProgressState, event: Event) -> Key | None:
     return (t if t > last[2] else last[2], device, seq, event.id)
 
 
-def _key(t: int, event: Event | StoredPain) -> Key:
+def _key(t: int, event: Event | Light) -> Key:
     device = event.device
     if device is None:
         return (t, "", 0, event.id)
@@ -349,8 +350,9 @@ class Progress:
     def _bulk(self, ts: list[int], events: list[Any], *, light: bool) -> Progress | None:
         """``events`` (no device; each at its instant in ``ts``) put in key order, cut
         into chunks and folded, from nothing. With ``light``, ``events`` may hold
-        :class:`StoredPain` Structs (built when asked for), the ids are remembered by
-        position, and ``None`` says an id came twice (then the general way decides)."""
+        :class:`StoredPain` and :class:`StoredLogged` Structs (built when asked for),
+        the ids are remembered by position, and ``None`` says an id came twice (then
+        the general way decides)."""
         if not all(map(lt, ts, ts[1:])):  # not already in key order: sort by key
             if not all(map(le, ts, ts[1:])):  # (stored in order but for ties: keep it)
                 order = sorted(range(len(ts)), key=ts.__getitem__)

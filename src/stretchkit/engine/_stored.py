@@ -51,7 +51,17 @@ from stretchkit.model import Outcome, Session, SkipReason, StepResult
 from stretchkit.model._unchecked import setting_lines, unchecked
 from stretchkit.model._validators import BAD_TEXT, describe
 
-__all__ = ["Read", "StoredPain", "events_from_json", "materialise", "read_stored", "strict_loads"]
+__all__ = [
+    "Light",
+    "Read",
+    "StoredLogged",
+    "StoredPain",
+    "StoredSession",
+    "events_from_json",
+    "materialise",
+    "read_stored",
+    "strict_loads",
+]
 
 _Level = Annotated[int, Meta(ge=0, le=10)]
 _Id = Annotated[str, Meta(min_length=1, max_length=MAX_ID)]
@@ -112,6 +122,34 @@ class _Reenabled(_Stored, tag=_TAG[StretchReenabled]):
     stretch_id: str
 
 
+class StoredSession(Struct, gc=False):
+    """A stored session, checked: what the fold reads of a :class:`Session` (the same
+    names and values), not yet built as one."""
+
+    id: str
+    routine: str
+    started_at: datetime
+    ended_at: datetime
+    steps: tuple[StepResult, ...]
+    pain_before: int | None
+    pain_after: int | None
+
+
+class StoredLogged(Struct, gc=False):
+    """A stored session event, checked: the fold reads it as it reads a
+    :class:`SessionLogged`; :func:`materialise` builds that."""
+
+    id: str
+    session: StoredSession
+    at: datetime
+    device: str | None
+    seq: int | None
+
+
+Light = StoredPain | StoredLogged
+"""What a replay from stored JSON keeps of an event until the event is needed."""
+
+
 _DECODER = msgspec.json.Decoder(list[StoredPain | _Logged | _Reenabled])
 _OUTCOMES = {o.value: o for o in Outcome}
 _REASONS = {r.value: r for r in SkipReason}
@@ -159,7 +197,7 @@ class Read:
         docs: list[Any],
         ts: list[int],
         pains: list[bool],
-        others: dict[int, Event],
+        others: dict[int, StoredLogged | StretchReenabled],
         ends: dict[int, int],
         devices: bool,
     ) -> None:
@@ -176,20 +214,7 @@ class Read:
         """Whether any event has a device."""
 
     def events(self) -> list[Event]:
-        pains = self.pains
-        docs = self.docs
-        if not self.others:
-            return materialise(docs)
-        out: list[Any] = list(docs)
-        for i, e in zip(
-            compress(range(len(docs)), pains),
-            materialise(list(compress(docs, pains))),
-            strict=True,
-        ):
-            out[i] = e
-        for i, e in self.others.items():
-            out[i] = e
-        return out
+        return materialise(self.light()[1])
 
     def light(self) -> tuple[list[int], list[Any]]:
         """Each event's instant (a session's end for a session) and the events, the pain
@@ -204,8 +229,30 @@ class Read:
 
 
 def materialise(items: list[Any]) -> list[Event]:
-    """``items`` with every :class:`StoredPain` replaced by the :class:`PainReported`
-    it stands for (the others are kept as they are)."""
+    """``items`` with every :class:`StoredPain` and :class:`StoredLogged` replaced by
+    the event it stands for (the others are kept as they are)."""
+    sessions = [i for i, e in enumerate(items) if type(e) is StoredLogged]
+    if sessions:
+        items = list(items)
+        logged = list(map(items.__getitem__, sessions))
+        stored = list(map(_get_session, logged))
+        built = _build_logged(
+            map(_get_id, logged),
+            _build_sessions(
+                map(_get_id, stored),
+                map(_get_routine, stored),
+                map(_get_started, stored),
+                map(_get_ended, stored),
+                map(_get_steps, stored),
+                map(_get_before, stored),
+                map(_get_after, stored),
+            ),
+            map(_get_at, logged),
+            map(_get_device, logged),
+            map(_get_seq, logged),
+        )
+        for i, e in zip(sessions, built, strict=True):
+            items[i] = e
     mask = list(map(is_, map(type, items), repeat(StoredPain)))
     if False not in mask:
         return _build_pains(  # type: ignore[no-any-return]
@@ -277,7 +324,7 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
             return None
         devices = [d for d, _ in wheres if d is not None]
         members += 2 * len(devices) + "".join(devices).count(":")
-    built: dict[int, Event] = {}
+    built: dict[int, StoredLogged | StretchReenabled] = {}
     ends: dict[int, int] = {}
     if others:
         logged = [i for i in others if type(docs[i]) is _Logged]
@@ -291,7 +338,8 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
         built = dict(
             zip(
                 logged,
-                _build_logged(
+                map(
+                    StoredLogged,
                     map(ids.__getitem__, logged),
                     made,
                     map(_parse, map(raw_ats.__getitem__, logged)),
@@ -408,7 +456,7 @@ def _slug_ok(value: str) -> bool:
     return len(value) <= _MAX_SLUG and _SLUG.match(value) is not None
 
 
-def _sessions(docs: list[_Session]) -> tuple[list[Session], list[int], int] | None:
+def _sessions(docs: list[_Session]) -> tuple[list[StoredSession], list[int], int] | None:
     """The sessions, the instants they end at, and how many members their objects hold
     and colons their strings hold, if every one is valid."""
     if not docs:
@@ -438,14 +486,17 @@ def _sessions(docs: list[_Session]) -> tuple[list[Session], list[int], int] | No
     built_steps = {p: tuple(map(results.__getitem__, p)) for p in patterns}
     befores = [None if v is UNSET else v for v in map(_get_before, docs)]
     afters = [None if v is UNSET else v for v in map(_get_after, docs)]
-    built = _build_sessions(
-        ids,
-        map(_get_routine, docs),
-        map(_parse, raw_started),
-        map(_parse, raw_ended),
-        map(built_steps.__getitem__, step_lists),
-        befores,
-        afters,
+    built = list(
+        map(
+            StoredSession,
+            ids,
+            map(_get_routine, docs),
+            map(_parse, raw_started),
+            map(_parse, raw_ended),
+            map(built_steps.__getitem__, step_lists),
+            befores,
+            afters,
+        )
     )
     count = (
         colons
