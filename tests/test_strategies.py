@@ -11,6 +11,7 @@ import random
 from datetime import datetime
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
@@ -173,3 +174,24 @@ def test_the_strategies_reach_both_bounds_of_the_model(
             settings=settings(max_examples=3000, database=None, phases=[Phase.generate]),
         )
         assert get(found) == bound
+
+
+@pytest.mark.parametrize("cls", list(PART_KINDS), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("small", [False, True])
+def test_every_kind_of_part_can_be_drawn_from_its_fields_alone(cls: type, small: bool) -> None:
+    """The strategy a new kind of part gets without one of its own makes valid parts."""
+    from stretchkit.strategies import _derived
+
+    @given(_derived(cls, small))
+    @settings(max_examples=30)
+    def check(part: Any) -> None:
+        assert type(part) is cls
+        assert attrs.evolve(part) == part  # every validator passes on a rebuild
+        assert part.duration >= 1
+        assert part.beats()
+        assert sum(b.seconds for b in part.beats()) == part.duration
+        assert part.summary()
+        if small:
+            assert part.duration <= 600
+
+    check()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import string
+import typing
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -27,6 +28,7 @@ import attrs
 from hypothesis import strategies as st
 
 from stretchkit.model import (
+    PART_KINDS,
     Angle,
     AngleSequence,
     Breath,
@@ -218,18 +220,65 @@ def breaths(*, max_rounds: int = 100, max_seconds: int = MAX_SECONDS) -> st.Sear
     )
 
 
+_SMALL = 10
+"""With ``small``, counts and times (fields whose range starts at 0 or 1) stop here."""
+
+
+def _derived(cls: type, small: bool) -> st.SearchStrategy[Any]:
+    """Instances of the attrs class ``cls`` from its fields' own types and bounds alone.
+
+    Whole numbers take the field's range (capped at ``_SMALL`` with ``small`` unless
+    the range is signed, as degrees are); text takes labels; a tuple of attrs items
+    takes 2 to 4 of them (within the field's size) with labels that differ ignoring
+    case. A kind of dose part without a strategy of its own is drawn this way.
+    """
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for f in attrs.fields(cls):
+        hint = hints[f.name]
+        if hint is int:
+            low, high = whole_range(cls, f.name)
+            fields[f.name] = st.integers(low, min(high, _SMALL) if small and low >= 0 else high)
+        elif hint is str:
+            fields[f.name] = labels()
+        elif typing.get_origin(hint) is tuple and attrs.has(item := typing.get_args(hint)[0]):
+            fewest, most = size_range(cls, f.name)
+            unique = "label" in attrs.fields_dict(item)
+            fields[f.name] = st.lists(
+                _derived(item, small),
+                min_size=fewest,
+                max_size=max(fewest, min(4, most if most is not None else 4)),
+                unique_by=(lambda x: x.label.casefold()) if unique else None,
+            ).map(tuple)
+        else:  # pragma: no cover - a part field of a new type: teach this function
+            raise TypeError(f"no strategy for {cls.__name__}.{f.name}: {hint!r}")
+    return st.builds(cls, **fields)
+
+
+def _own(small: bool) -> dict[type, st.SearchStrategy[Any]]:
+    """The kinds with a strategy of their own (tuned sizes); the rest are derived."""
+    if small:
+        return {
+            Hold: holds(max_seconds=120),
+            AngleSequence: angle_sequences(max_seconds=60),
+            PositionSequence: position_sequences(max_seconds=60),
+            Reps: reps(max_count=10, max_seconds=10),
+            Breath: breaths(max_rounds=5, max_seconds=10),
+        }
+    return {
+        Hold: holds(),
+        AngleSequence: angle_sequences(),
+        PositionSequence: position_sequences(),
+        Reps: reps(),
+        Breath: breaths(),
+    }
+
+
 @functools.cache
 def parts(*, small: bool = False) -> st.SearchStrategy[Part]:
-    """Any part kind. ``small`` keeps each part under about ten minutes."""
-    if small:
-        return st.one_of(
-            holds(max_seconds=120),
-            angle_sequences(max_seconds=60),
-            position_sequences(max_seconds=60),
-            reps(max_count=10, max_seconds=10),
-            breaths(max_rounds=5, max_seconds=10),
-        )
-    return st.one_of(holds(), angle_sequences(), position_sequences(), reps(), breaths())
+    """Any kind of dose part in ``PART_KINDS``. ``small`` keeps each under about ten minutes."""
+    own = _own(small)
+    return st.one_of([own.get(cls) or _derived(cls, small) for cls in PART_KINDS])
 
 
 @functools.cache
