@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import chain, compress, repeat
 from operator import attrgetter, floordiv, is_, itemgetter, not_, sub
@@ -150,7 +151,8 @@ Light = StoredPain | StoredLogged
 """What a replay from stored JSON keeps of an event until the event is needed."""
 
 
-_DECODER = msgspec.json.Decoder(list[StoredPain | _Logged | _Reenabled])
+_DECODER = msgspec.json.Decoder(tuple[StoredPain | _Logged | _Reenabled, ...])
+"""A tuple, not a list: of objects the collector does not track, it stops looking into it."""
 _OUTCOMES = {o.value: o for o in Outcome}
 _REASONS = {r.value: r for r in SkipReason}
 _STEPS: dict[_Step, StepResult] = {}
@@ -194,9 +196,9 @@ class Read:
 
     def __init__(
         self,
-        docs: list[Any],
-        ts: list[int],
-        pains: list[bool],
+        docs: Sequence[Any],
+        ts: Sequence[int],
+        pains: Sequence[bool],
         others: dict[int, StoredLogged | StretchReenabled],
         ends: dict[int, int],
         devices: bool,
@@ -305,15 +307,15 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
     if not docs:
         return Read([], [], [], {}, {}, False) if colons == 0 else None
     n = len(docs)
-    ids = list(map(_get_id, docs))
-    raw_ats = list(map(_get_at, docs))
+    ids = tuple(map(_get_id, docs))  # (tuples: see _DECODER)
+    raw_ats = tuple(map(_get_at, docs))
     timed = _instants(raw_ats)
     id_colons = _id_colons(ids)
     if timed is None or id_colons < 0:
         return None
     ts, members = timed
     members += id_colons + 4 * n  # the colons in strings, and a colon per member
-    pains = list(map(is_, map(type, docs), repeat(StoredPain)))
+    pains = tuple(map(is_, map(type, docs), repeat(StoredPain)))
     others = list(compress(range(n), map(not_, pains)))
     wheres: list[Any] | None = None
     if (b'"device"' in raw or b'"seq"' in raw) and (
@@ -367,14 +369,14 @@ def _read(data: bytes | bytearray | memoryview | str) -> Read | None:
     return Read(docs, ts, pains, built, ends, wheres is not None)
 
 
-def _id_colons(ids: list[str]) -> int:
+def _id_colons(ids: Sequence[str]) -> int:
     """The colons in ``ids`` if every one is plain text, else -1 (their lengths are
     checked by the Structs)."""
     joined = " ".join(ids)  # a space is plain text: it hides nothing
     return -1 if BAD_TEXT.search(joined) is not None else joined.count(":")
 
 
-def _instants(raw: list[str]) -> tuple[list[int], int] | None:
+def _instants(raw: Sequence[str]) -> tuple[Sequence[int], int] | None:
     """The instants of RFC 3339 times and the colons the times hold, if every one is
     valid and passes the engine's time rules.
 
@@ -399,7 +401,7 @@ def _instants(raw: list[str]) -> tuple[list[int], int] | None:
         times = _times(raw)
         if times is None:
             return None
-        instants = list(map(floordiv, map(sub, times, repeat(_EPOCH)), repeat(_US)))
+        instants = tuple(map(floordiv, map(sub, times, repeat(_EPOCH)), repeat(_US)))
         return instants, joined.count(":")
     walls = map(_parse, map(_wall_text, raw))
     first = raw[0][-6:]
@@ -407,7 +409,7 @@ def _instants(raw: list[str]) -> tuple[list[int], int] | None:
         offset = _offset(first)
         if offset is None:
             return None
-        local = list(map(floordiv, map(sub, walls, repeat(_WALL_EPOCH + offset)), repeat(_US)))
+        local = tuple(map(floordiv, map(sub, walls, repeat(_WALL_EPOCH + offset)), repeat(_US)))
         shift = offset // _US
     else:
         tails = list(map(_offset_text, raw))
@@ -417,10 +419,10 @@ def _instants(raw: list[str]) -> tuple[list[int], int] | None:
             if offset is None:
                 return None
             offsets[tail] = offset // _US
-        walls_us = list(map(floordiv, map(sub, walls, repeat(_WALL_EPOCH)), repeat(_US)))
+        walls_us = tuple(map(floordiv, map(sub, walls, repeat(_WALL_EPOCH)), repeat(_US)))
         if min(walls_us) < _WALL_YEARS[0] or max(walls_us) >= _WALL_YEARS[1]:
             return None
-        return list(map(sub, walls_us, map(offsets.__getitem__, tails))), 3 * n
+        return tuple(map(sub, walls_us, map(offsets.__getitem__, tails))), 3 * n
     # the years on the wall clock: its first and last times, the offset put back
     if min(local) + shift < _WALL_YEARS[0] or max(local) + shift >= _WALL_YEARS[1]:
         return None
@@ -433,7 +435,7 @@ def _offset(text: str) -> timedelta | None:
     return tz.utcoffset(None) if _fixed_ok(tz) else None  # type: ignore[union-attr]
 
 
-def _times(raw: list[str]) -> list[datetime] | None:
+def _times(raw: Sequence[str]) -> list[datetime] | None:
     """The RFC 3339 times, if every one is valid and passes the engine's time rules."""
     if not raw:
         return []
@@ -456,7 +458,7 @@ def _slug_ok(value: str) -> bool:
     return len(value) <= _MAX_SLUG and _SLUG.match(value) is not None
 
 
-def _sessions(docs: list[_Session]) -> tuple[list[StoredSession], list[int], int] | None:
+def _sessions(docs: list[_Session]) -> tuple[list[StoredSession], Sequence[int], int] | None:
     """The sessions, the instants they end at, and how many members their objects hold
     and colons their strings hold, if every one is valid."""
     if not docs:
