@@ -37,4 +37,5 @@ class EventFormatError(EngineError):
 
 class NotAllowedError(EngineError):
     """A session was started from a plan that does not allow one (the day's maximum is
-    reached, or every stretch is left out). Pass ``override=True`` to run it anyway."""
+    reached, or every stretch is left out). Past the maximum, ``override=True`` runs it
+    anyway; a plan with no step to do is never run."""

@@ -20,9 +20,10 @@ Rules
   falls at the sum of the steps' durations. A step's cue says the stretch's name,
   its variation and its instructions; an angle's cue says its degrees, so a voice
   prompt is complete.
-- A plan that does not allow a session (the day's maximum is reached, or there is
-  no step to do) is refused with :class:`NotAllowedError` unless the app passes
-  ``override=True``.
+- A plan with no step to do is refused with :class:`NotAllowedError`, always: an
+  empty session is never run or logged. A plan that does not allow a session (the
+  day's maximum is reached) is refused too unless the app passes ``override=True``
+  (a bool: a truthy string is not an explicit decision).
 - Each step carries its variation: the plan's, or the app's choice
   (``variations={stretch_id: variation_id}``).
 """
@@ -192,9 +193,10 @@ class SessionRunner:
 
         ``session_id`` defaults to one made from the routine and ``started_at``.
         ``variations`` (stretch id to variation id, or ``None`` for the stretch as
-        written) overrides the plan's or routine's choice. A plan that is not
-        ``allowed``, or has no steps, raises :class:`NotAllowedError` unless
-        ``override`` is true: the app decides, explicitly, to go past the limit.
+        written) overrides the plan's or routine's choice. A plan with no steps
+        raises :class:`NotAllowedError`, whatever ``override`` says: there is nothing
+        to run. A plan that is not ``allowed`` raises it unless ``override`` is
+        ``True``: the app decides, explicitly, to go past the limit.
         """
         check_local_time(started_at, "started_at")
         if not isinstance(what, Plan | Routine | str):
@@ -215,9 +217,11 @@ class SessionRunner:
             raise EngineError(
                 f"variations must map stretch ids to variation ids, got {describe(variations)}"
             )
+        if type(override) is not bool:
+            raise EngineError(f"override must be True or False, got {describe(override)}")
         chosen = dict(variations or {})
         if isinstance(what, Plan):
-            if not what.steps and not override:
+            if not what.steps:
                 raise NotAllowedError(
                     f"the plan for {what.context.value} has no step to do ("
                     + (
