@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,11 +10,13 @@ import pytest
 
 from stretchkit import (
     EngineError,
+    EventFormatError,
     NotAllowedError,
     Progress,
     SessionLogged,
     SessionRunner,
     SkipReason,
+    events_from_json,
 )
 from test_engine_support import CATALOG, PROGRAM
 
@@ -75,3 +78,49 @@ def test_no_silent_plans_override_still_runs_past_the_maximum() -> None:
     logged = runner.complete_remaining().finish(evening.replace(minute=5))
     assert isinstance(logged, SessionLogged)
     assert [r.stretch for r in logged.session.steps] == [s.stretch_id for s in plan.steps]
+
+
+def _replay_json(data: object) -> object:
+    return Progress.replay_json(PROGRAM, data, catalog=CATALOG)  # type: ignore[arg-type]
+
+
+def _from_dict(data: object) -> object:
+    return SessionRunner.from_dict(data, CATALOG)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("read", [events_from_json, _replay_json])
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b'[{"type": "pain_reported", "id": "a", "at": "2026-10-25T02:3', "not valid JSON"),
+        (b"", "not valid JSON"),
+        (b'{"type": "pain_reported"}', "must be an array"),
+        (b"[\xff]", "not UTF-8"),
+        (b"[" * 100_000, "nested too deeply"),
+        (5, "must be JSON text"),
+    ],
+)
+def test_hostile_stored_history_whole_document_error_reads_as_a_sentence(
+    read: Callable[[object], object], data: object, words: str
+) -> None:
+    """A fault of the whole document has no pointer: the message does not open on ': '."""
+    with pytest.raises(EventFormatError) as caught:
+        read(data)
+    message = str(caught.value)
+    assert words in message
+    assert not message.startswith(":"), message
+    assert caught.value.path == ""
+    assert len(message) < 300
+
+
+def test_hostile_stored_history_an_item_error_keeps_its_pointer() -> None:
+    data = b'[{"type": "pain_reported", "id": "a", "at": "2026-10-25T02:30:00+01:00", "level": 11}]'
+    with pytest.raises(EventFormatError, match=r"^/0/level: "):
+        events_from_json(data)
+
+
+@pytest.mark.parametrize("data", [5, {"nope": 1}, {}])
+def test_a_stored_runner_whole_document_error_reads_as_a_sentence(data: object) -> None:
+    with pytest.raises(EventFormatError) as caught:
+        _from_dict(data)
+    assert not str(caught.value).startswith(":"), str(caught.value)

@@ -28,10 +28,15 @@ class DuplicateEventError(EngineError):
 
 
 class EventFormatError(EngineError):
-    """A stored event (JSON-ready dict) is not valid; the message gives the path."""
+    """A stored event (JSON-ready dict) is not valid; the message gives the path.
+
+    The path is a JSON pointer; the whole document's is empty, and then the message
+    stands alone (it says what was wrong with the document) rather than after a
+    bare colon.
+    """
 
     def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
+        super().__init__(f"{path}: {message}" if path else message)
         self.path = path
 
 
