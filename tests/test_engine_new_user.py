@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stretchkit import (
+    Context,
     EngineError,
     EventFormatError,
     NotAllowedError,
@@ -124,3 +127,61 @@ def test_a_stored_runner_whole_document_error_reads_as_a_sentence(data: object) 
     with pytest.raises(EventFormatError) as caught:
         _from_dict(data)
     assert not str(caught.value).startswith(":"), str(caught.value)
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+SATURDAY = datetime(2026, 3, 28, 9, 0, tzinfo=BERLIN)  # the clocks spring forward that night
+
+
+def everything_rested_everywhere() -> Progress:
+    """Each context's routine done with every step skipped for discomfort, 09:00-10:00."""
+    progress = Progress.start(PROGRAM, catalog=CATALOG)
+    for n, context in enumerate(Context):
+        start = SATURDAY.replace(minute=20 * n)
+        plan = progress.plan(start, context)
+        if not plan.steps:
+            continue
+        skip = {s.stretch_id: SkipReason.DISCOMFORT for s in plan.steps}
+        runner = SessionRunner.start(plan, CATALOG, session_id=f"all-{n}", started_at=start)
+        progress = progress.apply(
+            runner.complete_remaining(skip).finish(start.replace(minute=20 * n + 10))
+        )
+    return progress
+
+
+def runnable(progress: Progress, at: datetime) -> bool:
+    """Some context's plan at ``at`` has a step the runner would start."""
+    return any(progress.plan(at, c).steps for c in Context)
+
+
+def test_agenda_reminders_are_never_for_a_session_the_runner_refuses() -> None:
+    """Every stretch rests until Sunday (a 23-hour day): nothing is due before they come back."""
+    progress = everything_rested_everywhere()
+    noon = SATURDAY.replace(hour=12)
+    assert not runnable(progress, noon)
+    saturday, sunday, monday = progress.agenda(noon, days=3)
+    assert (saturday.due_from, saturday.allowed_from, saturday.doable_from) == (None, None, None)
+    back = min(c.at for c in sunday.comebacks)
+    assert back.utcoffset() == timedelta(hours=2)  # summer time by then
+    assert sunday.doable_from == sunday.due_from == sunday.allowed_from == back
+    assert runnable(progress, back)
+    assert not runnable(progress, back - timedelta(microseconds=1))
+    assert monday.due_from == monday.starts_at == monday.doable_from
+
+
+@settings(max_examples=40, deadline=None)
+@given(minutes=st.integers(min_value=60, max_value=60 * 24 * 5), days=st.integers(1, 6))
+def test_agenda_doable_from_is_when_a_plan_first_has_a_step(minutes: int, days: int) -> None:
+    """From any ``now`` after the history, each day's doable_from is exactly when some
+    context's plan first has a step (the agenda assumes nothing new happens)."""
+    progress = everything_rested_everywhere()
+    now = (SATURDAY.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(BERLIN)
+    for day in progress.agenda(now, days=days):
+        if day.doable_from is None:
+            continue
+        assert runnable(progress, day.doable_from)
+        assert day.doable_from in (now, day.starts_at) or not runnable(
+            progress, day.doable_from - timedelta(microseconds=1)
+        )
+        assert day.allowed_from in (None, day.doable_from)
+        assert day.due_from in (None, day.doable_from)

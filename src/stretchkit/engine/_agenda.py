@@ -6,10 +6,16 @@ Rules
 - Nothing new is assumed to happen: the phase stays the one ``now`` is in (only a
   pain-free report can end relief; ``maintenance_from`` says on which day one could),
   and later days start with no sessions.
+- ``doable_from``: from when a session can be run at all: the first instant of the
+  day (``now`` today) at which some routine of the phase has a stretch neither
+  resting nor parked; ``None`` when none has one all day.
 - ``due_from``: from when the phase's daily minimum is due (``now`` today while it
-  is not met, the day's start on later days); ``None`` when nothing is due.
+  is not met, the day's start on later days), never before ``doable_from``: a
+  reminder is never for a session the runner would refuse. ``None`` when nothing
+  is due, or nothing can be done that day.
 - ``allowed_from``: from when another session is allowed (``now`` today while below
-  the maximum, the day's start on later days); ``None`` when the day is full.
+  the maximum, the day's start on later days), never before ``doable_from``;
+  ``None`` when the day is full, or nothing can be done that day.
 - ``comebacks``: the stretches whose rest ends during that day, and when.
 - Pure: the same progress and ``now`` give the same agenda.
 """
@@ -26,7 +32,7 @@ from stretchkit.engine._fold import ProgressState, sessions_on
 from stretchkit.engine._plan import ProgramPhase
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._time import day_of, day_start, from_instant, instant
-from stretchkit.model import Stretch
+from stretchkit.model import Routine, Stretch
 from stretchkit.model._validators import describe
 
 __all__ = ["MAX_AGENDA_DAYS", "AgendaDay", "Comeback", "make_agenda"]
@@ -63,6 +69,9 @@ class AgendaDay:
     """From when the daily minimum is due; ``None`` when it is met."""
     allowed_from: datetime | None
     """From when another session is allowed; ``None`` when the day is full."""
+    doable_from: datetime | None = None
+    """From when a routine of the phase has a stretch to do (not resting or parked);
+    ``None`` when nothing can be done all day."""
     today: bool
     """The day of ``now``: the first of the agenda."""
     comebacks: tuple[Comeback, ...] = ()
@@ -75,11 +84,15 @@ def make_agenda(
     *,
     policy: Policy,
     stretches: Mapping[str, Stretch],
+    routines: tuple[tuple[Routine, ...], tuple[Routine, ...]],
     state: ProgressState,
     now: datetime,
     days: int,
 ) -> tuple[AgendaDay, ...]:
-    """The agenda for ``state`` (events up to ``now`` already filtered) from ``now`` on."""
+    """The agenda for ``state`` (events up to ``now`` already filtered) from ``now`` on.
+
+    ``routines`` are the program's relief routines and its maintenance routines.
+    """
     if type(days) is not int or not 1 <= days <= MAX_AGENDA_DAYS:
         raise EngineError(
             f"days must be an integer from 1 to {MAX_AGENDA_DAYS}, got {describe(days)}"
@@ -101,20 +114,24 @@ def make_agenda(
         for sid, st in state.stretches.items()
         if not st.parked and st.rest_until is not None and st.rest_until > now_us
     )
+    free = _free_from(routines[1] if maintenance else routines[0], state)
     today = day_of(now, hour)
     out: list[AgendaDay] = []
     start = day_start(today, hour, tz)
     for n in range(days):
         end = day_start(today + n + 1, hour, tz)
         lo, hi = instant(start), instant(end)
+        first = now_us if n == 0 else lo
+        can = next((max(first, t) for t in free if t < hi), None)
+        doable = None if can is None else (now if can == now_us else from_instant(can, tz))
         if n == 0:
             done = sessions_on(state, today, maintenance)
-            due_from = now if done < low else None
-            allowed_from = now if done < high else None
+            due_from = doable if done < low else None
+            allowed_from = doable if done < high else None
         else:
             done = 0
-            due_from = start if low > 0 else None
-            allowed_from = start
+            due_from = doable if low > 0 else None
+            allowed_from = doable
         back = tuple(
             Comeback(
                 stretch_id=sid,
@@ -138,6 +155,7 @@ def make_agenda(
                 max_sessions=high,
                 due_from=due_from,
                 allowed_from=allowed_from,
+                doable_from=doable,
                 today=n == 0,
                 comebacks=back,
                 maintenance_from=rule,
@@ -145,3 +163,25 @@ def make_agenda(
         )
         start = end
     return tuple(out)
+
+
+def _free_from(routines: tuple[Routine, ...], state: ProgressState) -> tuple[int, ...]:
+    """For each routine, from when one of its stretches is out of rest (sorted; a
+    routine whose every stretch is parked has none). A stretch never troubled, or
+    resting no longer, counts from the start of time."""
+    out: list[int] = []
+    for routine in routines:
+        times = []
+        for step in routine.steps:
+            st = state.stretches.get(step.stretch)
+            if st is None or (not st.parked and st.rest_until is None):
+                times.append(_ALWAYS)
+            elif not st.parked and st.rest_until is not None:
+                times.append(st.rest_until)
+        if times:
+            out.append(min(times))
+    return tuple(sorted(out))
+
+
+_ALWAYS = -(2**63)
+"""An instant before every other: a stretch free from the start."""

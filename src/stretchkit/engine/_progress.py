@@ -57,7 +57,7 @@ from stretchkit.engine._fold import ProgressState, fold, fold_many
 from stretchkit.engine._policy import Policy
 from stretchkit.engine._stored import Light, events_from_json, materialise, read_stored
 from stretchkit.engine._time import _EPOCH, _US, check_local_time, instant
-from stretchkit.model import Catalog, Context, Program
+from stretchkit.model import Catalog, Context, Program, Routine
 from stretchkit.model._validators import describe
 
 if TYPE_CHECKING:
@@ -672,9 +672,20 @@ class Progress:
         return make_agenda(
             policy=self.policy,
             stretches=self.catalog.stretch_by_id,
+            routines=self._phase_routines(),
             state=state,
             now=now,
             days=days,
+        )
+
+    def _phase_routines(self) -> tuple[tuple[Routine, ...], tuple[Routine, ...]]:
+        """The program's relief routines and its maintenance routines, from the catalog."""
+        by_id = self.catalog.routine_by_id
+        relief = self.program.relief.routines.values()
+        maintenance = self.program.maintenance.routines.values()
+        return (
+            tuple(by_id[r] for r in dict.fromkeys(relief) if r in by_id),
+            tuple(by_id[r] for r in dict.fromkeys(maintenance) if r in by_id),
         )
 
     # -- snapshots (see stretchkit.engine._snapshot) ------------------------------------
