@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from stretchkit.generate import Constraints, generate_routine
 from stretchkit.importers import ImportResult, import_free_exercise_db
 from stretchkit.importers.free_exercise_db import slugify
-from stretchkit.io import dump_catalog, load_catalog, validate_catalog
+from stretchkit.io import dump_catalog, loads_catalog, validate_catalog
 from stretchkit.io._converter import unstructure_catalog
 from stretchkit.model import Catalog, Context, Hold, Reps, Sides, StartPosition
 
@@ -43,7 +43,7 @@ def imported() -> ImportResult:
 def _assert_valid(catalog: Catalog) -> None:
     issues = validate_catalog(unstructure_catalog(catalog))
     assert not issues, [i.format() for i in issues]
-    assert load_catalog(dump_catalog(catalog)) == catalog
+    assert loads_catalog(dump_catalog(catalog)) == catalog
 
 
 def test_all_shipped_entries_become_a_valid_catalog(

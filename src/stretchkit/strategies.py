@@ -278,7 +278,7 @@ def _own(small: bool) -> dict[type, st.SearchStrategy[Any]]:
 def parts(*, small: bool = False) -> st.SearchStrategy[Part]:
     """Any kind of dose part in ``PART_KINDS``. ``small`` keeps each under about ten minutes."""
     own = _own(small)
-    return st.one_of([own.get(cls) or _derived(cls, small) for cls in PART_KINDS])
+    return st.one_of([own[cls] if cls in own else _derived(cls, small) for cls in PART_KINDS])
 
 
 @functools.cache
