@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +15,7 @@ from stretchkit import (
     EngineError,
     EventFormatError,
     NotAllowedError,
+    Policy,
     Progress,
     SessionLogged,
     SessionRunner,
@@ -185,3 +186,46 @@ def test_agenda_doable_from_is_when_a_plan_first_has_a_step(minutes: int, days: 
         )
         assert day.allowed_from in (None, day.doable_from)
         assert day.due_from in (None, day.doable_from)
+
+
+CHATHAM = ZoneInfo("Pacific/Chatham")
+GAP_ZONES = ("Pacific/Chatham", "Australia/Lord_Howe", "Europe/Berlin", "America/New_York")
+
+
+def test_day_start_in_a_gap_is_when_the_clocks_jump_past_it() -> None:
+    """Chatham jumps from 02:45 to 03:45 on 27 Sep 2026: a day starting at 3 starts at 03:45."""
+    policy = Policy(day_starts_hour=3, max_sessions_per_day=1)
+    progress = Progress.start(PROGRAM, policy, catalog=CATALOG)
+    start = datetime(2026, 9, 26, 22, 0, tzinfo=CHATHAM)
+    runner = SessionRunner.start(progress.plan(start, "lying"), CATALOG, started_at=start)
+    progress = progress.apply(runner.complete_remaining().finish(start.replace(minute=10)))
+    jump = datetime(2026, 9, 27, 3, 45, tzinfo=CHATHAM)
+    assert jump.utcoffset() == timedelta(hours=13, minutes=45)
+    night = progress.plan(datetime(2026, 9, 27, 1, 0, tzinfo=CHATHAM), "lying")
+    assert not night.allowed
+    assert night.next_allowed_at == jump
+    assert progress.plan(jump, "lying").allowed
+    saturday, sunday = progress.agenda(datetime(2026, 9, 27, 1, 0, tzinfo=CHATHAM), days=2)
+    assert saturday.ends_at == sunday.starts_at == jump
+    assert (sunday.ends_at - sunday.starts_at) == timedelta(hours=23, minutes=15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from(GAP_ZONES),
+    hour=st.integers(0, 23),
+    day=st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)),
+)
+def test_a_day_starts_at_the_first_instant_plans_count_for_it(
+    zone: str, hour: int, day: date
+) -> None:
+    """The agenda's day start and the plan's day agree in every zone, gap days included."""
+    tz = ZoneInfo(zone)
+    progress = Progress.start(PROGRAM, Policy(day_starts_hour=hour), catalog=CATALOG)
+    noon = datetime.combine(day, time(12), tzinfo=tz)
+    for agenda_day in progress.agenda(noon, days=2)[1:]:
+        first = agenda_day.starts_at
+        before = (first.astimezone(UTC) - timedelta(microseconds=1)).astimezone(tz)
+        assert progress.plan(first, "lying").next_allowed_at is None
+        assert progress.agenda(first, days=1)[0].date == agenda_day.date
+        assert progress.agenda(before, days=1)[0].date == agenda_day.date - timedelta(days=1)

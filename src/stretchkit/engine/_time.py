@@ -146,8 +146,24 @@ def day_start(day: int, day_starts_hour: int, tz: tzinfo | None) -> datetime:
     """The first instant of local day ``day`` in ``tz``.
 
     If the wall time the day starts at was skipped by a DST change, the day starts
-    when the clocks jump (fold=0 maps a skipped time past the gap); if it repeats,
-    the day starts at its first occurrence.
+    when the clocks jump past it: the first instant whose wall time is the start or
+    later, as :func:`day_of` reads it (Pacific/Chatham jumps from 02:45 to 03:45, so a
+    day starting at 3 starts at 03:45, not at 04:00). If it repeats, the day starts
+    at its first occurrence.
     """
     wall = datetime.combine(date.fromordinal(day), time(day_starts_hour), tzinfo=tz)
-    return wall.astimezone(UTC).astimezone(tz)
+    start = wall.astimezone(UTC).astimezone(tz)
+    if start.replace(tzinfo=None) == wall.replace(tzinfo=None):
+        return start
+    # Skipped: the jump lies between the wall time read with the offset after it
+    # (fold=1, earlier) and with the offset before it (fold=0, ``start``).
+    naive = wall.replace(tzinfo=None)
+    low = instant(wall.replace(fold=1))
+    high = instant(start)
+    while high - low > 1:
+        mid = (low + high) // 2
+        if from_instant(mid, tz).replace(tzinfo=None) >= naive:
+            high = mid
+        else:
+            low = mid
+    return from_instant(high, tz)
