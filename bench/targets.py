@@ -183,10 +183,14 @@ def _issue10(rows: list[Row]) -> list[str]:
     for size in [r.size for r in rows if r.section == "replay" and r.label.startswith("bare loop")]:
         row = _row(rows, "replay", SK_REPLAY, size)
         r = ratio(row, rows) if row else None
-        out.append(
-            f"- Replay from stored JSON to a Progress, {size}: at most 1.0× the bare loop — "
-            f"{_verdict(r, 1.0)}."
-        )
+        if size.startswith("year"):  # the issue's target is a year of history
+            out.append(
+                f"- Replay from stored JSON to a Progress, {size}: at most 1.0× the bare loop — "
+                f"{_verdict(r, 1.0)}."
+            )
+        else:
+            shown = f"{r:.2f}× the bare loop" if r is not None else "not measured"
+            out.append(f"- Replay from stored JSON, {size} (for scale, not a target): {shown}.")
     for label, what in (
         ("one late event (stamped a day before the latest)", "One late event"),
         ("apply to an older Progress (a branch)", "Applying to an older Progress (a branch)"),
