@@ -273,17 +273,22 @@ TEXT_EDITS = st.sampled_from(
 )
 
 
-@settings(max_examples=150)
-@given(history=HISTORIES.filter(bool), edit=TEXT_EDITS, at=st.integers(0, 10**6))
-def test_broken_text_is_refused_as_the_strict_parse_refuses_it(
-    history: list[Any], edit: tuple[str, str], at: int
-) -> None:
+def _edited(history: list[Any], edit: tuple[str, str], at: int) -> str:
+    """The stored text of ``history`` with one occurrence (picked by ``at``) of ``edit`` made."""
     text = stored(history)
     old, new = edit
     spots = [i for i in range(len(text)) if text.startswith(old, i)]
     assume(spots)
     i = spots[at % len(spots)]
-    text = text[:i] + new + text[i + len(old) :]
+    return text[:i] + new + text[i + len(old) :]
+
+
+@settings(max_examples=150)
+@given(history=HISTORIES.filter(bool), edit=TEXT_EDITS, at=st.integers(0, 10**6))
+def test_broken_text_is_refused_as_the_strict_parse_refuses_it(
+    history: list[Any], edit: tuple[str, str], at: int
+) -> None:
+    text = _edited(history, edit, at)
     expected = outcome(text)
     fast = _stored._fast(text)
     if fast is not None:
@@ -637,12 +642,7 @@ def test_replay_json_checks_its_program_and_catalog_as_replay_does() -> None:
 def test_replay_json_of_broken_text_is_the_replay_of_what_events_from_json_says(
     history: list[Any], edit: tuple[str, str], at: int
 ) -> None:
-    text = stored(history)
-    old, new = edit
-    spots = [i for i in range(len(text)) if text.startswith(old, i)]
-    assume(spots)
-    i = spots[at % len(spots)]
-    text = text[:i] + new + text[i + len(old) :]
+    text = _edited(history, edit, at)
     for data in (text, text.encode()):
         expected = replay_outcome(data)
         try:
