@@ -15,6 +15,7 @@ import gc
 import json
 import re
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +227,75 @@ def test_blank_text_is_left_to_the_full_pipeline() -> None:
         raw = (text[: name.start(1)] + blank + text[name.end(1) :]).encode()
         assert fast_catalog(raw) is None
         assert _full(raw) is None
+
+
+_TRICKY = st.sampled_from(
+    [
+        "a",
+        " ",
+        "\u00a0",
+        "\u00b0",
+        "\u00e9",
+        "\u0085",
+        "\u009f",
+        "\u007f",
+        "\u1680",
+        "\u2003",
+        "\u2013",
+        "\u2019",
+        "\u2028",
+        "\u202e",
+        "\u202f",
+        "\u2066",
+        "\u205f",
+        "\u3000",
+        "\u3042",
+        "\u4e2d",
+        '"',
+        "\\",
+        "\n",
+        "\x01",
+    ]
+)
+_SPACES = [c for c in map(chr, range(0x3001)) if c.isspace() and unicodedata.category(c) != "Cc"]
+"""White space that is not a control character: what a blank string is made of."""
+_BIDI_CONTROLS = {*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+
+
+def _breaks_a_text_rule(text: str) -> bool:
+    """The text rules, said plainly: no control, no bidirectional control, not blank."""
+    return (
+        any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in _BIDI_CONTROLS for c in text)
+        or text.isspace()
+    )
+
+
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.text(_TRICKY, min_size=1, max_size=4),
+            st.text(st.sampled_from(_SPACES), min_size=1, max_size=3),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    ascii_only=st.booleans(),
+    indent=st.sampled_from([None, 2]),
+)
+def test_the_text_scan_misses_no_breach(
+    texts: list[str], ascii_only: bool, indent: int | None
+) -> None:
+    """Whenever a decoded string breaks a text rule, the scan sends the document on."""
+    raw = json.dumps({"t": texts}, ensure_ascii=ascii_only, indent=indent).encode()
+    if any(map(_breaks_a_text_rule, texts)):
+        assert _fast._doubtful_text(raw)
+
+
+def test_typographic_text_is_not_doubtful() -> None:
+    """Degrees, dashes, curly quotes and accents are ordinary text: no second look."""
+    raw = json.dumps({"t": ["45\u00b0 \u2013 it\u2019s \u201cfine\u201d", "caf\u00e9"]})
+    assert not _fast._doubtful_text(raw.encode())
+    assert not _fast._doubtful_text(json.dumps({"t": ["a b"]}).encode())
 
 
 @pytest.mark.parametrize("text", ['\\" ', '\\"\u00a0', '\\\\\\" '])

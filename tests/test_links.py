@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import stretchkit as sk
 from conftest import EXAMPLES
+from stretchkit.model import _links
 from stretchkit.model._links import CATALOG_SCHEMA_ID, schema_problem, url_problem
 from stretchkit.strategies import media_urls
 
@@ -62,6 +63,26 @@ def test_a_path_that_leaves_the_folder_is_refused(
     url = "/".join([*before, parent, after.removeprefix("https://")])
     assert url_problem(url) is not None
     assert _codes(_with_media(url)) == [("unsafe-url", "/stretches/3/media/0/url")]
+
+
+_URL_BITS = st.text(alphabet=st.sampled_from("a.H /?#\\\t\u2003\u00a0:"), max_size=6)
+
+
+@given(
+    st.one_of(
+        st.tuples(st.sampled_from(["https://", "HTTPS://", "https:/", "", "x"]), _URL_BITS).map(
+            "".join
+        ),
+        st.text(max_size=12),
+    )
+)
+def test_the_usual_link_shortcut_says_what_the_patterns_say(url: str) -> None:
+    """url_problem skips its patterns for the usual ``https://host`` link; never differently."""
+    https = _links._SCHEME.match(url)
+    by_patterns = (
+        https is not None and https.group(1).lower() == "https" and _links._HTTPS.match(url)
+    ) or (https is None and _links._relative_problem(url, parent_allowed=False) is None)
+    assert (url_problem(url) is None) == bool(by_patterns)
 
 
 @pytest.mark.parametrize("url", ["/etc/passwd", "//evil.example/x.png", "media\\x.png", "https://"])

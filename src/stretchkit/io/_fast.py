@@ -97,6 +97,14 @@ _BLANK = re.compile(
 )
 _BLANK_START = re.compile(rb'"[ \xc2\xe1\xe2\xe3\\]')
 """Where a blank string could start: one regex pass finds the few candidates."""
+_SPACE_START = re.compile(rb'" ')
+"""Where a string of spaces could start: a two-byte literal, which the regex engine scans fast."""
+_ODD_C2 = re.compile(rb"\xc2[\x80-\xa0]")
+"""A C1 control or U+00A0, as UTF-8 (a degree sign, ``\xc2\xb0``, is neither)."""
+_ODD_E2 = re.compile(rb"\xe2(?:\x80[\x80-\x8a\xa8-\xaf]|\x81[\x9f\xa6-\xa9])")
+"""A white space or bidirectional control of U+2000–U+206F, as UTF-8 (not dashes, quotes)."""
+_ODD_E1 = re.compile(rb"\xe1\x9a\x80")
+_ODD_E3 = re.compile(rb"\xe3\x80\x80")
 
 
 def _doubtful_text(raw: bytes) -> bool:
@@ -116,7 +124,20 @@ def _doubtful_text(raw: bytes) -> bool:
     ``True`` where there is no breach (a candidate that is a key, say) only
     means "take the full path"; every real breach gives ``True``.
     """
-    if b"\\" in raw:
+    if b"\\" not in raw:
+        if b"\x7f" in raw:
+            return True
+        if not (
+            (b"\xc2" in raw and _ODD_C2.search(raw) is not None)
+            or (b"\xe2" in raw and _ODD_E2.search(raw) is not None)
+            or (b"\xe1" in raw and _ODD_E1.search(raw) is not None)
+            or (b"\xe3" in raw and _ODD_E3.search(raw) is not None)
+        ):
+            # No escape, control or white space beyond ASCII: only a string of
+            # spaces is left to look for. (Each lead byte is found with memchr;
+            # only a document holding one pays for its pattern.)
+            return any(_BLANK.match(raw, m.start()) is not None for m in _SPACE_START.finditer(raw))
+    else:
         # An escaped backslash starts no escape: drop those pairs (left to right,
         # as JSON reads them) so that ``\\\\r`` (a backslash, then "r") is not taken for ``\\r``.
         raw = raw.replace(b"\\\\", b"")

@@ -33,6 +33,8 @@ SCHEMA_IDS: Final = frozenset({CATALOG_SCHEMA_ID})
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _HTTPS = re.compile(r"^https://[^/?#\\\s]+", re.IGNORECASE)
+_NO_HOST = "/?#\\"
+"""What ``_HTTPS`` refuses right after ``https://``, besides white space: no host there."""
 
 
 def _relative_problem(path: str, *, parent_allowed: bool) -> str | None:
@@ -50,6 +52,8 @@ def _relative_problem(path: str, *, parent_allowed: bool) -> str | None:
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not a media link stretchkit allows, or ``None``."""
+    if url.startswith("https://") and url[8:9] and url[8] not in _NO_HOST and not url[8].isspace():
+        return None  # what the patterns below accept, without running them: the usual link
     scheme = _SCHEME.match(url)
     if scheme is not None:
         if scheme.group(1).lower() == "https" and _HTTPS.match(url):
