@@ -38,6 +38,7 @@ from stretchkit import (
 from stretchkit.io import _fast
 from stretchkit.io._fast import STRUCTS, fast_catalog
 from stretchkit.io._load import check_catalog
+from stretchkit.model._validators import SLUG_PATTERN
 from stretchkit.strategies import catalogs
 
 FULL = Limits(max_bytes=Limits().max_bytes - 1)
@@ -289,6 +290,12 @@ def test_the_text_scan_misses_no_breach(
     raw = json.dumps({"t": texts}, ensure_ascii=ascii_only, indent=indent).encode()
     if any(map(_breaks_a_text_rule, texts)):
         assert _fast._doubtful_text(raw)
+
+
+@given(st.lists(st.text(st.sampled_from("ab0-\nA_é "), max_size=5), max_size=4))
+def test_the_bulk_slug_check_is_the_models_pattern(slugs: list[str]) -> None:
+    expected = all(re.fullmatch(SLUG_PATTERN, slug) and "\n" not in slug for slug in slugs)
+    assert _fast._slugs_ok(slugs) == bool(expected)
 
 
 def test_typographic_text_is_not_doubtful() -> None:

@@ -72,6 +72,23 @@ _SLUGS: Final = {
 }
 
 
+def _made_once(factory: Any) -> Any:
+    """The factory's object when nobody can change it (a frozen attrs class), else ``None``.
+
+    Such a default (a program's reintroduction policy) is made once, here, with
+    its validators, and serves every catalog instead of being made on every load.
+    """
+    if not (isinstance(factory, type) and attrs.has(factory) and attrs.fields(factory)):
+        return None
+    made = factory()
+    first = attrs.fields(factory)[0].name
+    try:
+        setattr(made, first, getattr(made, first))
+    except attrs.exceptions.FrozenInstanceError:
+        return made
+    return None
+
+
 def _is_leaf(cls: type, found: dict[type, Any]) -> bool:
     """``cls`` holds no single nested object, only tuples: its building can be inlined."""
     return all(
@@ -218,7 +235,11 @@ def _field_lines(
             *_work_lines(plan, found, checked, namespace, value, pre, indent),
         ]
     key = f"_def_{cls.__name__}_{name}"
-    if isinstance(default, _FACTORY):
+    made = _made_once(default.factory) if isinstance(default, _FACTORY) else None
+    if made is not None:
+        namespace[key] = made
+        fallback = key
+    elif isinstance(default, _FACTORY):
         namespace[key] = default.factory
         fallback = f"{key}()"
     else:

@@ -319,7 +319,7 @@ def _check_ids(view: _View) -> Iterator[Issue]:
 
 def _labels_repeat(dose: Any) -> bool:
     """Does a sequence of ``dose`` use a label twice? The cheap question asked first."""
-    for part in _seq(dose):
+    for part in dose or _NO:
         kind = type(part)
         if kind is _ANGLES:
             items = part.angles
@@ -327,7 +327,7 @@ def _labels_repeat(dose: Any) -> bool:
             items = part.positions
         else:
             continue
-        if len({item.label.casefold() for item in items}) != len(items):
+        if len(items) > 1 and len({item.label.casefold() for item in items}) != len(items):
             return True
     return False
 
@@ -379,30 +379,39 @@ def _check_entries(obj: Any, base: tuple[str | int, ...]) -> Iterator[Issue]:
             seen.add(value)
 
 
-def _check_links(view: _View) -> Iterator[Issue]:
-    """``$schema`` names stretchkit's schema; media stay https: or inside the catalog's folder."""
+def _check_schema(view: _View) -> Iterator[Issue]:
+    """``$schema`` names stretchkit's schema (or a copy of it)."""
     schema = view.schema
     if isinstance(schema, str) and (problem := schema_problem(schema)) is not None:
         yield _issue("unknown-schema", pointer("$schema"), problem)
-    for s_index, stretch in view.stretches:
-        for m_index, media in enumerate(_seq(stretch.media)):
-            if (problem := url_problem(media.url)) is not None:
-                yield _issue(
-                    "unsafe-url", pointer("stretches", s_index, "media", m_index, "url"), problem
-                )
 
 
 def _check_stretches(view: _View, warnings: bool) -> Iterator[Issue]:
+    """Labels and variation ids repeat nowhere, media stay https: or inside the catalog's folder.
+
+    One pass over the stretches; each rule asks its cheap question first and
+    explains (with pointers) only when the answer is yes.
+    """
     for s_index, stretch in view.stretches:
         base: tuple[str | int, ...] = ("stretches", s_index)
         if _labels_repeat(stretch.dose):
             yield from _check_labels(stretch.dose, (*base, "dose"))
+        for m_index, media in enumerate(stretch.media or _NO):
+            if (problem := url_problem(media.url)) is not None:
+                yield _issue("unsafe-url", pointer(*base, "media", m_index, "url"), problem)
         if warnings and _entries_repeat(stretch):
             yield from _check_entries(stretch, base)
+        variations = stretch.variations
+        if not variations:
+            continue
+        if warnings:
+            for v_index, variation in enumerate(variations):
+                if _entries_repeat(variation):
+                    yield from _check_entries(variation, (*base, "variations", v_index))
+        if len({variation.id for variation in variations}) == len(variations):
+            continue
         seen: dict[str, int] = {}
-        for v_index, variation in enumerate(_seq(stretch.variations)):
-            if warnings and _entries_repeat(variation):
-                yield from _check_entries(variation, (*base, "variations", v_index))
+        for v_index, variation in enumerate(variations):
             ident = variation.id
             if ident in seen:
                 yield _issue(
@@ -559,7 +568,7 @@ def _issues(view: _View, *, warnings: bool) -> list[Issue]:
     routines = _first_by_id(view.routines)
     suggest = _Suggester()
     issues = [
-        *_check_links(view),
+        *_check_schema(view),
         *_check_ids(view),
         *_check_stretches(view, warnings),
         *_check_routines(view, stretches, suggest, warnings),
