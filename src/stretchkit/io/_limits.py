@@ -50,7 +50,7 @@ DEFAULT_LIMITS: Final = Limits()
 def fast_allowed(limits: Limits) -> bool:
     """The fast path checks the default limits; it may answer when ``limits`` are no stricter."""
     d = DEFAULT_LIMITS
-    return (
+    return limits is d or (
         limits.max_bytes >= d.max_bytes
         and limits.max_depth >= d.max_depth
         and limits.max_string_length >= d.max_string_length

@@ -115,7 +115,7 @@ def _explained(
 
 
 def _fast(
-    data: bytes | str, report: Report, *, warnings: bool
+    data: bytes | str, limits: Limits, file: str | None, *, warnings: bool
 ) -> tuple[tuple[list[Issue], Catalog] | None, bool]:
     """The fast path's answer (issues are the semantic warnings), or ``None`` to run the stages;
     and whether the bytes' text rules were checked and held (the stages need not scan again).
@@ -136,12 +136,13 @@ def _fast(
     if found is None:
         return None, True
     catalog, issues = found
-    if issues:
-        text = data if isinstance(data, str) else data.decode("utf-8")
-        # What the fast path vouches for, the parse stage accepts whole: JSON with no
-        # duplicate key, within the limits. So the warnings need no full source map.
-        report.source = SourceText(text, report.limits, clean=True, data=raw)
-        report.add(issues)
+    if not issues:
+        return ([], catalog), True
+    text = data if isinstance(data, str) else data.decode("utf-8")
+    # What the fast path vouches for, the parse stage accepts whole: JSON with no
+    # duplicate key, within the limits. So the warnings need no full source map.
+    report = Report(SourceText(text, limits, clean=True, data=raw), limits, file)
+    report.add(issues)
     return (report.finish(), catalog), True
 
 
@@ -160,15 +161,15 @@ def check(
         read_issues: list[Issue] = []
     else:
         data, file, read_issues = read_source(source, limits)
+    text_checked = False
+    if data is not None and not isinstance(data, Mapping) and fast_allowed(limits):
+        answer, text_checked = _fast(data, limits, file, warnings=warnings)
+        if answer is not None:
+            return answer
     report = Report(source=None, limits=limits, file=file)
     report.add(read_issues)
     if data is None:
         return report.finish(), None
-    text_checked = False
-    if not isinstance(data, Mapping) and fast_allowed(limits):
-        answer, text_checked = _fast(data, report, warnings=warnings)
-        if answer is not None:
-            return answer
     return stages(data, report, limits, text_checked=text_checked)
 
 

@@ -65,7 +65,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 import msgspec
@@ -172,8 +172,7 @@ _NO: Final[tuple[()]] = ()
 _BAD_ITEM: Final = (msgspec.ValidationError, UnicodeEncodeError, RecursionError, TypeError)
 
 
-@attrs.frozen
-class _View:
+class _View(NamedTuple):
     """A catalog's items as ``(index, Struct)`` pairs; ``schema`` is ``$schema`` or ``UNSET``."""
 
     schema: object
