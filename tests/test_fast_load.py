@@ -209,6 +209,18 @@ def test_a_duplicated_key_is_never_accepted(catalog: Any, data: st.DataObject) -
     assert _full(duplicated) is None
 
 
+def test_members_written_as_null_still_take_the_fast_path() -> None:
+    """A null member is a key without a string: the count of strings must not trip on it."""
+    document = json.loads((EXAMPLES / "upper-back-relief.json").read_bytes())
+    for step in document["routines"][0]["steps"]:
+        step.setdefault("variation", None)
+        step.setdefault("dose", None)
+    raw = json.dumps(document, ensure_ascii=False).encode()
+    assert b"\\" not in raw
+    assert fast_catalog(raw) is not None
+    assert fast_catalog(raw) == _full(raw)
+
+
 @pytest.mark.parametrize(
     "escape", ["\\u0001", "\\u001f", "\\u007f", "\\u0085", "\\u009f", "\\n", "\\t", "\\ud800"]
 )
@@ -510,7 +522,7 @@ def test_the_generated_constructors_build_equal_objects() -> None:
     from stretchkit.model import Angle
 
     angle = msgspec.convert({"label": "toe out", "degrees": 45, "seconds": 30}, STRUCTS["Angle"])
-    assert _fast._CONVERTERS[Angle](angle, []) == Angle(label="toe out", degrees=45, seconds=30)
+    assert _fast._CONVERTERS[Angle](angle, [], []) == Angle(label="toe out", degrees=45, seconds=30)
 
 
 def test_model_rules_no_struct_states_run_on_the_built_object() -> None:
@@ -522,10 +534,10 @@ def test_model_rules_no_struct_states_run_on_the_built_object() -> None:
         {"routines": {"sitting": "desk"}, "min_sessions_per_day": 20}, STRUCTS["ReliefPhase"]
     )
     with pytest.raises(ModelError, match="below min_sessions_per_day"):
-        _fast._CONVERTERS[ReliefPhase](relief, [])
+        _fast._CONVERTERS[ReliefPhase](relief, [], [])
     twice = {"kind": "angle_sequence", "angles": [{"label": "Up", "degrees": 0, "seconds": 5}] * 2}
     struct = msgspec.convert(twice, STRUCTS["AngleSequence"])
-    assert len(_fast._CONVERTERS[AngleSequence](struct, []).angles) == 2
+    assert len(_fast._CONVERTERS[AngleSequence](struct, [], []).angles) == 2
     document = {
         "format_version": 1,
         "stretches": [

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
+import msgspec
+import msgspec.inspect
 from msgspec import UNSET
 
 from stretchkit.io._wire import FieldPlan, plans
@@ -25,8 +27,11 @@ __all__ = ["converters"]
 
 
 @functools.cache
-def converters(checked: frozenset[str]) -> dict[type, Callable[[Any, list[str]], Any]]:
-    """For each model class, a function ``(struct, slugs) -> object``, generated from the model.
+def converters(
+    checked: frozenset[str],
+) -> dict[type, Callable[[Any, list[str], list[int]], Any]]:
+    """For each model class, a function ``(struct, slugs, quoted) -> object``, generated from
+    the model.
 
     Each builds the object the one way validators are skipped
     (:func:`stretchkit.model._unchecked.setting_lines`), from the values the
@@ -36,7 +41,11 @@ def converters(checked: frozenset[str]) -> dict[type, Callable[[Any, list[str]],
     :mod:`stretchkit.io._wire` lists as ``leftover`` (cross-field rules, repeats),
     each only where it can fail, except those whose ``@beyond_schema`` code is in
     ``checked`` (the semantic checks make them in full before). Slugs are collected
-    into ``slugs`` for one bulk pattern check. The code is made once.
+    into ``slugs`` for one bulk pattern check. Into ``quoted`` go counts that add
+    up to how many JSON strings (keys and string values) the decoded Structs hold:
+    the fast path compares twice that with the quotes of a document written
+    without escapes, and so finds a duplicated key, whose member the decoder
+    dropped, without encoding the document again. The code is made once.
 
     A tuple of objects (a dose's parts, a sequence's angles, a catalog's
     stretches) is built in a loop inside its parent's function, each kind of part
@@ -48,8 +57,10 @@ def converters(checked: frozenset[str]) -> dict[type, Callable[[Any, list[str]],
     namespace: dict[str, Any] = {"UNSET": UNSET}
     lines: list[str] = []
     for cls in found:
-        lines.append(f"def _conv_{cls.__name__}(s, sl):")
+        lines.append(f"def _conv_{cls.__name__}(s, sl, ql):")
+        lines.append("    q = 0")
         lines.extend(_object_lines(cls, found, checked, namespace, "s", "o", "", "    "))
+        lines.append("    ql.append(q)")
         lines.append("    return o")
     exec("\n".join(lines), namespace)
     return {cls: namespace[f"_conv_{cls.__name__}"] for cls in found}
@@ -62,8 +73,8 @@ _EXPR: Final = {
     "plain": "{v}",
     "float": "float({v})",
     "dict": "dict({v})",
-    "object": "_conv_{cls}({v}, sl)",
-    "objects": "tuple([_conv_{cls}(x, sl) for x in {v}])",
+    "object": "_conv_{cls}({v}, sl, ql)",
+    "objects": "tuple([_conv_{cls}(x, sl, ql) for x in {v}])",
 }
 _SLUGS: Final = {
     "one": "sl.append({v})",
@@ -113,10 +124,29 @@ def _object_lines(
     overwrite its parent's.
     """
     name = cls.__name__
-    fields = found[cls][1]
+    struct, fields = found[cls]
+    info = msgspec.inspect.type_info(struct)
+    assert isinstance(info, msgspec.inspect.StructType)
+    types = {field.name: field for field in info.fields}
     lines: list[str] = []
+    # Always written: the tag (a key and a string), each required member's key,
+    # and the string a required member of one string holds.
+    constant = 2 if info.tag_field is not None else 0
+    for field in info.fields:
+        if field.required:
+            count = _strings(field.type, "")
+            constant += 1 + (int(count) if count.isdigit() else 0)
+    if constant:
+        lines.append(f"{indent}q += {constant}")
+    for field in info.fields:
+        if field.name not in {plan.name for plan in fields}:
+            # A member the model keeps no field for (``$schema``): counted only.
+            count = f"1 + {_strings(field.type, f'{src}.{field.name}')}"
+            lines.append(f"{indent}if {src}.{field.name} is not UNSET: q += {count}")
     for plan in fields:
-        lines.extend(_field_lines(cls, plan, found, checked, namespace, src, pre, indent))
+        lines.extend(
+            _field_lines(cls, plan, types[plan.name], found, checked, namespace, src, pre, indent)
+        )
     values = {plan.name: f"{pre}a_{plan.name}" for plan in fields}
     lines.extend(setting_lines(cls, target, values, namespace, indent))
     for plan in fields:
@@ -217,6 +247,7 @@ def _work_lines(
 def _field_lines(
     cls: type,
     plan: FieldPlan,
+    decoded: Any,
     found: dict[type, Any],
     checked: frozenset[str],
     namespace: dict[str, Any],
@@ -227,11 +258,18 @@ def _field_lines(
     name = plan.name
     value = f"{pre}v"
     default: Any = plan.attribute.default
+    strings = _strings(decoded.type, value)
+    if decoded.required:  # its key (and a lone string) are in the object's constant
+        count = None if strings.isdigit() else f"q += {strings}"
+    else:
+        count = "q += 1" if strings == "0" else f"q += 1 + {strings}"
     if default is attrs.NOTHING:
-        if plan.shape == "plain" and plan.slugs is None:
+        counted = [] if count is None else [indent + count]
+        if plan.shape == "plain" and plan.slugs is None and not counted:
             return [f"{indent}{pre}a_{name} = {src}.{name}"]
         return [
             f"{indent}{value} = {src}.{name}",
+            *counted,
             *_work_lines(plan, found, checked, namespace, value, pre, indent),
         ]
     key = f"_def_{cls.__name__}_{name}"
@@ -246,18 +284,48 @@ def _field_lines(
         namespace[key] = default
         fallback = key
     absent = f"{value} is UNSET or {value} is None" if default is None else f"{value} is UNSET"
-    expr = _expression(plan, found, value)
-    if expr is not None and not _guarded(plan):
-        return [
-            f"{indent}{value} = {src}.{name}",
-            f"{indent}{pre}a_{name} = {fallback} if {absent} else {expr}",
-        ]
     written = [f"{indent}{pre}p_{name} = not ({absent})"] if _guarded(plan) else []
+    inner = indent + "    "
+    body = [] if count is None else [inner + count]
+    if default is None:
+        # A member written as null is a key without a string; the model takes its default.
+        body += [f"{inner}if {value} is None:", f"{inner}    {pre}a_{name} = None", f"{inner}else:"]
+        inner += "    "
+    expr = _expression(plan, found, value)
+    if expr is not None:
+        body.append(f"{inner}{pre}a_{name} = {expr}")
+    else:
+        body += _work_lines(plan, found, checked, namespace, value, pre, inner)
     return [
         f"{indent}{value} = {src}.{name}",
         *written,
-        f"{indent}if {absent}:",
+        f"{indent}if {value} is UNSET:",
         f"{indent}    {pre}a_{name} = {fallback}",
         f"{indent}else:",
-        *_work_lines(plan, found, checked, namespace, value, pre, indent + "    "),
+        *body,
     ]
+
+
+def _strings(decoded: Any, value: str) -> str:
+    """An expression of ``value`` (or a number) for how many JSON strings a member's value of
+    the decoded type holds, not counting the keys and strings of nested objects
+    (they count themselves)."""
+    info = msgspec.inspect
+    if isinstance(decoded, info.StrType | info.EnumType):
+        return "1"
+    if isinstance(decoded, info.LiteralType):
+        return "1" if all(isinstance(v, str) for v in decoded.values) else "0"
+    if isinstance(decoded, info.IntType | info.FloatType | info.BoolType | info.StructType):
+        return "0"
+    if isinstance(decoded, info.VarTupleType | info.ListType):
+        return "0" if _strings(decoded.item_type, "") == "0" else f"len({value})"
+    if isinstance(decoded, info.DictType):  # each key is a string; so may each value be
+        each = _strings(decoded.value_type, "")
+        return f"len({value})" if each == "0" else f"2 * len({value})"
+    if isinstance(decoded, info.UnionType):
+        counts = {_strings(t, value) for t in decoded.types if not isinstance(t, info.NoneType)}
+        if counts == {"0"}:
+            return "0"
+        if len(counts) == 1 and any(isinstance(t, info.NoneType) for t in decoded.types):
+            return f"(0 if {value} is None else {counts.pop()})"
+    raise TypeError(f"no string count for a member of type {decoded}")

@@ -20,12 +20,14 @@ How it stays fast with every check made:
    all of them joined by newlines (no string holds a newline: escapes that
    could write one send the document to the full path).
 3. **Duplicate keys** (msgspec, like every fast parser, lets the last one win)
-   are caught by counting: every optional field is ``UNSET`` unless present,
-   so re-encoding the Structs writes exactly the members that were kept; the
-   raw text has more members than the re-encoding exactly when one was
-   dropped. Members are counted as colons: without backslashes every string
-   is byte for byte the same in both, so all colons count; with them, the
-   colons outside strings (one regex pass, on the rare escaped document).
+   are caught by counting what the decoder kept against the raw text. Without
+   backslashes a quote only ever opens or closes a string, so the text holds
+   twice as many quotes as strings (keys and string values); the generated
+   constructors add up, from the model's fields, how many strings the decoded
+   Structs hold (every optional field is ``UNSET`` unless present), and the two
+   differ exactly when a member was dropped. A document with escapes is
+   re-encoded instead and its members counted as colons outside strings (one
+   regex pass, on the rare escaped document).
 4. **The attrs objects are built without running their validators**, every
    rule they check having just been checked. Not with
    ``attrs.validators.set_disabled`` (process-wide: another thread's objects
@@ -192,26 +194,35 @@ def _members(text: bytes) -> int:
     return _STRING.sub(b"", text).count(b":")
 
 
-def decode(raw: bytes, *, text_checked: bool = False) -> Any:
-    """The Structs for ``raw`` when every shape, type, bound and text rule holds, else ``None``.
-
-    ``text_checked``: the caller ran :func:`_doubtful_text` and it found nothing.
-    """
+def _structs(raw: bytes, text_checked: bool) -> Any:
+    """The Structs for ``raw`` when every shape, type, bound and text rule holds, else ``None``;
+    a duplicated key is not looked for (the decoder keeps the last member)."""
     if not text_checked and _doubtful_text(raw):
         return None
     try:
-        doc = _DECODER.decode(raw)
+        return _DECODER.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
         return None
+
+
+def _no_member_dropped(raw: bytes, doc: Any) -> bool:
+    """``raw`` has no duplicated key: it holds as many members as ``doc`` re-encoded."""
     kept = _ENCODER.encode(doc)
     if b"\\" not in raw:
         # Without escapes every kept string is byte for byte in the raw text, so
         # only dropped members (a duplicate key and its value) can lose a colon.
-        if kept.count(b":") != raw.count(b":"):
-            return None
-    elif _members(kept) != _members(raw):
-        return None  # a duplicate key: the last one won, the others were dropped
-    return doc
+        return kept.count(b":") == raw.count(b":")
+    return _members(kept) == _members(raw)
+
+
+def decode(raw: bytes, *, text_checked: bool = False) -> Any:
+    """The Structs for ``raw`` when every shape, type, bound and text rule holds and no key is
+    duplicated, else ``None``.
+
+    ``text_checked``: the caller ran :func:`_doubtful_text` and it found nothing.
+    """
+    doc = _structs(raw, text_checked)
+    return None if doc is None or not _no_member_dropped(raw, doc) else doc
 
 
 STRUCTS: Final[dict[str, type[Struct]]] = _STRUCTS
@@ -243,16 +254,18 @@ _CONVERTERS: Final = converters(CHECKED_IN_FULL)
 _conv_catalog: Final = _CONVERTERS[Catalog]
 
 
-def _convert(doc: Any) -> Catalog:
-    """The attrs catalog for checked Structs whose semantics are known to be fine."""
+def _convert(doc: Any) -> tuple[Catalog, int]:
+    """The attrs catalog for checked Structs whose semantics are known to be fine, and how
+    many JSON strings (keys and string values) the Structs hold."""
     slugs: list[str] = []
+    quoted: list[int] = []
     try:
-        catalog: Catalog = _conv_catalog(doc, slugs)
+        catalog: Catalog = _conv_catalog(doc, slugs, quoted)
     except ValueError:  # a model rule: every refusal is a ValueError (ModelError included)
         raise _Reject from None
     if not _slugs_ok(slugs):
         raise _Reject  # a slug field that is not a slug
-    return catalog
+    return catalog, sum(quoted)
 
 
 # --- the entry points --------------------------------------------------------------------------
@@ -278,14 +291,22 @@ def fast_check(
     """
     if len(raw) > MAX_BYTES or raw.startswith(_BOM):
         return None
-    doc = decode(raw, text_checked=text_checked)
+    doc = _structs(raw, text_checked)
     if doc is None:
+        return None
+    escaped = b"\\" in raw
+    if escaped and not _no_member_dropped(raw, doc):
         return None
     issues = semantic_issues_of(doc, warnings=warnings)
     if any(issue.is_error for issue in issues):
         return None  # the full pipeline says where, with the same words
     try:
-        catalog = _convert(doc)
+        catalog, quoted = _convert(doc)
     except _Reject:
+        return None
+    if not escaped and raw.count(b'"') != 2 * quoted:
+        # Without escapes a quote only ever opens or closes a string, so the raw
+        # text holds more strings than the Structs exactly when the decoder
+        # dropped a member: a duplicated key (the full pipeline says where).
         return None
     return catalog, issues

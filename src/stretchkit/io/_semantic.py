@@ -233,7 +233,7 @@ def _part_duration(cls: type, build: Any) -> Any:
     getter = cls.duration.fget  # type: ignore[attr-defined]
     if all(f.default is attrs.NOTHING for f in attrs.fields(cls)):
         return getter
-    return lambda p: getter(build(p, []))
+    return lambda p: getter(build(p, [], []))
 
 
 _SECONDS_OF: Final = {
