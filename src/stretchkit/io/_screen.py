@@ -57,6 +57,16 @@ class Screened:
 
 _Check = Callable[[Any, list[str]], bool]
 
+_SLUG_STEPS: Final = {
+    "one": "sl.append(v)",
+    "many": "sl.extend(v)",
+    "values": "sl.extend(v.values())",
+}
+
+
+def _nothing_to_check(s: Any, sl: list[str]) -> bool:
+    return True
+
 
 @functools.cache
 def _checkers() -> dict[type, _Check]:
@@ -70,7 +80,6 @@ def _checkers() -> dict[type, _Check]:
     from stretchkit.model import PART_KINDS
 
     found = plans()
-    by_class: dict[type, _Check] = {}
     pending: dict[type, list[tuple[str, str, type | None, str | None, bool]]] = {}
     for cls, (_, fields) in found.items():
         pending[cls] = [
@@ -96,47 +105,37 @@ def _checkers() -> dict[type, _Check]:
         # Not so today: a dose holds no slug and no unique array. Say so rather than miss one.
         raise TypeError("a part class holds slugs or unique arrays: teach _screen its doses")
 
+    # One function per class, generated: for each field with something to check,
+    # its slugs collected, its uniqueness tested, its objects visited (a loop in
+    # the function, not an interpreted list of fields per object).
+    lines: list[str] = []
+    for cls in pending:
+        if not needed(cls):
+            continue
+        lines.append(f"def _check_{cls.__name__}(s, sl):")
+        for name, shape, child, slugs, unique in pending[cls]:
+            inner = child.__name__ if child is not None and needed(child) else None
+            if slugs is None and not unique and inner is None:
+                continue
+            lines += [f"    v = s.{name}", "    if v is not UNSET and v is not None:"]
+            if slugs is not None:
+                lines.append("        " + _SLUG_STEPS[slugs])
+            if unique:
+                lines.append("        if len(set(v)) != len(v): return False")
+            if inner is not None and shape == "object":
+                lines.append(f"        if not _check_{inner}(v, sl): return False")
+            elif inner is not None:
+                lines += [
+                    "        for x in v:",
+                    f"            if not _check_{inner}(x, sl): return False",
+                ]
+        lines.append("    return True")
+    namespace: dict[str, Any] = {"UNSET": UNSET}
+    exec("\n".join(lines), namespace)
+
     def make(cls: type) -> _Check:
-        if cls in by_class:
-            return by_class[cls]
-        work = [
-            (name, shape, child, slugs, unique)
-            for name, shape, child, slugs, unique in pending[cls]
-            if slugs is not None or unique or (child is not None and needed(child))
-        ]
-        children = {child: make(child) for _, _, child, _, _ in work if child is not None}
-
-        fields = tuple(
-            (name, slugs, unique, children.get(child) if child is not None else None, shape)
-            for name, shape, child, slugs, unique in work
-        )
-
-        def check(s: Any, sl: list[str]) -> bool:
-            for name, slugs, unique, inner, shape in fields:
-                v = getattr(s, name)
-                if v is UNSET or v is None:
-                    continue
-                if slugs is not None:
-                    if slugs == "one":
-                        sl.append(v)
-                    elif slugs == "many":
-                        sl.extend(v)
-                    else:
-                        sl.extend(v.values())
-                if unique and len(set(v)) != len(v):
-                    return False
-                if inner is not None:
-                    if shape == "object":
-                        if not inner(v, sl):
-                            return False
-                    else:
-                        for x in v:
-                            if not inner(x, sl):
-                                return False
-            return True
-
-        by_class[cls] = check
-        return check
+        made: _Check = namespace.get(f"_check_{cls.__name__}", _nothing_to_check)
+        return made
 
     from stretchkit.io._fast import ITEM_STRUCTS
 

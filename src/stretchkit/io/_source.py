@@ -389,7 +389,7 @@ def _targeted_bytes(
             members = split.get(pointer)
             for name, span in (objects.decode(raw) if members is None else members).items():
                 plain = b'"' + name.encode() + b'"'
-                if data.startswith(plain, p) and 0x5C not in plain:  # the key, unescaped
+                if 0x5C not in plain and data.startswith(plain, p):  # the key, unescaped
                     end = p + len(plain)
                 else:
                     m = _KEY_BYTES.match(data, p)
@@ -406,7 +406,11 @@ def _targeted_bytes(
                     child = pointer + "/" + token
                     keys[child] = p
                     walk(start, span, child, sub)
-                p = after(start + len(span))
+                p = start + len(span)
+                if data[p] != 0x2C or data[p + 1] in blank:  # not ``,"`` (compact): step slowly
+                    p = after(p)
+                else:
+                    p += 1
             closing = 0x7D
         else:
             items = split.get(pointer)
@@ -414,7 +418,11 @@ def _targeted_bytes(
                 sub = node.get(str(index))
                 if sub is not None:
                     walk(p, span, f"{pointer}/{index}", sub)
-                p = after(p + len(span))
+                p += len(span)
+                if data[p] != 0x2C or data[p + 1] in blank:  # not ``,`` then a value: step slowly
+                    p = after(p)
+                else:
+                    p += 1
             closing = 0x5D
         if data[p] != closing or p + 1 != pos + len(raw):
             raise ValueError(p)
