@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import msgspec
 import pytest
 from hypothesis import given, settings
@@ -26,8 +27,9 @@ from stretchkit.io._pipeline import stages
 from stretchkit.io._pointer import escape_token
 from stretchkit.io._report import Report
 from stretchkit.io._screen import screen, screen_bytes
-from stretchkit.io._shortcuts import parse_screened
+from stretchkit.io._shortcuts import _within_by_size, parse_screened
 from stretchkit.io._source import _targeted_bytes
+from stretchkit.io._values import quick_check
 from stretchkit.strategies import catalogs
 from test_fast_load import FILES, _mutate, _paths
 
@@ -222,3 +224,26 @@ def _pointers(value: Any, prefix: str = "") -> list[str]:
         for index, child in enumerate(value):
             found += _pointers(child, f"{prefix}/{index}")
     return found
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**130), max_value=10**130)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=80,
+)
+
+
+@given(_JSON_VALUES, st.integers(min_value=0, max_value=70))
+def test_an_item_within_the_limits_by_size_is_within_them(value: Any, deeper: int) -> None:
+    """The screen skips the walk over a misfit whose text alone keeps it within the limits."""
+    for _ in range(deeper):
+        value = [value]
+    text = json.dumps(value).encode()
+    if _within_by_size(text):
+        assert quick_check([value], attrs.evolve(Limits(), max_depth=Limits().max_depth - 1))

@@ -9,12 +9,13 @@ at all, and a document the parse stage would find nothing wrong with.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 import attrs
 
 from stretchkit.io._issues import Issue, Severity
-from stretchkit.io._limits import Limits, fast_allowed
+from stretchkit.io._limits import DEFAULT_LIMITS, Limits, fast_allowed
 from stretchkit.io._parse import Parsed
 from stretchkit.io._screen import ITEM_KEYS, Screened, screen, screen_bytes
 from stretchkit.io._source import SourceText
@@ -121,6 +122,28 @@ def parse_screened(
 
 
 _BOM: Final = b"\xef\xbb\xbf"
+_ITEM_DEPTH: Final = DEFAULT_LIMITS.max_depth - 2
+"""How deep an item of a top-level array may nest: the document and its array are two levels."""
+_LONG_NUMBER: Final = re.compile(rb"[0-9]{%d}|[0-9.][eE]" % (DEFAULT_LIMITS.max_integer_digits + 1))
+"""An integer with too many digits, or an exponent (which alone can make a float infinite)."""
+
+
+def _within_by_size(span: Any) -> bool:
+    """Is an item's raw JSON text within the default limits by its size alone?
+
+    No string, key or array of ``n`` bytes of text is longer than ``n``; no value
+    nests deeper than it has brackets; no number breaks a limit without a long
+    run of digits or an exponent. What this cannot vouch for, :func:`quick_check`
+    checks on the decoded value (the limits given are never stricter than these).
+    """
+    data = bytes(span)
+    size = len(data)
+    return (
+        size <= DEFAULT_LIMITS.max_string_length
+        and size <= DEFAULT_LIMITS.max_items
+        and data.count(b"{") + data.count(b"[") <= _ITEM_DEPTH
+        and _LONG_NUMBER.search(data) is None
+    )
 
 
 def screened_bytes(
@@ -161,7 +184,11 @@ def screened_bytes(
     if not quick_check(top, limits):
         return None
     misfits = [document[key][index] for key, index in screened.misfits]
-    if misfits and not quick_check(misfits, attrs.evolve(limits, max_depth=limits.max_depth - 1)):
+    if (
+        misfits
+        and not all(_within_by_size(spans["/" + key][index]) for key, index in screened.misfits)
+        and not quick_check(misfits, attrs.evolve(limits, max_depth=limits.max_depth - 1))
+    ):
         return None
     try:
         text = data.decode("utf-8")
