@@ -230,7 +230,7 @@ _JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(min_value=-(10**130), max_value=10**130)
-    | st.floats(allow_nan=False)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8),
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)

@@ -384,7 +384,7 @@ def _targeted_bytes(
         c = data[pos]
         if not node or c not in b"{[":
             return
-        p = ws(data, pos + 1)
+        p = pos + 1 if data[pos + 1] not in blank else ws(data, pos + 1)
         if c == 0x7B:  # {
             members = split.get(pointer)
             for name, span in (objects.decode(raw) if members is None else members).items():
@@ -399,7 +399,7 @@ def _targeted_bytes(
                 q = end if data[end] == 0x3A else ws(data, end)
                 if data[q] != 0x3A:  # :
                     raise ValueError(q)
-                start = ws(data, q + 1)
+                start = q + 1 if data[q + 1] not in blank else ws(data, q + 1)
                 token = escape_token(name) if "~" in name or "/" in name else name
                 sub = node.get(token)
                 if sub is not None:
