@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from stretchkit import dump_catalog
-from stretchkit.io._explain import _item_validator
+from stretchkit.io._explain import _clean_text_validator, _item_validator
+from stretchkit.io._fast import _doubtful_text
 from stretchkit.io._schema import _schema, catalog_validator
 from stretchkit.io._schema_checks import Unsupported, catalog_checks, compile_schema
 from stretchkit.strategies import catalogs
@@ -67,6 +68,27 @@ def _agree(document: Any) -> None:
         if isinstance(items, list):
             for value in items:
                 assert _errors(item, value) == _errors(_item_validator(key), value)
+    if _clean(document):
+        # The text scan found every string clean: the checks that trust it agree too.
+        assert _errors(_clean_text_validator(None), document) == _errors(
+            catalog_validator(), document
+        )
+        for key in ("stretches", "routines", "programs"):
+            items = document.get(key)
+            if isinstance(items, list):
+                for value in items:
+                    assert _errors(_clean_text_validator(key), value) == _errors(
+                        _item_validator(key), value
+                    )
+
+
+def _clean(document: Any) -> bool:
+    """Would the fast path's text scan find the document's strings clean?"""
+    try:
+        raw = json.dumps(document, ensure_ascii=False).encode()
+    except (UnicodeEncodeError, ValueError):
+        return False
+    return not _doubtful_text(raw)
 
 
 def _poke(document: Any, data: st.DataObject) -> None:
@@ -136,3 +158,12 @@ def _example() -> Any:
     from stretchkit import load_catalog
 
     return load_catalog(ROOT / "examples" / "upper-back-relief.json")
+
+
+@pytest.mark.parametrize("text", ["", " ", "ok"])
+def test_an_empty_or_blank_name_in_clean_text_gives_jsonschemas_errors(text: str) -> None:
+    """The trusted text pattern still checks an empty string (the scan never flags one)."""
+    document = json.loads((ROOT / "examples" / "upper-back-relief.json").read_bytes())
+    document["stretches"][0]["name"] = text
+    document["stretches"][1]["dose"][0]["kind"] = "hold"
+    _agree(document)

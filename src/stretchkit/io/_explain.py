@@ -93,6 +93,59 @@ def _validator(key: str | None) -> Any:
     return _item_validator(key)
 
 
+@functools.cache
+def _clean_text_validator(key: str | None) -> Any:
+    """:func:`_validator` for a document whose raw bytes the text scan found clean.
+
+    Then every non-empty string meets the text pattern, and a part of the
+    document that fits the msgspec Struct of its ``$defs`` entry (slugs and
+    unique arrays checked too) draws no schema error: the screen's rule, one
+    level down. Both save the compiled checks work on a bad item's good parts;
+    ``tests/test_schema_checks.py`` holds the errors to jsonschema's.
+    """
+    import msgspec
+
+    from stretchkit.io._schema import _schema
+    from stretchkit.io._schema_checks import Unsupported, compile_schema
+    from stretchkit.io._screen import fits_beyond_struct
+    from stretchkit.io._wire import def_name, plans
+    from stretchkit.model import PART_KINDS
+    from stretchkit.model._validators import TEXT_PATTERN
+
+    bad = (msgspec.ValidationError, TypeError, UnicodeEncodeError, RecursionError, OverflowError)
+
+    def fitting(target: Any, struct: Any) -> Any:
+        def fits(instance: Any) -> bool:
+            if type(instance) is not dict:
+                return False
+            try:
+                decoded = msgspec.convert(instance, target, strict=True)
+            except bad:
+                return False
+            return struct is None or fits_beyond_struct(struct, decoded)
+
+        return fits
+
+    found = plans()
+    shortcuts = {def_name(cls): fitting(struct, struct) for cls, (struct, _) in found.items()}
+    # A part is one Struct of a union tagged by ``kind``: pick it by the tag (converting
+    # to the union itself costs msgspec a type lookup per call). No part holds a slug.
+    by_kind = {kind: shortcuts[kind] for kind in PART_KINDS.values()}
+
+    def part(instance: Any) -> bool:
+        kind = instance.get("kind") if type(instance) is dict else None
+        fits = by_kind.get(kind) if type(kind) is str else None
+        return fits is not None and fits(instance)
+
+    shortcuts["part"] = part
+    schema = _schema()
+    node = None if key is None else schema["properties"][key]["items"]
+    try:
+        return compile_schema(schema, node, vouched=frozenset({TEXT_PATTERN}), shortcuts=shortcuts)
+    except (Unsupported, KeyError, TypeError, re.error):
+        return _validator(key)
+
+
 def suspect_items(pointers: Iterable[str]) -> set[tuple[str, int]]:
     """The top-level array items that ``pointers`` fall in: ``/stretches/3/name`` → stretch 3."""
     found = set()
@@ -104,7 +157,11 @@ def suspect_items(pointers: Iterable[str]) -> set[tuple[str, int]]:
 
 
 def schema_errors(
-    document: dict[str, Any], limit: int, items: set[tuple[str, int]] | None = None
+    document: dict[str, Any],
+    limit: int,
+    items: set[tuple[str, int]] | None = None,
+    *,
+    clean_text: bool = False,
 ) -> list[tuple[Issue, bool]]:
     """Every schema issue: of the whole document, or of its top level and ``items`` only.
 
@@ -113,17 +170,21 @@ def schema_errors(
     the suspect items give exactly the errors of the whole document when the
     other items are known to be valid. That keeps a file with one mistake from
     costing a full run of the (slow) schema validator.
+
+    ``clean_text``: the document's raw bytes passed the text scan, so its
+    strings keep the text rules (see :func:`_clean_text_validator`).
     """
+    validator = _clean_text_validator if clean_text else _validator
     streams: list[tuple[tuple[str | int, ...], Iterator[ValidationError]]]
     if items is None:
-        streams = [((), _validator(None).iter_errors(document))]
+        streams = [((), validator(None).iter_errors(document))]
     else:
         top = {k: [] if k in ITEM_KEYS and isinstance(v, list) else v for k, v in document.items()}
-        streams = [((), _validator(None).iter_errors(top))]
+        streams = [((), validator(None).iter_errors(top))]
         for key, index in sorted(items, key=lambda item: (ITEM_KEYS.index(item[0]), item[1])):
             array = document.get(key)
             if isinstance(array, list) and index < len(array):
-                streams.append(((key, index), _validator(key).iter_errors(array[index])))
+                streams.append(((key, index), validator(key).iter_errors(array[index])))
     found: list[tuple[Issue, bool]] = []
     for prefix, errors in streams:
         for error in errors:

@@ -58,7 +58,12 @@ __all__ = ["check", "stages"]
 
 
 def _hopeless(
-    document: dict[str, Any], report: Report, limits: Limits, faulty: tuple[tuple[str, int], ...]
+    document: dict[str, Any],
+    report: Report,
+    limits: Limits,
+    faulty: tuple[tuple[str, int], ...],
+    *,
+    clean_text: bool = False,
 ) -> bool:
     """Explain only the first ``max_issues`` faulty items when there are more: bounded work.
 
@@ -77,7 +82,9 @@ def _hopeless(
     explained = set(faulty[:cap])
     found = [
         (issue, at_key)
-        for issue, at_key in schema_errors(document, cap, explained | suspect_items(flagged))
+        for issue, at_key in schema_errors(
+            document, cap, explained | suspect_items(flagged), clean_text=clean_text
+        )
         if not any(is_within(issue.pointer, p) for p in flagged)
     ]
     if not any(issue.is_error for issue, _ in found):
@@ -88,7 +95,12 @@ def _hopeless(
 
 
 def _explained(
-    document: dict[str, Any], report: Report, limits: Limits, suspects: frozenset[tuple[str, int]]
+    document: dict[str, Any],
+    report: Report,
+    limits: Limits,
+    suspects: frozenset[tuple[str, int]],
+    *,
+    clean_text: bool = False,
 ) -> bool:
     """The schema's errors in the suspect items, added to ``report``; ``False`` if it finds none.
 
@@ -104,7 +116,7 @@ def _explained(
     found = [
         (issue, at_key)
         for issue, at_key in schema_errors(
-            document, limits.max_issues, {*suspects, *suspect_items(flagged)}
+            document, limits.max_issues, {*suspects, *suspect_items(flagged)}, clean_text=clean_text
         )
         if not any(is_within(issue.pointer, p) for p in flagged)
     ]
@@ -209,8 +221,9 @@ def stages(
             found_early = screened_bytes(data, limits, text_checked=text_checked)
             if found_early is not None and found_early[1].suspects:
                 sparse, found, report.source = found_early
-                if _hopeless(sparse, report, limits, found.misfits) or _explained(
-                    sparse, report, limits, found.suspects
+                # screened_bytes answers only for bytes the text scan found clean.
+                if _hopeless(sparse, report, limits, found.misfits, clean_text=True) or _explained(
+                    sparse, report, limits, found.suspects, clean_text=True
                 ):
                     return report.finish(), None
                 report.source, found = None, None  # false alarms: parse it whole after all

@@ -166,7 +166,9 @@ def _unique(container: list[Any]) -> bool:
     return True
 
 
-def _accepting(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
+def _accepting(
+    schema: dict[str, Any], vouched: frozenset[str] = frozenset()
+) -> Callable[[Any], bool] | None:
     """One quick test that passes only values every keyword of ``schema`` accepts, or ``None``.
 
     For the schema's leaves (a bounded whole number, a text with its pattern, a
@@ -196,6 +198,10 @@ def _accepting(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
         if not isinstance(pattern, str):
             return None
         search = re.compile(pattern).search
+        if pattern in vouched:
+            return lambda v: (
+                type(v) is str and at_least <= len(v) <= at_most and (v != "" or bool(search(v)))
+            )
         return lambda v: type(v) is str and at_least <= len(v) <= at_most and search(v) is not None
     if (
         kind is None
@@ -258,10 +264,17 @@ def _prefixed(errors: _Errors, key: str | int) -> _Errors:
 class _Compiler:
     """Compiles the nodes of one schema document; ``$ref`` reaches ``#/$defs/<name>`` only."""
 
-    def __init__(self, root: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        root: Mapping[str, Any],
+        vouched: frozenset[str] = frozenset(),
+        shortcuts: Mapping[str, Callable[[Any], bool]] | None = None,
+    ) -> None:
         self.root = root
         self.defs: Mapping[str, Any] = root.get("$defs", {})
         self.compiled: dict[str, _Check] = {}
+        self.vouched = vouched
+        self.shortcuts: Mapping[str, Callable[[Any], bool]] = shortcuts or {}
 
     def ref(self, ref: object) -> _Check:
         if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
@@ -272,7 +285,15 @@ class _Compiler:
         if name not in self.compiled:
             cell: list[_Check] = []
             self.compiled[name] = lambda instance: cell[0](instance)  # a cycle reaches it early
-            cell.append(self.node(self.defs[name]))
+            full = self.node(self.defs[name])
+            fits = self.shortcuts.get(name)
+            if fits is not None:
+                inner = full
+
+                def full(instance: Any) -> _Errors:
+                    return _NONE if fits(instance) else inner(instance)
+
+            cell.append(full)
             self.compiled[name] = cell[0]
         return self.compiled[name]
 
@@ -303,7 +324,7 @@ class _Compiler:
         checks = [check for _, check in keyed]
         if not checks:
             return lambda instance: _NONE
-        accept = _accepting(schema)
+        accept = _accepting(schema, self.vouched)
         if len(checks) == 1 and accept is None:
             return checks[0]
         shape = _shape_test(schema)
@@ -475,8 +496,11 @@ class _Compiler:
             return maximum
         if key == "pattern":
             search = re.compile(value).search
+            vouched = value in self.vouched
 
             def pattern(instance: Any) -> _Errors:
+                if vouched and type(instance) is str and instance:
+                    return _NONE
                 if isinstance(instance, str) and not search(instance):
                     return error(instance, lambda: f"{instance!r} does not match {value!r}")
                 return _NONE
@@ -598,12 +622,25 @@ class Checks:
         return not self._check(instance)
 
 
-def compile_schema(root: Mapping[str, Any], node: Any = None) -> Checks:
+def compile_schema(
+    root: Mapping[str, Any],
+    node: Any = None,
+    *,
+    vouched: frozenset[str] = frozenset(),
+    shortcuts: Mapping[str, Callable[[Any], bool]] | None = None,
+) -> Checks:
     """Checks for ``node`` (a part of the schema document ``root``; ``root`` itself by default).
+
+    What the caller knows of the instances may save work, never change an error:
+
+    * ``vouched``: patterns every non-empty string of the instances is known to
+      match (the text rules, when the raw bytes were scanned and found clean);
+    * ``shortcuts``: for some ``$defs`` names, a test passed only by values that
+      draw no error there (they fit the msgspec Struct of that definition).
 
     Raises :class:`Unsupported` for a keyword or reference not covered here.
     """
-    compiler = _Compiler(root)
+    compiler = _Compiler(root, vouched, shortcuts)
     return Checks(compiler.node(root if node is None else node))
 
 

@@ -37,7 +37,7 @@ from msgspec import UNSET
 
 from stretchkit.model._validators import Unique
 
-__all__ = ["ITEM_KEYS", "Screened", "screen", "screen_bytes"]
+__all__ = ["ITEM_KEYS", "Screened", "fits_beyond_struct", "screen", "screen_bytes"]
 
 ITEM_KEYS: Final = ("stretches", "routines", "programs")
 """The top-level arrays whose items are judged one by one, in document order."""
@@ -70,7 +70,7 @@ def _nothing_to_check(s: Any, sl: list[str]) -> bool:
 
 @functools.cache
 def _checkers() -> dict[type, _Check]:
-    """For each Struct of an item, a function collecting its slugs; ``False`` if an array repeats.
+    """For each Struct, a function collecting its slugs; ``False`` if an array repeats.
 
     Made from the field plans of :mod:`stretchkit.io._wire` (where the slugs are,
     which arrays are unique, which fields hold other objects); classes with
@@ -133,14 +133,22 @@ def _checkers() -> dict[type, _Check]:
     namespace: dict[str, Any] = {"UNSET": UNSET}
     exec("\n".join(lines), namespace)
 
-    def make(cls: type) -> _Check:
-        made: _Check = namespace.get(f"_check_{cls.__name__}", _nothing_to_check)
-        return made
+    return {
+        struct: namespace.get(f"_check_{cls.__name__}", _nothing_to_check)
+        for cls, (struct, _) in found.items()
+    }
 
-    from stretchkit.io._fast import ITEM_STRUCTS
 
-    struct_of = {struct: cls for cls, (struct, _) in found.items()}
-    return {struct: make(struct_of[struct]) for struct in ITEM_STRUCTS.values()}
+def fits_beyond_struct(struct: Any, decoded: Any) -> bool:
+    """Do the decoded Struct's slugs match their pattern and its unique arrays not repeat?
+
+    With the text rules, what a value fitting its Struct must also meet to draw
+    no schema error (the two schema rules a Struct does not state).
+    """
+    from stretchkit.io._fast import _slugs_ok
+
+    slugs: list[str] = []
+    return _checkers()[struct](decoded, slugs) and _slugs_ok(slugs)
 
 
 def _text_doubtful(value: object) -> bool:

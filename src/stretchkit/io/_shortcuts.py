@@ -124,7 +124,9 @@ def parse_screened(
 _BOM: Final = b"\xef\xbb\xbf"
 _ITEM_DEPTH: Final = DEFAULT_LIMITS.max_depth - 2
 """How deep an item of a top-level array may nest: the document and its array are two levels."""
-_LONG_NUMBER: Final = re.compile(rb"[0-9]{%d}|[0-9.][eE]" % (DEFAULT_LIMITS.max_integer_digits + 1))
+_LONG_NUMBER: Final = re.compile(
+    rb"[0-9]{%d}|[0-9][eE][-+]?[0-9]" % (DEFAULT_LIMITS.max_integer_digits + 1)
+)
 """An integer with too many digits, or an exponent (which alone can make a float infinite)."""
 
 
