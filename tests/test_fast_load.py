@@ -315,6 +315,10 @@ def test_typographic_text_is_not_doubtful() -> None:
     raw = json.dumps({"t": ["45\u00b0 \u2013 it\u2019s \u201cfine\u201d", "caf\u00e9"]})
     assert not _fast._doubtful_text(raw.encode())
     assert not _fast._doubtful_text(json.dumps({"t": ["a b"]}).encode())
+    many = "\u00b0" * 40  # past the few looked at one by one: the pattern takes over
+    assert not _fast._doubtful_text(json.dumps({"t": [many]}, ensure_ascii=False).encode())
+    for texts in ([many + "\u0085x"], [many, "\u00a0"]):  # a C1 control; a blank string
+        assert _fast._doubtful_text(json.dumps({"t": texts}, ensure_ascii=False).encode())
 
 
 @pytest.mark.parametrize("text", ['\\" ', '\\"\u00a0', '\\\\\\" '])

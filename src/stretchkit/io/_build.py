@@ -117,26 +117,22 @@ def _object_lines(
     target: str,
     pre: str,
     indent: str,
+    *,
+    counted: bool = False,
 ) -> list[str]:
     """Statements binding ``target`` to the ``cls`` built from the Struct ``src``.
 
     Locals are prefixed with ``pre``, so the statements of an inlined leaf do not
-    overwrite its parent's.
+    overwrite its parent's. ``counted``: the caller added the object's constant
+    strings (:func:`_constant`) already, for all the items of a tuple at once.
     """
     name = cls.__name__
     struct, fields = found[cls]
-    info = msgspec.inspect.type_info(struct)
-    assert isinstance(info, msgspec.inspect.StructType)
+    info = _info(struct)
     types = {field.name: field for field in info.fields}
     lines: list[str] = []
-    # Always written: the tag (a key and a string), each required member's key,
-    # and the string a required member of one string holds.
-    constant = 2 if info.tag_field is not None else 0
-    for field in info.fields:
-        if field.required:
-            count = _strings(field.type, "")
-            constant += 1 + (int(count) if count.isdigit() else 0)
-    if constant:
+    constant = _constant(struct)
+    if constant and not counted:
         lines.append(f"{indent}q += {constant}")
     for field in info.fields:
         if field.name not in {plan.name for plan in fields}:
@@ -153,6 +149,8 @@ def _object_lines(
         for index, check in enumerate(plan.leftover):
             if getattr(check, "semantic_code", None) in checked:
                 continue  # the semantic checks made it, and said where
+            if check is _inlined_unique(plan, found, checked):
+                continue  # made in the loop that built the items
             key = f"{name}_{plan.name}_{index}"
             namespace[f"_chk_{key}"] = check
             namespace[f"_att_{name}_{plan.name}"] = plan.attribute
@@ -166,6 +164,38 @@ def _object_lines(
                 f"{indent}{guard}_chk_{key}({target}, _att_{name}_{plan.name}, {pre}a_{plan.name})"
             )
     return lines
+
+
+def _info(struct: Any) -> msgspec.inspect.StructType:
+    info = msgspec.inspect.type_info(struct)
+    if not isinstance(info, msgspec.inspect.StructType):
+        raise TypeError(f"{struct} is not a Struct")
+    return info
+
+
+def _constant(struct: Any) -> int:
+    """How many strings every object of ``struct`` holds: the tag (a key and a string),
+    each required member's key, and the string a required member of one string holds."""
+    info = _info(struct)
+    constant = 2 if info.tag_field is not None else 0
+    for field in info.fields:
+        if field.required:
+            count = _strings(field.type, "")
+            constant += 1 + (int(count) if count.isdigit() else 0)
+    return constant
+
+
+def _inlined_unique(plan: FieldPlan, found: dict[type, Any], checked: frozenset[str]) -> Any:
+    """The rule "items differ in a casefolded key" (``folded_key``) of a tuple built
+    inline, to be made in that loop rather than by a call afterwards; else ``None``."""
+    if plan.shape != "objects" or plan.cls is None or not _is_leaf(plan.cls, found):
+        return None
+    for check in plan.leftover:
+        if getattr(check, "folded_key", None) and (
+            getattr(check, "semantic_code", None) not in checked
+        ):
+            return check
+    return None
 
 
 def _guarded(plan: FieldPlan) -> bool:
@@ -204,14 +234,37 @@ def _work_lines(
     if plan.shape == "objects" and plan.cls is not None and _is_leaf(plan.cls, found):
         inner = f"{pre}{plan.name}_"
         item, built, kept = f"{inner}x", f"{inner}o", f"{inner}t"
+        each = _constant(found[plan.cls][0])
+        unique = _inlined_unique(plan, found, checked)
+        # Items that must differ in a casefolded key: each key kept as the item is built.
+        keys = f"{inner}k"
         return [
             *work,
+            *([f"{indent}q += {each} * len({value})"] if each else []),
             f"{indent}{kept} = []",
+            *([f"{indent}{keys} = set()"] if unique else []),
             f"{indent}for {item} in {value}:",
             *_object_lines(
-                plan.cls, found, checked, namespace, item, built, inner, indent + "    "
+                plan.cls,
+                found,
+                checked,
+                namespace,
+                item,
+                built,
+                inner,
+                indent + "    ",
+                counted=True,
             ),
             f"{indent}    {kept}.append({built})",
+            *(
+                [
+                    f"{indent}    {keys}.add({inner}a_{unique.folded_key}.casefold())",
+                    f"{indent}if len({keys}) != len({kept}):",
+                    f"{indent}    raise ValueError('{plan.name}: a {unique.folded_key} repeats')",
+                ]
+                if unique
+                else []
+            ),
             f"{indent}{result} = tuple({kept})",
         ]
     if plan.shape == "parts":

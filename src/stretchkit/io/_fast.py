@@ -109,6 +109,23 @@ _ODD_E1 = re.compile(rb"\xe1\x9a\x80")
 _ODD_E3 = re.compile(rb"\xe3\x80\x80")
 
 
+def _odd_c2(raw: bytes) -> bool:
+    """Does ``raw`` hold a C1 control or U+00A0 (``\\xc2`` then ``\\x80``–``\\xa0``)?
+
+    A few ``\\xc2`` (degree signs, middle dots) are looked at one by one, each
+    found with memchr; a text full of them is left to the pattern.
+    """
+    find = raw.find
+    at = find(b"\xc2")
+    for _ in range(16):
+        if at < 0:
+            return False
+        if at + 1 < len(raw) and 0x80 <= raw[at + 1] <= 0xA0:
+            return True
+        at = find(b"\xc2", at + 1)
+    return at >= 0 and _ODD_C2.search(raw, at) is not None
+
+
 def _doubtful_text(raw: bytes) -> bool:
     """Could a decoded string break a text rule? One cheap pass per kind of breach.
 
@@ -130,7 +147,7 @@ def _doubtful_text(raw: bytes) -> bool:
         if b"\x7f" in raw:
             return True
         if not (
-            (b"\xc2" in raw and _ODD_C2.search(raw) is not None)
+            (b"\xc2" in raw and _odd_c2(raw))
             or (b"\xe2" in raw and _ODD_E2.search(raw) is not None)
             or (b"\xe1" in raw and _ODD_E1.search(raw) is not None)
             or (b"\xe3" in raw and _ODD_E3.search(raw) is not None)
@@ -252,15 +269,23 @@ class _Reject(Exception):
 
 _CONVERTERS: Final = converters(CHECKED_IN_FULL)
 _conv_catalog: Final = _CONVERTERS[Catalog]
+_LABELS_INLINE: Final = CHECKED_IN_FULL - {"duplicate-label"}
+_conv_catalog_labels: Final = converters(_LABELS_INLINE)[Catalog]
+"""Loading builds with the label rule checked in the loops that build the labels
+(cheaper than a separate walk); it then asks the semantic checks for no labels."""
 
 
-def _convert(doc: Any) -> tuple[Catalog, int]:
+def _convert(doc: Any, *, labels_checked: bool = True) -> tuple[Catalog, int]:
     """The attrs catalog for checked Structs whose semantics are known to be fine, and how
-    many JSON strings (keys and string values) the Structs hold."""
+    many JSON strings (keys and string values) the Structs hold.
+
+    Without ``labels_checked`` the repeated-label rule is made while building.
+    """
     slugs: list[str] = []
     quoted: list[int] = []
+    build = _conv_catalog if labels_checked else _conv_catalog_labels
     try:
-        catalog: Catalog = _conv_catalog(doc, slugs, quoted)
+        catalog: Catalog = build(doc, slugs, quoted)
     except ValueError:  # a model rule: every refusal is a ValueError (ModelError included)
         raise _Reject from None
     if not _slugs_ok(slugs):
@@ -297,11 +322,12 @@ def fast_check(
     escaped = b"\\" in raw
     if escaped and not _no_member_dropped(raw, doc):
         return None
-    issues = semantic_issues_of(doc, warnings=warnings)
+    # Loading asks for errors only, and leaves repeated labels to the building.
+    issues = semantic_issues_of(doc, warnings=warnings, labels=warnings)
     if any(issue.is_error for issue in issues):
         return None  # the full pipeline says where, with the same words
     try:
-        catalog, quoted = _convert(doc)
+        catalog, quoted = _convert(doc, labels_checked=warnings)
     except _Reject:
         return None
     if not escaped and raw.count(b'"') != 2 * quoted:

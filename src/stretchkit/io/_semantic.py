@@ -385,7 +385,7 @@ def _check_schema(view: _View) -> Iterator[Issue]:
         yield _issue("unknown-schema", pointer("$schema"), problem)
 
 
-def _check_stretches(view: _View, warnings: bool) -> Iterator[Issue]:
+def _check_stretches(view: _View, warnings: bool, labels: bool = True) -> Iterator[Issue]:
     """Labels and variation ids repeat nowhere, media stay https: or inside the catalog's folder.
 
     One pass over the stretches; each rule asks its cheap question first and
@@ -393,7 +393,7 @@ def _check_stretches(view: _View, warnings: bool) -> Iterator[Issue]:
     """
     for s_index, stretch in view.stretches:
         base: tuple[str | int, ...] = ("stretches", s_index)
-        if _labels_repeat(stretch.dose):
+        if labels and _labels_repeat(stretch.dose):
             yield from _check_labels(stretch.dose, (*base, "dose"))
         for m_index, media in enumerate(stretch.media or _NO):
             if (problem := url_problem(media.url)) is not None:
@@ -424,7 +424,11 @@ def _check_stretches(view: _View, warnings: bool) -> Iterator[Issue]:
 
 
 def _check_routines(
-    view: _View, stretches: dict[str, Any], suggest: _Suggester, warnings: bool
+    view: _View,
+    stretches: dict[str, Any],
+    suggest: _Suggester,
+    warnings: bool,
+    labels: bool = True,
 ) -> Iterator[Issue]:
     ids: list[str] = []
     known: dict[str, int | None] = {}
@@ -434,7 +438,7 @@ def _check_routines(
         previous: tuple[str, str | None] | None = None
         for st_index, step in enumerate(routine.steps):
             step_base = (*base, "steps", st_index)
-            if step.dose is not UNSET and step.dose is not None and _labels_repeat(step.dose):
+            if labels and step.dose and _labels_repeat(step.dose):
                 yield from _check_labels(step.dose, (*step_base, "dose"))
             stretch_id = step.stretch
             variation_id = None if step.variation is UNSET else step.variation
@@ -562,27 +566,29 @@ def _first_by_id(items: list[tuple[int, Any]]) -> dict[str, Any]:
     return found
 
 
-def _issues(view: _View, *, warnings: bool) -> list[Issue]:
+def _issues(view: _View, *, warnings: bool, labels: bool = True) -> list[Issue]:
     stretches = _first_by_id(view.stretches)
     routines = _first_by_id(view.routines)
     suggest = _Suggester()
     issues = [
         *_check_schema(view),
         *_check_ids(view),
-        *_check_stretches(view, warnings),
-        *_check_routines(view, stretches, suggest, warnings),
+        *_check_stretches(view, warnings, labels),
+        *_check_routines(view, stretches, suggest, warnings, labels),
         *_check_programs(view, routines, suggest, warnings),
     ]
     issues.sort(key=lambda i: _pointer_key(i.pointer))
     return issues
 
 
-def semantic_issues_of(doc: Any, *, warnings: bool = True) -> list[Issue]:
+def semantic_issues_of(doc: Any, *, warnings: bool = True, labels: bool = True) -> list[Issue]:
     """Every semantic issue of a decoded catalog Struct, in document order.
 
     Without ``warnings`` only the errors are looked for (loading needs no more).
+    Without ``labels`` repeated labels are not looked for: the fast load path
+    finds them while it builds the sequences (and then explains them here, in full).
     """
-    return _issues(_decoded(doc), warnings=warnings)
+    return _issues(_decoded(doc), warnings=warnings, labels=labels)
 
 
 def semantic_issues_raw(document: Any) -> list[Issue]:
