@@ -36,11 +36,14 @@ from stretchkit import (
     validates_catalog,
 )
 from stretchkit.io import _fast
+from stretchkit.io._build import converters
 from stretchkit.io._fast import STRUCTS, fast_catalog
 from stretchkit.io._load import check_catalog
+from stretchkit.io._semantic import CHECKED_IN_FULL
 from stretchkit.model._validators import SLUG_PATTERN
 from stretchkit.strategies import catalogs
 
+_CONVERTERS = converters(CHECKED_IN_FULL)
 FULL = Limits(max_bytes=Limits().max_bytes - 1)
 """Limits one byte below the defaults: no effect on these documents, but the fast path,
 which only vouches under limits at least as generous as the defaults, stands aside."""
@@ -526,7 +529,7 @@ def test_the_generated_constructors_build_equal_objects() -> None:
     from stretchkit.model import Angle
 
     angle = msgspec.convert({"label": "toe out", "degrees": 45, "seconds": 30}, STRUCTS["Angle"])
-    assert _fast._CONVERTERS[Angle](angle, [], []) == Angle(label="toe out", degrees=45, seconds=30)
+    assert _CONVERTERS[Angle](angle, [], []) == Angle(label="toe out", degrees=45, seconds=30)
 
 
 def test_model_rules_no_struct_states_run_on_the_built_object() -> None:
@@ -538,10 +541,10 @@ def test_model_rules_no_struct_states_run_on_the_built_object() -> None:
         {"routines": {"sitting": "desk"}, "min_sessions_per_day": 20}, STRUCTS["ReliefPhase"]
     )
     with pytest.raises(ModelError, match="below min_sessions_per_day"):
-        _fast._CONVERTERS[ReliefPhase](relief, [], [])
+        _CONVERTERS[ReliefPhase](relief, [], [])
     twice = {"kind": "angle_sequence", "angles": [{"label": "Up", "degrees": 0, "seconds": 5}] * 2}
     struct = msgspec.convert(twice, STRUCTS["AngleSequence"])
-    assert len(_fast._CONVERTERS[AngleSequence](struct, [], []).angles) == 2
+    assert len(_CONVERTERS[AngleSequence](struct, [], []).angles) == 2
     document = {
         "format_version": 1,
         "stretches": [

@@ -101,9 +101,14 @@ def _made_once(factory: Any) -> Any:
 
 
 def _is_leaf(cls: type, found: dict[type, Any]) -> bool:
-    """``cls`` holds no single nested object, only tuples: its building can be inlined."""
+    """``cls`` holds no single nested object and no dose: its building can be inlined.
+
+    A class with a dose (a stretch, a step) keeps its own function, so the code
+    for every kind of part is written twice (stretches, steps), not once per
+    enclosing class: generating it is most of a first load's cost otherwise.
+    """
     return all(
-        plan.shape != "object" and (plan.cls is None or _is_leaf(plan.cls, found))
+        plan.shape not in ("object", "parts") and (plan.cls is None or _is_leaf(plan.cls, found))
         for plan in found[cls][1]
     )
 
@@ -166,6 +171,7 @@ def _object_lines(
     return lines
 
 
+@functools.cache
 def _info(struct: Any) -> msgspec.inspect.StructType:
     info = msgspec.inspect.type_info(struct)
     if not isinstance(info, msgspec.inspect.StructType):
@@ -173,6 +179,7 @@ def _info(struct: Any) -> msgspec.inspect.StructType:
     return info
 
 
+@functools.cache
 def _constant(struct: Any) -> int:
     """How many strings every object of ``struct`` holds: the tag (a key and a string),
     each required member's key, and the string a required member of one string holds."""

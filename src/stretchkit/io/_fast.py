@@ -267,12 +267,12 @@ class _Reject(Exception):
     """Something the full pipeline reports; the fast path gives up."""
 
 
-_CONVERTERS: Final = converters(CHECKED_IN_FULL)
-_conv_catalog: Final = _CONVERTERS[Catalog]
 _LABELS_INLINE: Final = CHECKED_IN_FULL - {"duplicate-label"}
-_conv_catalog_labels: Final = converters(_LABELS_INLINE)[Catalog]
 """Loading builds with the label rule checked in the loops that build the labels
-(cheaper than a separate walk); it then asks the semantic checks for no labels."""
+(cheaper than a separate walk); it then asks the semantic checks for no labels.
+Validating, which reports labels with the other semantic issues, builds without.
+Each set of constructors is generated on first use (a CLI run that only loads
+pays for one)."""
 
 
 def _convert(doc: Any, *, labels_checked: bool = True) -> tuple[Catalog, int]:
@@ -283,7 +283,7 @@ def _convert(doc: Any, *, labels_checked: bool = True) -> tuple[Catalog, int]:
     """
     slugs: list[str] = []
     quoted: list[int] = []
-    build = _conv_catalog if labels_checked else _conv_catalog_labels
+    build = converters(CHECKED_IN_FULL if labels_checked else _LABELS_INLINE)[Catalog]
     try:
         catalog: Catalog = build(doc, slugs, quoted)
     except ValueError:  # a model rule: every refusal is a ValueError (ModelError included)

@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, NamedTuple
 
@@ -236,18 +237,24 @@ def _part_duration(cls: type, build: Any) -> Any:
     return lambda p: getter(build(p, [], []))
 
 
-_SECONDS_OF: Final = {
-    _STRUCTS[cls.__name__]: _part_duration(cls, build)
-    for cls, build in converters(CHECKED_IN_FULL).items()
-    if cls in _PART_CLASSES
-}
-"""For each part Struct, its seconds: the model's one formula of how long a part takes."""
+@functools.cache
+def _seconds_of() -> dict[type, Any]:
+    """For each part Struct, its seconds: the model's one formula of how long a part takes.
+
+    Made on first use: only the minutes warning needs it, so loading never does.
+    """
+    return {
+        _STRUCTS[cls.__name__]: _part_duration(cls, build)
+        for cls, build in converters(CHECKED_IN_FULL).items()
+        if cls in _PART_CLASSES
+    }
 
 
 def _dose_seconds(dose: Any) -> int | None:
     """Seconds one side of a dose takes, as :func:`stretchkit.model.dose_seconds` adds them."""
     try:
-        return int(sum(_SECONDS_OF[type(p)](p) for p in dose))
+        seconds_of = _seconds_of()
+        return int(sum(seconds_of[type(p)](p) for p in dose))
     except ValueError:  # a model rule the part breaks: it is reported elsewhere
         return None
 
