@@ -53,17 +53,16 @@ def converters(
     is mostly such items, and the calls were a sixth of the time. Only a class
     holding a single nested object (a program's phases) keeps a call.
     """
-    found = plans()
-    namespace: dict[str, Any] = {"UNSET": UNSET}
+    writer = _Writer(plans(), checked)
     lines: list[str] = []
-    for cls in found:
+    for cls in writer.found:
         lines.append(f"def _conv_{cls.__name__}(s, sl, ql):")
         lines.append("    q = 0")
-        lines.extend(_object_lines(cls, found, checked, namespace, "s", "o", "", "    "))
+        lines.extend(writer.object_lines(cls, "s", "o", "", "    "))
         lines.append("    ql.append(q)")
         lines.append("    return o")
-    exec("\n".join(lines), namespace)
-    return {cls: namespace[f"_conv_{cls.__name__}"] for cls in found}
+    exec("\n".join(lines), writer.namespace)
+    return {cls: writer.namespace[f"_conv_{cls.__name__}"] for cls in writer.found}
 
 
 _PART_CLASSES: Final = frozenset(PART_KINDS)
@@ -76,11 +75,12 @@ _EXPR: Final = {
     "object": "_conv_{cls}({v}, sl, ql)",
     "objects": "tuple([_conv_{cls}(x, sl, ql) for x in {v}])",
 }
-_SLUGS: Final = {
+SLUG_STEPS: Final = {
     "one": "sl.append({v})",
     "many": "sl.extend({v})",
     "values": "sl.extend({v}.values())",
 }
+"""How the slugs of a field (``FieldPlan.slugs``) join the list ``sl``, as code of ``{v}``."""
 
 
 def _made_once(factory: Any) -> Any:
@@ -98,77 +98,6 @@ def _made_once(factory: Any) -> Any:
     except attrs.exceptions.FrozenInstanceError:
         return made
     return None
-
-
-def _is_leaf(cls: type, found: dict[type, Any]) -> bool:
-    """``cls`` holds no single nested object and no dose: its building can be inlined.
-
-    A class with a dose (a stretch, a step) keeps its own function, so the code
-    for every kind of part is written twice (stretches, steps), not once per
-    enclosing class: generating it is most of a first load's cost otherwise.
-    """
-    return all(
-        plan.shape not in ("object", "parts") and (plan.cls is None or _is_leaf(plan.cls, found))
-        for plan in found[cls][1]
-    )
-
-
-def _object_lines(
-    cls: type,
-    found: dict[type, Any],
-    checked: frozenset[str],
-    namespace: dict[str, Any],
-    src: str,
-    target: str,
-    pre: str,
-    indent: str,
-    *,
-    counted: bool = False,
-) -> list[str]:
-    """Statements binding ``target`` to the ``cls`` built from the Struct ``src``.
-
-    Locals are prefixed with ``pre``, so the statements of an inlined leaf do not
-    overwrite its parent's. ``counted``: the caller added the object's constant
-    strings (:func:`_constant`) already, for all the items of a tuple at once.
-    """
-    name = cls.__name__
-    struct, fields = found[cls]
-    info = _info(struct)
-    types = {field.name: field for field in info.fields}
-    lines: list[str] = []
-    constant = _constant(struct)
-    if constant and not counted:
-        lines.append(f"{indent}q += {constant}")
-    for field in info.fields:
-        if field.name not in {plan.name for plan in fields}:
-            # A member the model keeps no field for (``$schema``): counted only.
-            count = f"1 + {_strings(field.type, f'{src}.{field.name}')}"
-            lines.append(f"{indent}if {src}.{field.name} is not UNSET: q += {count}")
-    for plan in fields:
-        lines.extend(
-            _field_lines(cls, plan, types[plan.name], found, checked, namespace, src, pre, indent)
-        )
-    values = {plan.name: f"{pre}a_{plan.name}" for plan in fields}
-    lines.extend(setting_lines(cls, target, values, namespace, indent))
-    for plan in fields:
-        for index, check in enumerate(plan.leftover):
-            if getattr(check, "semantic_code", None) in checked:
-                continue  # the semantic checks made it, and said where
-            if check is _inlined_unique(plan, found, checked):
-                continue  # made in the loop that built the items
-            key = f"{name}_{plan.name}_{index}"
-            namespace[f"_chk_{key}"] = check
-            namespace[f"_att_{name}_{plan.name}"] = plan.attribute
-            cross = getattr(check, "semantic_code", None) is not None
-            guard = (
-                ""
-                if cross or plan.attribute.default is attrs.NOTHING
-                else f"if {pre}p_{plan.name}: "
-            )
-            lines.append(
-                f"{indent}{guard}_chk_{key}({target}, _att_{name}_{plan.name}, {pre}a_{plan.name})"
-            )
-    return lines
 
 
 @functools.cache
@@ -192,178 +121,216 @@ def _constant(struct: Any) -> int:
     return constant
 
 
-def _inlined_unique(plan: FieldPlan, found: dict[type, Any], checked: frozenset[str]) -> Any:
-    """The rule "items differ in a casefolded key" (``folded_key``) of a tuple built
-    inline, to be made in that loop rather than by a call afterwards; else ``None``."""
-    if plan.shape != "objects" or plan.cls is None or not _is_leaf(plan.cls, found):
-        return None
-    for check in plan.leftover:
-        if getattr(check, "folded_key", None) and (
-            getattr(check, "semantic_code", None) not in checked
-        ):
-            return check
-    return None
-
-
 def _guarded(plan: FieldPlan) -> bool:
     """Does a leftover check of this optional field run only where the member was written?"""
     return any(getattr(check, "semantic_code", None) is None for check in plan.leftover)
-
-
-def _expression(plan: FieldPlan, found: dict[type, Any], value: str) -> str | None:
-    """The field's value as one expression of the decoded ``value``; ``None`` if it takes
-    statements (slugs to collect, leaves built in a loop)."""
-    if (
-        plan.slugs is not None
-        or plan.shape == "parts"
-        or (plan.shape == "objects" and plan.cls is not None and _is_leaf(plan.cls, found))
-    ):
-        return None
-    return _formula(plan, value)
 
 
 def _formula(plan: FieldPlan, value: str) -> str:
     return _EXPR[plan.shape].format(cls=plan.cls.__name__ if plan.cls else "", v=value)
 
 
-def _work_lines(
-    plan: FieldPlan,
-    found: dict[type, Any],
-    checked: frozenset[str],
-    namespace: dict[str, Any],
-    value: str,
-    pre: str,
-    indent: str,
-) -> list[str]:
-    """Statements that set ``{pre}a_{field}`` from the decoded ``value`` (a local name)."""
-    result = f"{pre}a_{plan.name}"
-    work = [] if plan.slugs is None else [indent + _SLUGS[plan.slugs].format(v=value)]
-    if plan.shape == "objects" and plan.cls is not None and _is_leaf(plan.cls, found):
-        inner = f"{pre}{plan.name}_"
-        item, built, kept = f"{inner}x", f"{inner}o", f"{inner}t"
-        each = _constant(found[plan.cls][0])
-        unique = _inlined_unique(plan, found, checked)
-        # Items that must differ in a casefolded key: each key kept as the item is built.
-        keys = f"{inner}k"
-        return [
-            *work,
-            *([f"{indent}q += {each} * len({value})"] if each else []),
-            f"{indent}{kept} = []",
-            *([f"{indent}{keys} = set()"] if unique else []),
-            f"{indent}for {item} in {value}:",
-            *_object_lines(
-                plan.cls,
-                found,
-                checked,
-                namespace,
-                item,
-                built,
-                inner,
-                indent + "    ",
-                counted=True,
-            ),
-            f"{indent}    {kept}.append({built})",
-            *(
-                [
-                    f"{indent}    {keys}.add({inner}a_{unique.folded_key}.casefold())",
-                    f"{indent}if len({keys}) != len({kept}):",
-                    f"{indent}    raise ValueError('{plan.name}: a {unique.folded_key} repeats')",
-                ]
-                if unique
-                else []
-            ),
-            f"{indent}{result} = tuple({kept})",
-        ]
-    if plan.shape == "parts":
-        # Each kind of part built inline, chosen by the Struct's type.
-        inner = f"{pre}{plan.name}_"
-        item, built, kept = f"{inner}x", f"{inner}o", f"{inner}t"
-        lines = [*work, f"{indent}{kept} = []", f"{indent}for {item} in {value}:"]
-        lines.append(f"{indent}    {inner}k = type({item})")
-        for number, kind in enumerate(k for k in found if k in _PART_CLASSES):
-            struct = f"_struct_{kind.__name__}"
-            namespace[struct] = found[kind][0]
-            lines.append(f"{indent}    {'if' if number == 0 else 'elif'} {inner}k is {struct}:")
-            lines.extend(
-                _object_lines(
-                    kind,
-                    found,
-                    checked,
-                    namespace,
-                    item,
-                    built,
-                    f"{inner}{kind.__name__}_",
-                    indent + "        ",
-                )
+class _Writer:
+    """Writes the constructors' code: the model's plans, the semantic codes already
+    checked in full, and the namespace the code will run in (defaults, checks, setters)."""
+
+    def __init__(self, found: dict[type, Any], checked: frozenset[str]) -> None:
+        self.found = found
+        self.checked = checked
+        self.namespace: dict[str, Any] = {"UNSET": UNSET}
+        self._leaves: dict[type, bool] = {}
+
+    def is_leaf(self, cls: type) -> bool:
+        """``cls`` holds no single nested object and no dose: its building can be inlined.
+
+        A class with a dose (a stretch, a step) keeps its own function, so the code
+        for every kind of part is written twice (stretches, steps), not once per
+        enclosing class: generating it is most of a first load's cost otherwise.
+        """
+        if cls not in self._leaves:
+            self._leaves[cls] = all(
+                plan.shape not in ("object", "parts")
+                and (plan.cls is None or self.is_leaf(plan.cls))
+                for plan in self.found[cls][1]
             )
-        lines.append(f"{indent}    else:")
-        lines.append(f"{indent}        raise TypeError({item})")
-        lines.append(f"{indent}    {kept}.append({built})")
-        lines.append(f"{indent}{result} = tuple({kept})")
+        return self._leaves[cls]
+
+    def inline_loop(self, plan: FieldPlan) -> bool:
+        """Is this field a tuple of objects built in a loop in its parent's code?"""
+        return plan.shape == "objects" and plan.cls is not None and self.is_leaf(plan.cls)
+
+    def inlined_unique(self, plan: FieldPlan) -> Any:
+        """The rule "items differ in a casefolded key" (``folded_key``) of a tuple built
+        inline, to be made in that loop rather than by a call afterwards; else ``None``."""
+        if not self.inline_loop(plan):
+            return None
+        for check in plan.leftover:
+            if getattr(check, "folded_key", None) and (
+                getattr(check, "semantic_code", None) not in self.checked
+            ):
+                return check
+        return None
+
+    def object_lines(
+        self, cls: type, src: str, target: str, pre: str, indent: str, *, counted: bool = False
+    ) -> list[str]:
+        """Statements binding ``target`` to the ``cls`` built from the Struct ``src``.
+
+        Locals are prefixed with ``pre``, so the statements of an inlined leaf do not
+        overwrite its parent's. ``counted``: the caller added the object's constant
+        strings (:func:`_constant`) already, for all the items of a tuple at once.
+        """
+        name = cls.__name__
+        struct, fields = self.found[cls]
+        info = _info(struct)
+        types = {field.name: field for field in info.fields}
+        planned = {plan.name for plan in fields}
+        lines: list[str] = []
+        constant = _constant(struct)
+        if constant and not counted:
+            lines.append(f"{indent}q += {constant}")
+        for field in info.fields:
+            if field.name not in planned:
+                # A member the model keeps no field for (``$schema``): counted only.
+                count = f"1 + {_strings(field.type, f'{src}.{field.name}')}"
+                lines.append(f"{indent}if {src}.{field.name} is not UNSET: q += {count}")
+        for plan in fields:
+            lines.extend(self.field_lines(cls, plan, types[plan.name], src, pre, indent))
+        values = {plan.name: f"{pre}a_{plan.name}" for plan in fields}
+        lines.extend(setting_lines(cls, target, values, self.namespace, indent))
+        for plan in fields:
+            inlined = self.inlined_unique(plan)
+            for index, check in enumerate(plan.leftover):
+                if getattr(check, "semantic_code", None) in self.checked:
+                    continue  # the semantic checks made it, and said where
+                if check is inlined:
+                    continue  # made in the loop that built the items
+                key = f"{name}_{plan.name}_{index}"
+                self.namespace[f"_chk_{key}"] = check
+                self.namespace[f"_att_{name}_{plan.name}"] = plan.attribute
+                cross = getattr(check, "semantic_code", None) is not None
+                guard = (
+                    ""
+                    if cross or plan.attribute.default is attrs.NOTHING
+                    else f"if {pre}p_{plan.name}: "
+                )
+                lines.append(
+                    f"{indent}{guard}_chk_{key}({target}, _att_{name}_{plan.name}, "
+                    f"{pre}a_{plan.name})"
+                )
         return lines
-    return [*work, f"{indent}{result} = {_formula(plan, value)}"]
 
+    def expression(self, plan: FieldPlan, value: str) -> str | None:
+        """The field's value as one expression of the decoded ``value``; ``None`` if it takes
+        statements (slugs to collect, items built in a loop)."""
+        if plan.slugs is not None or plan.shape == "parts" or self.inline_loop(plan):
+            return None
+        return _formula(plan, value)
 
-def _field_lines(
-    cls: type,
-    plan: FieldPlan,
-    decoded: Any,
-    found: dict[type, Any],
-    checked: frozenset[str],
-    namespace: dict[str, Any],
-    src: str,
-    pre: str,
-    indent: str,
-) -> list[str]:
-    name = plan.name
-    value = f"{pre}v"
-    default: Any = plan.attribute.default
-    strings = _strings(decoded.type, value)
-    if decoded.required:  # its key (and a lone string) are in the object's constant
-        count = None if strings.isdigit() else f"q += {strings}"
-    else:
-        count = "q += 1" if strings == "0" else f"q += 1 + {strings}"
-    if default is attrs.NOTHING:
-        counted = [] if count is None else [indent + count]
-        if plan.shape == "plain" and plan.slugs is None and not counted:
-            return [f"{indent}{pre}a_{name} = {src}.{name}"]
+    def work_lines(self, plan: FieldPlan, value: str, pre: str, indent: str) -> list[str]:
+        """Statements that set ``{pre}a_{field}`` from the decoded ``value`` (a local name)."""
+        result = f"{pre}a_{plan.name}"
+        work = [] if plan.slugs is None else [indent + SLUG_STEPS[plan.slugs].format(v=value)]
+        inner = f"{pre}{plan.name}_"
+        item, built, kept = f"{inner}x", f"{inner}o", f"{inner}t"
+        if self.inline_loop(plan) and plan.cls is not None:
+            each = _constant(self.found[plan.cls][0])
+            unique = self.inlined_unique(plan)
+            # Items that must differ in a casefolded key: each key kept as the item is built.
+            keys = f"{inner}k"
+            lines = [*work]
+            if each:
+                lines.append(f"{indent}q += {each} * len({value})")
+            lines.append(f"{indent}{kept} = []")
+            if unique:
+                lines.append(f"{indent}{keys} = set()")
+            lines.append(f"{indent}for {item} in {value}:")
+            lines += self.object_lines(plan.cls, item, built, inner, indent + "    ", counted=True)
+            lines.append(f"{indent}    {kept}.append({built})")
+            if unique:
+                key = unique.folded_key
+                lines.append(f"{indent}    {keys}.add({inner}a_{key}.casefold())")
+                lines.append(f"{indent}if len({keys}) != len({kept}):")
+                lines.append(f"{indent}    raise ValueError('{plan.name}: repeated {key}')")
+            lines.append(f"{indent}{result} = tuple({kept})")
+            return lines
+        if plan.shape == "parts":
+            # Each kind of part built inline, chosen by the Struct's type.
+            lines = [*work, f"{indent}{kept} = []", f"{indent}for {item} in {value}:"]
+            lines.append(f"{indent}    {inner}k = type({item})")
+            for number, kind in enumerate(k for k in self.found if k in _PART_CLASSES):
+                struct = f"_struct_{kind.__name__}"
+                self.namespace[struct] = self.found[kind][0]
+                lines.append(f"{indent}    {'if' if number == 0 else 'elif'} {inner}k is {struct}:")
+                lines.extend(
+                    self.object_lines(
+                        kind, item, built, f"{inner}{kind.__name__}_", indent + "        "
+                    )
+                )
+            lines.append(f"{indent}    else:")
+            lines.append(f"{indent}        raise TypeError({item})")
+            lines.append(f"{indent}    {kept}.append({built})")
+            lines.append(f"{indent}{result} = tuple({kept})")
+            return lines
+        return [*work, f"{indent}{result} = {_formula(plan, value)}"]
+
+    def field_lines(
+        self, cls: type, plan: FieldPlan, decoded: Any, src: str, pre: str, indent: str
+    ) -> list[str]:
+        """Statements that set ``{pre}a_{field}`` from ``src``: the member, or the default."""
+        name = plan.name
+        value = f"{pre}v"
+        default: Any = plan.attribute.default
+        strings = _strings(decoded.type, value)
+        if decoded.required:  # its key (and a lone string) are in the object's constant
+            count = None if strings.isdigit() else f"q += {strings}"
+        else:
+            count = "q += 1" if strings == "0" else f"q += 1 + {strings}"
+        if default is attrs.NOTHING:
+            counted = [] if count is None else [indent + count]
+            if plan.shape == "plain" and plan.slugs is None and not counted:
+                return [f"{indent}{pre}a_{name} = {src}.{name}"]
+            return [
+                f"{indent}{value} = {src}.{name}",
+                *counted,
+                *self.work_lines(plan, value, pre, indent),
+            ]
+        key = f"_def_{cls.__name__}_{name}"
+        made = _made_once(default.factory) if isinstance(default, _FACTORY) else None
+        if made is not None:
+            self.namespace[key] = made
+            fallback = key
+        elif isinstance(default, _FACTORY):
+            self.namespace[key] = default.factory
+            fallback = f"{key}()"
+        else:
+            self.namespace[key] = default
+            fallback = key
+        absent = f"{value} is UNSET or {value} is None" if default is None else f"{value} is UNSET"
+        written = [f"{indent}{pre}p_{name} = not ({absent})"] if _guarded(plan) else []
+        inner = indent + "    "
+        body = [] if count is None else [inner + count]
+        if default is None:
+            # A member written as null is a key without a string; the model takes its default.
+            body += [
+                f"{inner}if {value} is None:",
+                f"{inner}    {pre}a_{name} = None",
+                f"{inner}else:",
+            ]
+            inner += "    "
+        expr = self.expression(plan, value)
+        if expr is not None:
+            body.append(f"{inner}{pre}a_{name} = {expr}")
+        else:
+            body += self.work_lines(plan, value, pre, inner)
         return [
             f"{indent}{value} = {src}.{name}",
-            *counted,
-            *_work_lines(plan, found, checked, namespace, value, pre, indent),
+            *written,
+            f"{indent}if {value} is UNSET:",
+            f"{indent}    {pre}a_{name} = {fallback}",
+            f"{indent}else:",
+            *body,
         ]
-    key = f"_def_{cls.__name__}_{name}"
-    made = _made_once(default.factory) if isinstance(default, _FACTORY) else None
-    if made is not None:
-        namespace[key] = made
-        fallback = key
-    elif isinstance(default, _FACTORY):
-        namespace[key] = default.factory
-        fallback = f"{key}()"
-    else:
-        namespace[key] = default
-        fallback = key
-    absent = f"{value} is UNSET or {value} is None" if default is None else f"{value} is UNSET"
-    written = [f"{indent}{pre}p_{name} = not ({absent})"] if _guarded(plan) else []
-    inner = indent + "    "
-    body = [] if count is None else [inner + count]
-    if default is None:
-        # A member written as null is a key without a string; the model takes its default.
-        body += [f"{inner}if {value} is None:", f"{inner}    {pre}a_{name} = None", f"{inner}else:"]
-        inner += "    "
-    expr = _expression(plan, found, value)
-    if expr is not None:
-        body.append(f"{inner}{pre}a_{name} = {expr}")
-    else:
-        body += _work_lines(plan, found, checked, namespace, value, pre, inner)
-    return [
-        f"{indent}{value} = {src}.{name}",
-        *written,
-        f"{indent}if {value} is UNSET:",
-        f"{indent}    {pre}a_{name} = {fallback}",
-        f"{indent}else:",
-        *body,
-    ]
 
 
 def _strings(decoded: Any, value: str) -> str:

@@ -57,12 +57,6 @@ class Screened:
 
 _Check = Callable[[Any, list[str]], bool]
 
-_SLUG_STEPS: Final = {
-    "one": "sl.append(v)",
-    "many": "sl.extend(v)",
-    "values": "sl.extend(v.values())",
-}
-
 
 def _nothing_to_check(s: Any, sl: list[str]) -> bool:
     return True
@@ -76,6 +70,7 @@ def _checkers() -> dict[type, _Check]:
     which arrays are unique, which fields hold other objects); classes with
     nothing to check inside (a part) are skipped.
     """
+    from stretchkit.io._build import SLUG_STEPS
     from stretchkit.io._wire import plans
     from stretchkit.model import PART_KINDS
 
@@ -119,7 +114,7 @@ def _checkers() -> dict[type, _Check]:
                 continue
             lines += [f"    v = s.{name}", "    if v is not UNSET and v is not None:"]
             if slugs is not None:
-                lines.append("        " + _SLUG_STEPS[slugs])
+                lines.append("        " + SLUG_STEPS[slugs].format(v="v"))
             if unique:
                 lines.append("        if len(set(v)) != len(v): return False")
             if inner is not None and shape == "object":

@@ -406,11 +406,7 @@ def _targeted_bytes(
                     child = pointer + "/" + token
                     keys[child] = p
                     walk(start, span, child, sub)
-                p = start + len(span)
-                if data[p] != 0x2C or data[p + 1] in blank:  # not ``,"`` (compact): step slowly
-                    p = after(p)
-                else:
-                    p += 1
+                p = after(start + len(span))
             closing = 0x7D
         else:
             items = split.get(pointer)
@@ -418,11 +414,7 @@ def _targeted_bytes(
                 sub = node.get(str(index))
                 if sub is not None:
                     walk(p, span, f"{pointer}/{index}", sub)
-                p += len(span)
-                if data[p] != 0x2C or data[p + 1] in blank:  # not ``,`` then a value: step slowly
-                    p = after(p)
-                else:
-                    p += 1
+                p = after(p + len(span))
             closing = 0x5D
         if data[p] != closing or p + 1 != pos + len(raw):
             raise ValueError(p)
